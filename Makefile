@@ -1,0 +1,51 @@
+# shuzhuan: two commands do all set-up.  `make run` starts the suite, `make test` runs the tests.
+PYTHON ?= python3
+UV_VERSION := 0.13.9
+TOOLS := .tools
+UV := $(TOOLS)/bin/uv
+VENV := .venv
+PY := $(VENV)/bin/python
+
+.PHONY: run test test-fast lint typecheck schemas bench clean install
+
+$(UV):
+	@$(PYTHON) -c 'import sys; sys.exit("shuzhuan needs Python 3.11+, found " + sys.version.split()[0]) if sys.version_info < (3, 11) else None'
+	$(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+
+$(VENV)/.synced: $(UV) uv.lock pyproject.toml $(wildcard */pyproject.toml */*/pyproject.toml)
+	UV_PYTHON=$(PYTHON) $(UV) sync --frozen --all-packages --quiet
+	@touch $@
+
+install: $(VENV)/.synced
+
+## Start broker, migrations and the five services; Ctrl-C stops everything.
+run: install
+	$(PY) -m devstack run
+
+## Lint, type-check, then every test (unit, integration, contract, e2e, faults).
+test: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
+	$(PY) -m devstack test-env
+	$(VENV)/bin/pytest
+
+test-fast: install
+	$(VENV)/bin/pytest -m "not e2e"
+
+lint: install
+	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .
+
+typecheck: install
+	$(VENV)/bin/mypy
+
+## Regenerate the committed JSON Schemas, AsyncAPI and OpenAPI documents.
+schemas: install
+	$(PY) -m contracts.generate
+	$(PY) -m devstack openapi
+
+bench: install
+	$(PY) bench/run.py
+
+clean:
+	rm -rf var/ .pytest_cache .mypy_cache .ruff_cache

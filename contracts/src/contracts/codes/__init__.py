@@ -1,0 +1,77 @@
+"""Code tables shipped as data: the 41 district units, GB/T 4754-2017 divisions, the 16 key industries."""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass
+from functools import cache
+from importlib.resources import files
+
+
+@dataclass(frozen=True)
+class District:
+    code: str
+    name: str
+    kind: str  # district | county | autonomous_county | functional_zone
+
+
+@dataclass(frozen=True)
+class IndustryDivision:
+    code: str
+    name: str
+
+
+@dataclass(frozen=True)
+class KeyIndustry:
+    id: int
+    name: str
+    divisions: tuple[str, ...]
+    verified: bool
+
+
+def _rows(name: str) -> list[dict[str, str]]:
+    text = files(__name__).joinpath(name).read_text(encoding="utf-8")
+    lines = [line for line in text.splitlines() if line and not line.startswith("#")]
+    return list(csv.DictReader(lines))
+
+
+@cache
+def districts() -> dict[str, District]:
+    """The programme's 41 district units keyed by code, in official order."""
+    return {r["code"]: District(r["code"], r["name"], r["kind"]) for r in _rows("districts.csv")}
+
+
+@cache
+def industry_divisions() -> dict[str, IndustryDivision]:
+    """GB/T 4754-2017 manufacturing divisions (C13-C43) keyed by code."""
+    return {r["code"]: IndustryDivision(r["code"], r["name"]) for r in _rows("industry_divisions.csv")}
+
+
+@cache
+def key_industries() -> dict[int, KeyIndustry]:
+    """The 16 pilot key industries with the divisions they cover."""
+    return {
+        int(r["id"]): KeyIndustry(int(r["id"]), r["name"], tuple(r["divisions"].split()), r["verified"] == "true")
+        for r in _rows("key_industries.csv")
+    }
+
+
+_INDUSTRY_CODE = re.compile(r"^C(\d{2})(\d{1,2})?$")
+
+
+def industry_division_of(code: str) -> str | None:
+    """Division (e.g. C34) of a GB/T 4754 manufacturing code (C34, C341 or C3411); None if not one."""
+    m = _INDUSTRY_CODE.match(code)
+    if not m:
+        return None
+    division = f"C{m.group(1)}"
+    return division if division in industry_divisions() else None
+
+
+def key_industry_of(division: str) -> KeyIndustry | None:
+    """The pilot key industry a division falls in, if any."""
+    for ki in key_industries().values():
+        if division in ki.divisions:
+            return ki
+    return None

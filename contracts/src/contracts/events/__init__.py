@@ -1,0 +1,11 @@
+"""Every event type on the bus, by (type, version). New events are added here explicitly."""
+
+from __future__ import annotations
+
+from contracts.envelope import Event
+from contracts.events.registry import EnterpriseRegistered
+
+EVENT_CLASSES: tuple[type[Event], ...] = (EnterpriseRegistered,)
+EVENTS: dict[tuple[str, int], type[Event]] = {(c.TYPE, c.VERSION): c for c in EVENT_CLASSES}
+
+__all__ = ["EVENTS", "EVENT_CLASSES", "EnterpriseRegistered", "Event"]

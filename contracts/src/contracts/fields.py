@@ -1,0 +1,48 @@
+"""Validated field types shared by events and API objects."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import AfterValidator, Field
+
+from contracts import codes
+from contracts.uscc import check_uscc
+
+
+def _uscc(value: str) -> str:
+    result = check_uscc(value)
+    if result.error:
+        raise ValueError(f"invalid 统一社会信用代码 (USCC): {result.error}")
+    return result.code
+
+
+def _district(value: str) -> str:
+    if value not in codes.districts():
+        raise ValueError(f"unknown district unit {value!r}: use one of the 41 codes (GB/T 2260 or CQ-*)")
+    return value
+
+
+def _industry(value: str) -> str:
+    value = value.strip().upper()
+    if codes.industry_division_of(value) is None:
+        raise ValueError(
+            f"{value!r} is not a GB/T 4754-2017 manufacturing code: expected C13-C43 as a division (C34), "
+            "group (C341) or class (C3411)"
+        )
+    return value
+
+
+USCC = Annotated[
+    str,
+    Field(min_length=18, max_length=18, examples=["91350100M000100Y43"], description="统一社会信用代码"),
+    AfterValidator(_uscc),
+]
+DistrictCode = Annotated[
+    str, Field(max_length=8, examples=["500103"], description="one of the 41 district units"), AfterValidator(_district)
+]
+IndustryCode = Annotated[
+    str,
+    Field(max_length=5, examples=["C3411"], description="GB/T 4754-2017 manufacturing division, group or class"),
+    AfterValidator(_industry),
+]

@@ -1,0 +1,228 @@
+"""The whole suite as processes: broker → migrations → five services, with readiness and logs."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+
+from devstack.broker import Broker, PortInUse, port_free
+
+SERVICES: dict[str, int] = {"registry": 8001, "catalog": 8002, "assessment": 8003, "finance": 8004, "indexer": 8005}
+
+
+def env_name(service: str, setting: str) -> str:
+    return f"SHUZHUAN_{service.upper()}_{setting.upper()}"
+
+
+@dataclass
+class SuiteConfig:
+    """Where things run.  Defaults read from the environment (see README: ports and settings)."""
+
+    var_dir: Path
+    ports: dict[str, int] = field(default_factory=dict)
+    broker_port: int = 9092
+    external_bootstrap: str | None = None  # a real Kafka cluster: no embedded broker
+    kafka_profile: str = "tansu"
+    extra_env: dict[str, str] = field(default_factory=dict)
+    log_dir: Path | None = None  # None: stream prefixed logs to stdout
+
+    @classmethod
+    def from_env(cls, var_dir: Path) -> SuiteConfig:
+        ports = {s: int(os.environ.get(env_name(s, "port"), p)) for s, p in SERVICES.items()}
+        return cls(
+            var_dir=var_dir,
+            ports=ports,
+            broker_port=int(os.environ.get("SHUZHUAN_BROKER_PORT", "9092")),
+            external_bootstrap=os.environ.get("SHUZHUAN_KAFKA_BOOTSTRAP_SERVERS") or None,
+            kafka_profile=os.environ.get("SHUZHUAN_KAFKA_PROFILE", "tansu"),
+        )
+
+
+@dataclass
+class ServiceProcess:
+    name: str
+    port: int
+    proc: subprocess.Popen[bytes]
+    pump: threading.Thread
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+
+class Suite:
+    """Starts, watches and stops the suite; tests use it to kill and restart single services."""
+
+    def __init__(self, config: SuiteConfig, say: Callable[[str], None] = print) -> None:
+        self.config = config
+        self.say = say
+        self.broker: Broker | None = None
+        self.services: dict[str, ServiceProcess] = {}
+        self.config.var_dir.mkdir(parents=True, exist_ok=True)
+        if config.log_dir:
+            config.log_dir.mkdir(parents=True, exist_ok=True)
+
+    @property
+    def bootstrap(self) -> str:
+        if self.config.external_bootstrap:
+            return self.config.external_bootstrap
+        return f"127.0.0.1:{self.config.broker_port}"
+
+    def port(self, name: str) -> int:
+        return self.config.ports.get(name, SERVICES[name])
+
+    def url(self, name: str) -> str:
+        return f"http://127.0.0.1:{self.port(name)}"
+
+    def env_for(self, name: str) -> dict[str, str]:
+        env = dict(os.environ)
+        defaults = {
+            "port": str(self.port(name)),
+            "kafka_bootstrap_servers": self.bootstrap,
+            "kafka_profile": self.config.kafka_profile,
+            "var_dir": str(self.config.var_dir),
+        }
+        for k, v in defaults.items():
+            env.setdefault(env_name(name, k), v)
+        env[env_name(name, "port")] = str(self.port(name))
+        env.update(self.config.extra_env)
+        env["PYTHONUNBUFFERED"] = "1"
+        return env
+
+    def check_ports(self) -> None:
+        if not self.config.external_bootstrap and not port_free(self.config.broker_port):
+            raise PortInUse(self.config.broker_port, "Kafka broker", "SHUZHUAN_BROKER_PORT")
+        for name in SERVICES:
+            if not port_free(self.port(name)):
+                raise PortInUse(self.port(name), name, env_name(name, "port"))
+
+    def start(self, timeout: float = 90.0) -> None:
+        self.check_ports()
+        if not self.config.external_bootstrap:
+            log = self.config.log_dir / "broker.log" if self.config.log_dir else None
+            self.broker = Broker(self.config.broker_port, log_path=log)
+            self.say(f"broker      starting Tansu on {self.bootstrap}")
+            self.broker.start()
+        self.migrate_all()
+        for name in SERVICES:
+            self.start_service(name, wait=False)
+        for name in SERVICES:
+            self.wait_ready(name, timeout)
+
+    def migrate_all(self) -> None:
+        procs = {
+            n: subprocess.run([sys.executable, "-m", n, "migrate"], env=self.env_for(n), capture_output=True, text=True)
+            for n in SERVICES
+        }
+        for n, p in procs.items():
+            if p.returncode != 0:
+                raise RuntimeError(f"{n}: migrations failed:\n{p.stderr.strip()[-3000:]}")
+            self.say(f"{n:<11} {p.stdout.strip()}")
+
+    def start_service(self, name: str, *, wait: bool = True, timeout: float = 60.0) -> ServiceProcess:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", name, "serve"],
+            env=self.env_for(name),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        pump = threading.Thread(target=self._pump, args=(name, proc), daemon=True)
+        pump.start()
+        sp = ServiceProcess(name, self.port(name), proc, pump)
+        self.services[name] = sp
+        if wait:
+            self.wait_ready(name, timeout)
+        return sp
+
+    def _pump(self, name: str, proc: subprocess.Popen[bytes]) -> None:
+        assert proc.stdout is not None
+        if self.config.log_dir:
+            with open(self.config.log_dir / f"{name}.log", "ab") as f:
+                for line in proc.stdout:
+                    f.write(line)
+                    f.flush()
+        else:
+            for line in proc.stdout:
+                sys.stdout.write(f"{name:<11}| {line.decode(errors='replace')}")
+                sys.stdout.flush()
+
+    def wait_ready(self, name: str, timeout: float = 60.0) -> None:
+        sp = self.services[name]
+        deadline = time.monotonic() + timeout
+        last = ""
+        while time.monotonic() < deadline:
+            if sp.proc.poll() is not None:
+                raise RuntimeError(f"{name} exited with code {sp.proc.returncode} before it was ready")
+            try:
+                r = httpx.get(f"{sp.url}/readyz", timeout=5)
+                if r.status_code == 200:
+                    self.say(f"{name:<11} ready  {sp.url}   docs {sp.url}/docs")
+                    return
+                last = r.text
+            except httpx.HTTPError as e:
+                last = str(e)
+            time.sleep(0.2)
+        raise TimeoutError(f"{name} not ready after {timeout}s: {last}")
+
+    def kill(self, name: str, sig: int = signal.SIGKILL) -> None:
+        sp = self.services.pop(name)
+        sp.proc.send_signal(sig)
+        sp.proc.wait(15)
+        sp.pump.join(5)
+
+    def stop(self) -> None:
+        for sp in self.services.values():
+            if sp.proc.poll() is None:
+                sp.proc.send_signal(signal.SIGTERM)
+        deadline = time.monotonic() + 15
+        for sp in self.services.values():
+            try:
+                sp.proc.wait(max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                sp.proc.kill()
+                sp.proc.wait(5)
+        self.services.clear()
+        if self.broker:
+            self.broker.stop()
+            self.broker = None
+
+    def replay_all(self) -> None:
+        """Re-publish every service's outbox (after the in-memory broker lost its data)."""
+        for n in SERVICES:
+            subprocess.run([sys.executable, "-m", n, "replay"], env=self.env_for(n), check=True, capture_output=True)
+
+    def recover_broker(self) -> None:
+        """The embedded broker died: start a fresh one, restart the services, re-publish history."""
+        assert self.broker is not None
+        self.say("broker      died; starting a fresh one and replaying every outbox")
+        self.broker.stop()
+        self.broker.start()
+        for name in list(self.services):
+            self.kill(name, signal.SIGTERM)
+        self.replay_all()
+        for name in SERVICES:
+            self.start_service(name)
+
+    def watch(self, stop: threading.Event) -> None:
+        """Until `stop` is set: report services that exit and recover from a broker crash."""
+        while not stop.wait(1.0):
+            if self.broker and not self.broker.alive():
+                self.recover_broker()
+            for name, sp in list(self.services.items()):
+                if sp.proc.poll() is not None:
+                    self.say(f"{name:<11} exited with code {sp.proc.returncode}; restarting it")
+                    self.services.pop(name)
+                    try:
+                        self.start_service(name)
+                    except Exception as e:
+                        self.say(f"{name:<11} could not be restarted: {e}")

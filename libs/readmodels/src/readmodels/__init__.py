@@ -1,0 +1,1 @@
+"""Read models built from other services' events; each service declares the tables in its own database."""

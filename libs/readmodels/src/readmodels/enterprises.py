@@ -1,0 +1,85 @@
+"""The enterprise read model kept by services that are not the registry."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Depends, Query
+from sqlalchemy import Column, MetaData, String, Table, func, select
+
+from contracts.api.errors import ErrorBody
+from contracts.api.readmodels import KnownEnterprise, ReadModelPage
+from contracts.events.registry import EnterpriseRegistered
+from servicekit.app import get_uow
+from servicekit.consumer import Received, Subscription
+from servicekit.db import UTCDateTime, insert_ignore
+from servicekit.errors import NotFound
+from servicekit.uow import UnitOfWork
+
+
+def known_enterprises_table(metadata: MetaData) -> Table:
+    return Table(
+        "known_enterprises",
+        metadata,
+        Column("uscc", String(18), primary_key=True),
+        Column("name", String(200), nullable=False),
+        Column("district_code", String(8), nullable=False, index=True),
+        Column("industry_division", String(3), nullable=False),
+        Column("registered_at", UTCDateTime(), nullable=False),
+    )
+
+
+def enterprise_subscription(table: Table) -> Subscription:
+    """Keep `table` in step with `registry.enterprise.registered` (bulk insert per batch)."""
+
+    async def on_enterprise_registered(uow: UnitOfWork, events: list[Received[EnterpriseRegistered]]) -> None:
+        rows = [
+            {
+                "uscc": e.payload.uscc,
+                "name": e.payload.name,
+                "district_code": e.payload.district_code,
+                "industry_division": e.payload.industry_division,
+                "registered_at": e.payload.registered_at,
+            }
+            for e in events
+        ]
+        await uow.session.execute(insert_ignore(uow.dialect, table, rows, ["uscc"]))
+
+    return Subscription(EnterpriseRegistered, on_enterprise_registered)
+
+
+def _known(row: Any) -> KnownEnterprise:
+    return KnownEnterprise.model_validate(dict(row._mapping))
+
+
+def enterprise_router(table: Table) -> APIRouter:
+    """GET /v1/known-enterprises[/{uscc}]: what this service knows of enterprises."""
+    router = APIRouter(prefix="/v1/known-enterprises", tags=["read models"])
+
+    @router.get("", response_model=ReadModelPage)
+    async def list_known(
+        district_code: str | None = Query(None, max_length=8),
+        limit: int = Query(50, ge=1, le=500),
+        offset: int = Query(0, ge=0),
+        uow: UnitOfWork = Depends(get_uow),
+    ) -> ReadModelPage:
+        """Enterprises this service has learnt of from registry events."""
+        where = [table.c.district_code == district_code] if district_code else []
+        async with uow:
+            total = await uow.session.scalar(select(func.count()).select_from(table).where(*where))
+            rows = (
+                await uow.session.execute(
+                    select(table).where(*where).order_by(table.c.uscc).limit(limit).offset(offset)
+                )
+            ).all()
+        return ReadModelPage(total=int(total or 0), items=[_known(r) for r in rows])
+
+    @router.get("/{uscc}", response_model=KnownEnterprise, responses={404: {"model": ErrorBody}})
+    async def get_known(uscc: str, uow: UnitOfWork = Depends(get_uow)) -> KnownEnterprise:
+        async with uow:
+            row = (await uow.session.execute(select(table).where(table.c.uscc == uscc.upper()))).first()
+        if row is None:
+            raise NotFound(f"{uscc} is not (yet) known to this service")
+        return _known(row)
+
+    return router

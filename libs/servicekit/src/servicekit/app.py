@@ -1,0 +1,138 @@
+"""FastAPI app factory: lifespan (db, producer, relay, consumers), health, readiness, metrics."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from fastapi import APIRouter, FastAPI, Request
+from fastapi.params import Depends
+from fastapi.responses import JSONResponse, Response
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from sqlalchemy import MetaData, Table
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from contracts.topics import TopicSpec
+from servicekit.consumer import ConsumerRunner, Subscription
+from servicekit.db import make_engine, ping, sessionmaker
+from servicekit.http import RequestMiddleware, install_error_handlers
+from servicekit.kafka import ProducerHolder
+from servicekit.relay import OutboxRelay
+from servicekit.settings import ServiceSettings
+from servicekit.tables import RuntimeTables
+from servicekit.telemetry import setup_telemetry
+from servicekit.uow import UnitOfWork
+
+
+@dataclass
+class ServiceSpec:
+    """Everything that makes one service: its tables, routes, subscriptions and migrations."""
+
+    name: str
+    title: str
+    description: str
+    settings_cls: type[ServiceSettings]
+    metadata: MetaData
+    tables: RuntimeTables
+    migrations_dir: Path
+    routers: Sequence[APIRouter] = ()
+    subscriptions: Sequence[Subscription] = ()
+    produces: Sequence[TopicSpec] = ()
+    read_model_tables: Sequence[Table] = ()  # emptied by `rebuild`, refilled by replay
+    router_dependencies: Sequence[Depends] = field(default_factory=list)
+
+
+@dataclass
+class Runtime:
+    settings: ServiceSettings
+    engine: AsyncEngine
+    sessions: async_sessionmaker[AsyncSession]
+    tables: RuntimeTables
+    producers: ProducerHolder
+    relay: OutboxRelay
+    consumer: ConsumerRunner
+
+    def uow(self) -> UnitOfWork:
+        return UnitOfWork(self.sessions, self.tables, on_commit=self.relay.wake)
+
+
+def topics_of(spec: ServiceSpec) -> list[tuple[str, int]]:
+    """Topics the service touches (produced, consumed and their dead-letter topics)."""
+    specs = set(spec.produces) | {s.event.TOPIC for s in spec.subscriptions}
+    return sorted({(t.name, t.partitions) for t in specs} | {(t.dlq, 1) for t in specs})
+
+
+def build_runtime(spec: ServiceSpec, settings: ServiceSettings) -> Runtime:
+    engine = make_engine(settings.effective_database_url)
+    sessions = sessionmaker(engine)
+    producers = ProducerHolder(settings, topics_of(spec))
+    relay = OutboxRelay(settings, engine, spec.tables, producers)
+    consumer = ConsumerRunner(settings, sessions, spec.tables, spec.subscriptions, producers, on_commit=relay.wake)
+    return Runtime(settings, engine, sessions, spec.tables, producers, relay, consumer)
+
+
+def get_uow(request: Request) -> UnitOfWork:
+    """FastAPI dependency: a fresh unit of work; the route commits it."""
+    runtime: Runtime = request.app.state.runtime
+    return runtime.uow()
+
+
+def create_app(spec: ServiceSpec, settings: ServiceSettings | None = None) -> FastAPI:
+    settings = settings or spec.settings_cls()
+    setup_telemetry(settings)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        runtime = build_runtime(spec, settings)
+        app.state.runtime = runtime
+        runtime.relay.start()
+        runtime.consumer.start()
+        try:
+            yield
+        finally:
+            await runtime.consumer.stop()
+            await runtime.relay.stop()
+            await runtime.producers.close()
+            await runtime.engine.dispose()
+
+    app = FastAPI(title=spec.title, description=spec.description, version="1.0.0", lifespan=lifespan)
+    app.add_middleware(RequestMiddleware, service=settings.service_name, max_body_bytes=settings.max_body_bytes)
+    install_error_handlers(app)
+
+    @app.get("/healthz", tags=["ops"], summary="Alive")
+    async def healthz() -> dict[str, str]:
+        return {"status": "ok", "service": settings.service_name}
+
+    @app.get("/readyz", tags=["ops"], summary="Database and broker reachable")
+    async def readyz(request: Request) -> JSONResponse:
+        runtime: Runtime = request.app.state.runtime
+        checks: dict[str, Any] = {}
+        ok = True
+        try:
+            await asyncio.wait_for(ping(runtime.engine), timeout=3)
+            checks["database"] = "ok"
+        except Exception as e:
+            ok, checks["database"] = False, f"{type(e).__name__}: {e}"
+        try:
+            await asyncio.wait_for(runtime.producers.get(), timeout=3)
+            checks["broker"] = "ok"
+        except Exception as e:
+            ok, checks["broker"] = False, f"{type(e).__name__}: {e}" if str(e) else type(e).__name__
+        if spec.subscriptions:
+            checks["consumer"] = "assigned" if runtime.consumer.assigned.is_set() else "joining"
+        checks["outbox_backlog"] = await runtime.relay.backlog() if checks["database"] == "ok" else None
+        return JSONResponse(
+            {"ready": ok, "service": settings.service_name, "checks": checks}, status_code=200 if ok else 503
+        )
+
+    @app.get("/metrics", tags=["ops"], summary="Prometheus metrics", include_in_schema=False)
+    async def metrics_endpoint() -> Response:
+        return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+
+    for router in spec.routers:
+        app.include_router(router, dependencies=list(spec.router_dependencies))
+    return app

@@ -1,0 +1,91 @@
+"""The command every service has: serve, migrate, replay, rebuild, openapi."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+from datetime import UTC, datetime
+
+from aiokafka import AIOKafkaConsumer, TopicPartition
+from aiokafka.structs import OffsetAndMetadata
+from sqlalchemy import delete
+
+from servicekit.app import ServiceSpec, create_app
+from servicekit.db import make_engine
+from servicekit.kafka import consumer_config
+from servicekit.migrations import upgrade
+from servicekit.relay import mark_for_replay
+from servicekit.settings import ServiceSettings
+
+
+def _since(value: str) -> datetime:
+    try:
+        dt = datetime.fromisoformat(value)
+    except ValueError as e:
+        raise argparse.ArgumentTypeError(f"--since wants an ISO 8601 time such as 2026-11-01T00:00:00Z: {e}") from e
+    return (dt if dt.tzinfo else dt.replace(tzinfo=UTC)).astimezone(UTC)
+
+
+async def _replay(spec: ServiceSpec, settings: ServiceSettings, since: datetime | None) -> int:
+    engine = make_engine(settings.effective_database_url)
+    try:
+        return await mark_for_replay(engine, spec.tables, since)
+    finally:
+        await engine.dispose()
+
+
+async def _rebuild(spec: ServiceSpec, settings: ServiceSettings) -> str:
+    """Empty the read models and inbox and rewind the group to the start of every partition."""
+    engine = make_engine(settings.effective_database_url)
+    try:
+        async with engine.begin() as conn:
+            for table in [*spec.read_model_tables, spec.tables.inbox]:
+                await conn.execute(delete(table))
+    finally:
+        await engine.dispose()
+    topics = {s.event.TOPIC for s in spec.subscriptions}
+    if not topics:
+        return "no subscriptions: nothing to rewind"
+    consumer = AIOKafkaConsumer(**consumer_config(settings, settings.group_id))
+    await consumer.start()
+    try:
+        tps = [TopicPartition(t.name, p) for t in topics for p in range(t.partitions)]
+        consumer.assign(tps)
+        await consumer.commit({tp: OffsetAndMetadata(0, "") for tp in tps})
+    finally:
+        await consumer.stop()
+    return f"group {settings.group_id} rewound on {len(topics)} topic(s)"
+
+
+def main(spec: ServiceSpec, argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog=f"python -m {spec.name}", description=spec.description)
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("serve", help="run the HTTP API, outbox relay and consumers")
+    sub.add_parser("migrate", help="bring the database schema to the newest migration")
+    rp = sub.add_parser("replay", help="re-publish outbox history (all, or --since a time)")
+    rp.add_argument("--since", type=_since, default=None)
+    sub.add_parser("rebuild", help="empty read models and re-consume everything (service must be stopped)")
+    sub.add_parser("openapi", help="print the OpenAPI document")
+    args = parser.parse_args(argv)
+    settings = spec.settings_cls()
+
+    if args.command == "serve":
+        import uvicorn
+
+        uvicorn.run(
+            create_app(spec, settings), host=settings.host, port=settings.port, log_config=None, access_log=False
+        )
+    elif args.command == "migrate":
+        upgrade(spec.migrations_dir, settings.effective_database_url)
+        print(f"{spec.name}: database at head ({settings.effective_database_url.split('@')[-1]})")
+    elif args.command == "replay":
+        n = asyncio.run(_replay(spec, settings, args.since))
+        print(f"{spec.name}: {n} outbox event(s) marked for re-publication; the running relay sends them")
+    elif args.command == "rebuild":
+        print(f"{spec.name}: {asyncio.run(_rebuild(spec, settings))}")
+    elif args.command == "openapi":
+        json.dump(create_app(spec, settings).openapi(), sys.stdout, ensure_ascii=False, indent=2, sort_keys=True)
+        print()
+    return 0

@@ -1,0 +1,309 @@
+"""Consumer runner: batches, an inbox for idempotency, commit after the database commit, DLQ."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import re
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, Generic, TypeVar
+
+from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
+from opentelemetry import trace
+from pydantic import ValidationError
+from sqlalchemy import insert, select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from contracts.envelope import Event
+from servicekit import metrics
+from servicekit.codec import DecodeError, Envelope, decode
+from servicekit.kafka import ProducerHolder, ensure_topics, make_consumer
+from servicekit.settings import ServiceSettings
+from servicekit.tables import RuntimeTables
+from servicekit.telemetry import context_from_traceparent, tracer
+from servicekit.uow import UnitOfWork
+
+log = logging.getLogger(__name__)
+E = TypeVar("E", bound=Event)
+_SCHEMA_VERSION = re.compile(r":v(\d+)$")
+
+
+@dataclass(frozen=True)
+class Received(Generic[E]):
+    """One consumed event: its CloudEvent attributes and the validated payload."""
+
+    id: str
+    time: datetime
+    source: str
+    payload: E
+    traceparent: str | None = None
+
+
+Handler = Callable[[UnitOfWork, list[Received[Any]]], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class Subscription:
+    """A handler for one event type and version; it receives a batch and writes in bulk."""
+
+    event: type[Event]
+    handler: Handler
+
+
+@dataclass
+class _Item:
+    record: ConsumerRecord[bytes, bytes]
+    received: Received[Any]
+    subscription: Subscription
+
+
+class PoisonMessage(Exception):
+    """A record that can never be applied (malformed envelope or payload)."""
+
+
+def _version_of(env: Envelope) -> int:
+    m = _SCHEMA_VERSION.search(env.dataschema or "")
+    return int(m.group(1)) if m else 1
+
+
+class ConsumerRunner:
+    """Consumes the subscribed topics with one group; see DESIGN.md §3 for the guarantees."""
+
+    def __init__(
+        self,
+        settings: ServiceSettings,
+        sessions: async_sessionmaker[AsyncSession],
+        tables: RuntimeTables,
+        subscriptions: Sequence[Subscription],
+        producers: ProducerHolder,
+        *,
+        group_id: str | None = None,
+        on_commit: Callable[[], None] | None = None,
+    ) -> None:
+        self.settings = settings
+        self.sessions = sessions
+        self.tables = tables
+        self.producers = producers
+        self.group_id = group_id or settings.group_id
+        self.on_commit = on_commit
+        self.by_type = {(s.event.TYPE, s.event.VERSION): s for s in subscriptions}
+        self.topics = sorted({s.event.TOPIC.name for s in subscriptions})
+        self.topic_specs = sorted(
+            {(s.event.TOPIC.name, s.event.TOPIC.partitions) for s in subscriptions}
+            | {(s.event.TOPIC.dlq, 1) for s in subscriptions}
+        )
+        self._consumer: AIOKafkaConsumer | None = None
+        self._task: asyncio.Task[None] | None = None
+        self.assigned = asyncio.Event()
+        self.last_error: str | None = None
+        self.service = settings.service_name
+
+    def start(self) -> None:
+        if self.by_type:
+            self._task = asyncio.create_task(self._run(), name=f"{self.service}-consumer")
+
+    async def stop(self) -> None:
+        if self._task:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+
+    async def _run(self) -> None:
+        backoff = 0.5
+        while True:
+            consumer: AIOKafkaConsumer | None = None
+            try:
+                if self.settings.kafka_create_topics:
+                    await ensure_topics(
+                        self.settings.kafka_bootstrap_servers,
+                        self.topic_specs,
+                        replication_factor=self.settings.kafka_replication_factor,
+                        settings=self.settings,
+                    )
+                consumer = make_consumer(self.settings, self.group_id, *self.topics)
+                await consumer.start()
+                self._consumer = consumer
+                backoff = 0.5
+                await self._poll_loop(consumer)
+            except asyncio.CancelledError:
+                raise
+            except Exception as e:
+                self.last_error = f"{type(e).__name__}: {e}"
+                log.warning("consumer %s failed (restarting in %.1fs): %s", self.group_id, backoff, self.last_error)
+                await asyncio.sleep(backoff)
+                backoff = min(backoff * 2, 10.0)
+            finally:
+                self.assigned.clear()
+                self._consumer = None
+                if consumer is not None:
+                    with contextlib.suppress(Exception):
+                        await asyncio.wait_for(consumer.stop(), timeout=10)
+
+    async def _poll_loop(self, consumer: AIOKafkaConsumer) -> None:
+        while True:
+            batches = await consumer.getmany(timeout_ms=500, max_records=self.settings.consumer_max_records)
+            if consumer.assignment():
+                self.assigned.set()
+            for tp, records in batches.items():
+                if not records:
+                    continue
+                try:
+                    await self._process(tp, records)
+                except asyncio.CancelledError:
+                    raise
+                except Exception as e:
+                    # Nothing of this batch is committed: go back and read it again.
+                    self.last_error = f"{type(e).__name__}: {e}"
+                    log.exception("batch on %s failed; rewinding to offset %d", tp, records[0].offset)
+                    consumer.seek(tp, records[0].offset)
+                    await asyncio.sleep(1.0)
+                    continue
+                with contextlib.suppress(Exception):
+                    await consumer.commit({tp: records[-1].offset + 1})
+                high = consumer.highwater(tp)
+                if high is not None:
+                    metrics.CONSUMER_LAG.labels(self.service, tp.topic, str(tp.partition)).set(
+                        max(0, high - (records[-1].offset + 1))
+                    )
+
+    def _parse(self, record: ConsumerRecord[bytes, bytes]) -> _Item | None:
+        """Decode and validate a record; None if no subscription wants it; PoisonMessage if broken."""
+        try:
+            env = decode(record.key, record.value, list(record.headers))
+        except DecodeError as e:
+            raise PoisonMessage(str(e)) from e
+        sub = self.by_type.get((env.type, _version_of(env)))
+        if sub is None:
+            return None
+        try:
+            payload = sub.event.model_validate(env.data)
+        except ValidationError as e:
+            raise PoisonMessage(f"payload does not match {env.type} v{sub.event.VERSION}: {e}") from e
+        return _Item(record, Received(env.id, env.time, env.source, payload, env.traceparent), sub)
+
+    async def _process(self, tp: TopicPartition, records: list[ConsumerRecord[bytes, bytes]]) -> None:
+        items: list[_Item] = []
+        for record in records:
+            try:
+                item = self._parse(record)
+            except PoisonMessage as e:
+                await self._dead_letter(record, str(e))
+                continue
+            if item is not None:
+                items.append(item)
+        if not items:
+            return
+        error = await self._apply_with_retries(items)
+        if error is None:
+            return
+        # The batch keeps failing: apply one by one so only the poison records are dead-lettered.
+        for item in items:
+            err = await self._apply_with_retries([item])
+            if err is not None:
+                await self._dead_letter(item.record, err)
+
+    async def _apply_with_retries(self, items: list[_Item]) -> str | None:
+        delay = 0.1
+        error = None
+        for attempt in range(self.settings.consumer_max_retries):
+            try:
+                await self._apply(items)
+                return None
+            except asyncio.CancelledError:
+                raise
+            except Exception as e:
+                error = f"{type(e).__name__}: {e}"
+                for item in items:
+                    metrics.EVENTS_FAILED.labels(self.service, item.received.payload.TYPE).inc()
+                log.warning(
+                    "handler attempt %d/%d failed for %d events: %s",
+                    attempt + 1,
+                    self.settings.consumer_max_retries,
+                    len(items),
+                    error,
+                )
+                await asyncio.sleep(delay)
+                delay *= 4
+        return error
+
+    async def _apply(self, items: list[_Item]) -> None:
+        """Apply new events in one transaction with their inbox rows; skip those seen before."""
+        inbox = self.tables.inbox
+        async with UnitOfWork(self.sessions, self.tables, self.on_commit) as uow:
+            ids = [i.received.id for i in items]
+            seen: set[str] = set()
+            for chunk in range(0, len(ids), 500):
+                part = ids[chunk : chunk + 500]
+                seen |= set(
+                    (await uow.session.execute(select(inbox.c.event_id).where(inbox.c.event_id.in_(part)))).scalars()
+                )
+            fresh: list[_Item] = []
+            for item in items:
+                if item.received.id in seen:
+                    metrics.EVENTS_DUPLICATE.labels(self.service, item.received.payload.TYPE).inc()
+                    continue
+                seen.add(item.received.id)
+                fresh.append(item)
+            if not fresh:
+                return
+            first = fresh[0].received
+            links = [
+                trace.Link(sc)
+                for i in fresh[1:50]
+                if (ctx := context_from_traceparent(i.received.traceparent)) is not None
+                and (sc := trace.get_current_span(ctx).get_span_context()).is_valid
+            ]
+            with tracer().start_as_current_span(
+                f"consume {first.payload.TYPE}",
+                context=context_from_traceparent(first.traceparent),
+                kind=trace.SpanKind.CONSUMER,
+                links=links,
+                attributes={
+                    "messaging.batch.message_count": len(fresh),
+                    "messaging.consumer.group.name": self.group_id,
+                },
+            ):
+                # Consecutive runs of one type go to its handler together, keeping the order.
+                run: list[_Item] = []
+                for item in fresh:
+                    if run and item.subscription is not run[0].subscription:
+                        await run[0].subscription.handler(uow, [i.received for i in run])
+                        run = []
+                    run.append(item)
+                await run[0].subscription.handler(uow, [i.received for i in run])
+                now = datetime.now(UTC)
+                await uow.session.execute(
+                    insert(inbox),
+                    [
+                        {
+                            "event_id": i.received.id,
+                            "event_type": i.received.payload.TYPE,
+                            "topic": i.record.topic,
+                            "consumed_at": now,
+                        }
+                        for i in fresh
+                    ],
+                )
+                await uow.commit()
+        for item in fresh:
+            metrics.EVENTS_CONSUMED.labels(self.service, item.received.payload.TYPE).inc()
+
+    async def _dead_letter(self, record: ConsumerRecord[bytes, bytes], error: str) -> None:
+        headers = [(k, v) for k, v in record.headers if not k.startswith("dlq_")]
+        headers += [
+            ("dlq_error", error[:4000].encode()),
+            ("dlq_source_topic", record.topic.encode()),
+            ("dlq_source_partition", str(record.partition).encode()),
+            ("dlq_source_offset", str(record.offset).encode()),
+            ("dlq_consumer_group", self.group_id.encode()),
+            ("dlq_time", datetime.now(UTC).isoformat().encode()),
+        ]
+        ce_type = dict(record.headers).get("ce_type", b"unknown").decode(errors="replace")
+        producer = await self.producers.get()
+        await producer.send_and_wait(f"{record.topic}.dlq", value=record.value, key=record.key, headers=headers)
+        metrics.EVENTS_DEAD_LETTERED.labels(self.service, ce_type).inc()
+        log.error("dead-lettered %s@%d/%d (%s): %s", record.topic, record.partition, record.offset, ce_type, error)

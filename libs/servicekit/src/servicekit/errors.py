@@ -1,0 +1,28 @@
+"""Domain errors a use case raises and the HTTP answers they become (always a clear 4xx)."""
+
+from __future__ import annotations
+
+
+class DomainError(Exception):
+    status_code = 400
+    code = "bad_request"
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class NotFound(DomainError):
+    status_code = 404
+    code = "not_found"
+
+
+class Conflict(DomainError):
+    status_code = 409
+    code = "conflict"
+
+
+class BodyTooLarge(DomainError):
+    status_code = 413
+    code = "body_too_large"

@@ -1,0 +1,130 @@
+"""HTTP plumbing shared by all services: error bodies, body limit, request ids, metrics, tracing."""
+
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+from collections.abc import Sequence
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from opentelemetry import trace
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from servicekit import metrics
+from servicekit.errors import BodyTooLarge, DomainError
+from servicekit.telemetry import context_from_traceparent, request_id_var, tracer
+
+log = logging.getLogger(__name__)
+
+
+def _field_of(loc: Sequence[Any]) -> str:
+    parts = [str(p) for p in loc]
+    if parts and parts[0] in ("body", "query", "path", "header"):
+        parts = parts[1:] if len(parts) > 1 else parts
+    return ".".join(parts)
+
+
+def _error(status: int, code: str, message: str, errors: list[dict[str, str]] | None = None) -> JSONResponse:
+    return JSONResponse({"error": code, "message": message, "errors": errors or []}, status_code=status)
+
+
+async def _validation_error(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    errors = []
+    for e in exc.errors():
+        field = _field_of(e.get("loc", ()))
+        msg = str(e.get("msg", "invalid"))
+        if e.get("type") == "json_invalid":
+            field, msg = "body", f"malformed JSON: {e.get('ctx', {}).get('error', msg)}"
+        errors.append({"field": field, "message": msg, "type": str(e.get("type", "value_error"))})
+    summary = "; ".join(f"{x['field']}: {x['message']}" for x in errors[:5])
+    return _error(422, "validation_failed", f"{len(errors)} invalid field(s): {summary}", errors)
+
+
+async def _domain_error(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, DomainError)
+    errors = [{"field": exc.field, "message": exc.message, "type": exc.code}] if exc.field else []
+    return _error(exc.status_code, exc.code, exc.message, errors)
+
+
+async def _http_error(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    code = {404: "not_found", 405: "method_not_allowed", 401: "unauthorized", 403: "forbidden"}.get(
+        exc.status_code, "http_error"
+    )
+    return _error(exc.status_code, code, str(exc.detail))
+
+
+async def _unhandled(_: Request, exc: Exception) -> JSONResponse:
+    log.exception("unhandled error: %s", exc)
+    return _error(500, "internal_error", "internal error; the request was not applied")
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(DomainError, _domain_error)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(Exception, _unhandled)
+
+
+class RequestMiddleware:
+    """Request id, server span from `traceparent`, body-size limit and the duration histogram."""
+
+    def __init__(self, app: ASGIApp, *, service: str, max_body_bytes: int) -> None:
+        self.app = app
+        self.service = service
+        self.max_body = max_body_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}
+        rid = headers.get("x-request-id") or uuid.uuid4().hex
+        token = request_id_var.set(rid)
+        status = {"code": 500}
+        start = time.perf_counter()
+        length = headers.get("content-length")
+        too_large = length is not None and length.isdigit() and int(length) > self.max_body
+        received = 0
+
+        async def limited_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.max_body:
+                    raise BodyTooLarge(f"request body exceeds {self.max_body} bytes")
+            return message
+
+        async def send_wrapper(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                status["code"] = message["status"]
+                message.setdefault("headers", [])
+                message["headers"] = [*message["headers"], (b"x-request-id", rid.encode())]
+            await send(message)
+
+        span_name = f"{scope['method']} {scope['path']}"
+        with tracer().start_as_current_span(
+            span_name, context=context_from_traceparent(headers.get("traceparent")), kind=trace.SpanKind.SERVER
+        ) as span:
+            try:
+                if too_large:
+                    resp = _error(413, "body_too_large", f"request body exceeds {self.max_body} bytes")
+                    await resp(scope, receive, send_wrapper)
+                else:
+                    await self.app(scope, limited_receive, send_wrapper)
+            finally:
+                route = scope.get("route")
+                template = getattr(route, "path", None) or "unmatched"
+                span.update_name(f"{scope['method']} {template}")
+                span.set_attribute("http.response.status_code", status["code"])
+                metrics.HTTP_DURATION.labels(self.service, scope["method"], template, str(status["code"])).observe(
+                    time.perf_counter() - start
+                )
+                request_id_var.reset(token)

@@ -1,0 +1,20 @@
+"""Prometheus metrics every service exposes at /metrics."""
+
+from __future__ import annotations
+
+from prometheus_client import Counter, Gauge, Histogram
+
+HTTP_DURATION = Histogram(
+    "http_request_duration_seconds",
+    "HTTP request duration by route template and status",
+    ["service", "method", "route", "status"],
+    buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
+)
+EVENTS_PRODUCED = Counter("events_produced_total", "Events published to the broker", ["service", "type"])
+EVENTS_CONSUMED = Counter("events_consumed_total", "Events applied by a consumer", ["service", "type"])
+EVENTS_DUPLICATE = Counter("events_duplicate_total", "Events skipped as already processed", ["service", "type"])
+EVENTS_FAILED = Counter("events_failed_total", "Handler attempts that raised", ["service", "type"])
+EVENTS_DEAD_LETTERED = Counter("events_dead_lettered_total", "Events sent to a .dlq topic", ["service", "type"])
+OUTBOX_BACKLOG = Gauge("outbox_backlog", "Outbox rows not yet published", ["service"])
+OUTBOX_PUBLISH_ERRORS = Counter("outbox_publish_errors_total", "Failed outbox publish rounds", ["service"])
+CONSUMER_LAG = Gauge("consumer_lag", "Records behind the partition's high watermark", ["service", "topic", "partition"])

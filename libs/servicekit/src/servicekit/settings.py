@@ -1,0 +1,72 @@
+"""Settings base: one env prefix per service, read when constructed (never at import)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_SECRET = "change-me-local-only"
+
+
+def project_root() -> Path:
+    """The checkout root (where var/ lives), found from the current directory upwards."""
+    here = Path.cwd().resolve()
+    for p in (here, *here.parents):
+        if (p / "uv.lock").exists():
+            return p
+    return here
+
+
+class ServiceSettings(BaseSettings):
+    """Settings every service has.  Subclasses set `model_config` with their own env prefix."""
+
+    model_config = SettingsConfigDict(env_prefix="SHUZHUAN_", extra="ignore")
+
+    service_name: str = "service"
+    environment: Literal["local", "test", "production"] = "local"
+    host: str = "127.0.0.1"
+    port: int = 8000
+    database_url: str = ""  # empty: SQLite file var/<service>.db
+    kafka_bootstrap_servers: str = "127.0.0.1:9092"
+    # "tansu": the local in-memory broker (no idempotent producer); "kafka": a real cluster.
+    kafka_profile: Literal["tansu", "kafka"] = "tansu"
+    kafka_security_protocol: Literal["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"] = "PLAINTEXT"
+    kafka_sasl_mechanism: str | None = None
+    kafka_sasl_username: str | None = None
+    kafka_sasl_password: str | None = None
+    kafka_create_topics: bool = True  # create declared topics at start (Tansu; a dev Kafka)
+    kafka_replication_factor: int = 1
+    consumer_group: str = ""  # empty: the service name
+    consumer_session_timeout_ms: int = 6000
+    consumer_heartbeat_interval_ms: int = 1000
+    consumer_max_records: int = 500
+    consumer_max_retries: int = 3
+    relay_batch_size: int = 500
+    relay_poll_interval_s: float = 0.5
+    max_body_bytes: int = 1_048_576
+    log_level: str = "INFO"
+    log_json: bool = True
+    otlp_endpoint: str | None = None
+    secret_key: str = DEFAULT_SECRET
+    var_dir: Path = Field(default_factory=lambda: project_root() / "var")
+
+    @model_validator(mode="after")
+    def _refuse_default_secrets_in_production(self) -> ServiceSettings:
+        if self.environment == "production" and self.secret_key == DEFAULT_SECRET:
+            raise ValueError("refusing to start in production with the default secret_key; set one")
+        if self.environment == "production" and self.kafka_profile == "tansu":
+            raise ValueError("production runs on Apache Kafka: set kafka_profile=kafka")
+        return self
+
+    @property
+    def effective_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite+aiosqlite:///{self.var_dir / (self.service_name + '.db')}"
+
+    @property
+    def group_id(self) -> str:
+        return self.consumer_group or self.service_name

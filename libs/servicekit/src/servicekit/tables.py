@@ -1,0 +1,50 @@
+"""The runtime tables every service has in its own database: outbox and inbox."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import BigInteger, Column, Index, Integer, MetaData, String, Table, Text
+
+from servicekit.db import UTCDateTime
+
+# SQLite only auto-increments an INTEGER PRIMARY KEY; PostgreSQL wants BIGINT for a long-lived outbox.
+_ID = BigInteger().with_variant(Integer(), "sqlite")
+
+
+@dataclass(frozen=True)
+class RuntimeTables:
+    outbox: Table
+    inbox: Table
+
+
+def runtime_tables(metadata: MetaData) -> RuntimeTables:
+    """Declare the outbox and inbox tables on a service's metadata (its migrations create them)."""
+    outbox = Table(
+        "outbox",
+        metadata,
+        Column("id", _ID, primary_key=True, autoincrement=True),
+        Column("event_id", String(36), nullable=False, unique=True),
+        Column("topic", String(200), nullable=False),
+        Column("key", String(200), nullable=False),
+        Column("event_type", String(200), nullable=False),
+        Column("event_version", Integer, nullable=False),
+        Column("subject", String(200), nullable=False),
+        Column("payload", Text, nullable=False),
+        Column("traceparent", String(64), nullable=True),
+        Column("occurred_at", UTCDateTime(), nullable=False),
+        Column("published_at", UTCDateTime(), nullable=True),
+        Column("attempts", Integer, nullable=False, default=0),
+        Column("last_error", Text, nullable=True),
+        Index("ix_outbox_pending", "published_at", "id"),
+        Index("ix_outbox_occurred_at", "occurred_at"),
+    )
+    inbox = Table(
+        "inbox",
+        metadata,
+        Column("event_id", String(36), primary_key=True),
+        Column("event_type", String(200), nullable=False),
+        Column("topic", String(200), nullable=False),
+        Column("consumed_at", UTCDateTime(), nullable=False),
+    )
+    return RuntimeTables(outbox=outbox, inbox=inbox)

@@ -1,0 +1,103 @@
+"""Structured JSON logs carrying trace and request ids; OpenTelemetry tracing (export off unless set)."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from contextvars import ContextVar
+from datetime import UTC, datetime
+
+from opentelemetry import trace
+from opentelemetry.context import Context
+from opentelemetry.propagators.textmap import Getter, Setter
+from opentelemetry.sdk.resources import Resource
+from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.sdk.trace.export import BatchSpanProcessor
+from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
+
+from servicekit.settings import ServiceSettings
+
+request_id_var: ContextVar[str | None] = ContextVar("request_id", default=None)
+_propagator = TraceContextTextMapPropagator()
+_configured = False
+
+
+class JsonFormatter(logging.Formatter):
+    def __init__(self, service: str) -> None:
+        super().__init__()
+        self.service = service
+
+    def format(self, record: logging.LogRecord) -> str:
+        out: dict[str, object] = {
+            "ts": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname,
+            "service": self.service,
+            "logger": record.name,
+            "msg": record.getMessage(),
+        }
+        ctx = trace.get_current_span().get_span_context()
+        if ctx.is_valid:
+            out["trace_id"] = format(ctx.trace_id, "032x")
+            out["span_id"] = format(ctx.span_id, "016x")
+        rid = request_id_var.get()
+        if rid:
+            out["request_id"] = rid
+        if record.exc_info:
+            out["exc"] = self.formatException(record.exc_info)
+        return json.dumps(out, ensure_ascii=False)
+
+
+def setup_telemetry(settings: ServiceSettings) -> None:
+    """Configure logging and the tracer provider once per process."""
+    global _configured
+    if _configured:
+        return
+    _configured = True
+    handler = logging.StreamHandler(sys.stdout)
+    if settings.log_json:
+        handler.setFormatter(JsonFormatter(settings.service_name))
+    else:
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(settings.log_level.upper())
+    logging.getLogger("aiokafka").setLevel(max(logging.WARNING, root.level))
+    provider = TracerProvider(resource=Resource.create({"service.name": f"shuzhuan-{settings.service_name}"}))
+    if settings.otlp_endpoint:
+        from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
+
+        provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter(endpoint=settings.otlp_endpoint)))
+    trace.set_tracer_provider(provider)
+
+
+def tracer() -> trace.Tracer:
+    return trace.get_tracer("shuzhuan")
+
+
+class _DictSetter(Setter[dict[str, str]]):
+    def set(self, carrier: dict[str, str], key: str, value: str) -> None:
+        carrier[key] = value
+
+
+class _DictGetter(Getter[dict[str, str]]):
+    def get(self, carrier: dict[str, str], key: str) -> list[str] | None:
+        v = carrier.get(key)
+        return [v] if v is not None else None
+
+    def keys(self, carrier: dict[str, str]) -> list[str]:
+        return list(carrier)
+
+
+def current_traceparent() -> str | None:
+    """W3C traceparent of the active span, to store with an outbox row."""
+    carrier: dict[str, str] = {}
+    _propagator.inject(carrier, setter=_DictSetter())
+    return carrier.get("traceparent")
+
+
+def context_from_traceparent(traceparent: str | None) -> Context | None:
+    """An OpenTelemetry context whose parent is the given traceparent (None if absent)."""
+    if not traceparent:
+        return None
+    return _propagator.extract({"traceparent": traceparent}, getter=_DictGetter())

@@ -1,0 +1,85 @@
+"""Unit of work: one transaction for the state change and the outbox rows of its events."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from datetime import UTC, datetime
+from types import TracebackType
+
+from sqlalchemy import insert
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from contracts.envelope import Event
+from servicekit.tables import RuntimeTables
+from servicekit.telemetry import current_traceparent
+
+
+def outbox_row(event: Event, *, event_id: str | None = None, occurred_at: datetime | None = None) -> dict[str, object]:
+    """The outbox row that publishes `event`."""
+    key = event.key()
+    return {
+        "event_id": event_id or str(uuid.uuid4()),
+        "topic": event.TOPIC.name,
+        "key": key,
+        "event_type": event.TYPE,
+        "event_version": event.VERSION,
+        "subject": key,
+        "payload": event.model_dump_json(),
+        "traceparent": current_traceparent(),
+        "occurred_at": occurred_at or datetime.now(UTC),
+        "attempts": 0,
+    }
+
+
+class UnitOfWork:
+    """`async with uow:` opens a session; `emit` queues events; `commit` writes both atomically."""
+
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        tables: RuntimeTables,
+        on_commit: Callable[[], None] | None = None,
+    ) -> None:
+        self._sessions = sessions
+        self.tables = tables
+        self._on_commit = on_commit
+        self._events: list[Event] = []
+        self._session: AsyncSession | None = None
+
+    @property
+    def session(self) -> AsyncSession:
+        if self._session is None:
+            raise RuntimeError("UnitOfWork used outside `async with`")
+        return self._session
+
+    @property
+    def dialect(self) -> str:
+        return self.session.get_bind().dialect.name
+
+    async def __aenter__(self) -> UnitOfWork:
+        self._session = self._sessions()
+        self._events = []
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        session, self._session = self._session, None
+        if session is not None:
+            await session.rollback()  # no-op after commit; undoes everything otherwise
+            await session.close()
+        self._events = []
+
+    def emit(self, event: Event) -> None:
+        """Queue an event; it is written to the outbox in the same transaction at commit."""
+        self._events.append(event)
+
+    async def commit(self) -> None:
+        if self._events:
+            await self.session.execute(insert(self.tables.outbox), [outbox_row(e) for e in self._events])
+        await self.session.commit()
+        published = bool(self._events)
+        self._events = []
+        if published and self._on_commit:
+            self._on_commit()

@@ -1,0 +1,6 @@
+"""Events catalog consumes."""
+
+from catalog.models import known_enterprises
+from readmodels.enterprises import enterprise_subscription
+
+SUBSCRIPTIONS = [enterprise_subscription(known_enterprises)]

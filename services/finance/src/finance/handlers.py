@@ -1,0 +1,6 @@
+"""Events finance consumes."""
+
+from finance.models import known_enterprises
+from readmodels.enterprises import enterprise_subscription
+
+SUBSCRIPTIONS = [enterprise_subscription(known_enterprises)]

@@ -1,0 +1,31 @@
+"""Finance: loans, subsidies and consented eligibility queries for banks."""
+
+from pathlib import Path
+
+from fastapi import FastAPI
+
+from finance.config import FinanceSettings
+from finance.handlers import SUBSCRIPTIONS
+from finance.models import known_enterprises, metadata, tables
+from readmodels.enterprises import enterprise_router
+from servicekit.app import ServiceSpec, create_app
+
+spec = ServiceSpec(
+    name="finance",
+    title="shuzhuan finance",
+    description=(
+        "渝链贷 and special loans, interest subsidies, consented eligibility queries; keeps an enterprise read model."
+    ),
+    settings_cls=FinanceSettings,
+    metadata=metadata,
+    tables=tables,
+    migrations_dir=Path(__file__).resolve().parents[2] / "migrations",
+    routers=[enterprise_router(known_enterprises)],
+    subscriptions=SUBSCRIPTIONS,
+    read_model_tables=[known_enterprises],
+)
+
+
+def app() -> FastAPI:
+    """Factory for `uvicorn --factory finance.main:app`."""
+    return create_app(spec)

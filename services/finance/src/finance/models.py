@@ -1,0 +1,10 @@
+"""Finance tables."""
+
+from sqlalchemy import MetaData
+
+from readmodels.enterprises import known_enterprises_table
+from servicekit.tables import runtime_tables
+
+metadata = MetaData()
+tables = runtime_tables(metadata)
+known_enterprises = known_enterprises_table(metadata)

@@ -1,0 +1,39 @@
+"""Pure rules of the indexer's counts."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Mapping
+
+from contracts import codes
+from contracts.api.stats import DistrictCount, DistrictStats, IndustryCount, IndustryStats
+
+DISTRICT = "district"
+DIVISION = "division"
+
+
+def count_increments(pairs: Iterable[tuple[str, str]]) -> list[dict[str, object]]:
+    """(district, division) per new enterprise → counter increments, one row per (dimension, code)."""
+    counter: Counter[tuple[str, str]] = Counter()
+    for district, division in pairs:
+        counter[(DISTRICT, district)] += 1
+        counter[(DIVISION, division)] += 1
+    return [{"dimension": d, "code": c, "enterprises": n} for (d, c), n in sorted(counter.items())]
+
+
+def district_stats(counts: Mapping[str, int]) -> DistrictStats:
+    """All 41 units in official order, zero included."""
+    rows = [
+        DistrictCount(district_code=d.code, district_name=d.name, enterprises=counts.get(d.code, 0))
+        for d in codes.districts().values()
+    ]
+    return DistrictStats(total=sum(r.enterprises for r in rows), districts=rows)
+
+
+def industry_stats(counts: Mapping[str, int]) -> IndustryStats:
+    """All manufacturing divisions in code order, zero included."""
+    rows = [
+        IndustryCount(industry_division=d.code, industry_name=d.name, enterprises=counts.get(d.code, 0))
+        for d in codes.industry_divisions().values()
+    ]
+    return IndustryStats(total=sum(r.enterprises for r in rows), industries=rows)

@@ -1,0 +1,29 @@
+"""Indexer: the development index, district rankings, target tracking, the city feed, reports."""
+
+from pathlib import Path
+
+from fastapi import FastAPI
+
+from indexer.config import IndexerSettings
+from indexer.handlers import SUBSCRIPTIONS
+from indexer.models import enterprise_counts, metadata, tables
+from indexer.routes import router
+from servicekit.app import ServiceSpec, create_app
+
+spec = ServiceSpec(
+    name="indexer",
+    title="shuzhuan indexer",
+    description="Aggregates the programme: enterprise counts per district unit and per industry.",
+    settings_cls=IndexerSettings,
+    metadata=metadata,
+    tables=tables,
+    migrations_dir=Path(__file__).resolve().parents[2] / "migrations",
+    routers=[router],
+    subscriptions=SUBSCRIPTIONS,
+    read_model_tables=[enterprise_counts],
+)
+
+
+def app() -> FastAPI:
+    """Factory for `uvicorn --factory indexer.main:app`."""
+    return create_app(spec)
