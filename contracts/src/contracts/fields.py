@@ -35,11 +35,24 @@ def _industry(value: str) -> str:
 
 USCC = Annotated[
     str,
-    Field(min_length=18, max_length=18, examples=["91350100M000100Y43"], description="统一社会信用代码"),
+    Field(
+        min_length=18,
+        max_length=18,
+        examples=["91350100M000100Y43"],
+        description="统一社会信用代码 (GB 32100-2015), check character verified",
+        json_schema_extra={"pattern": "^[0-9A-HJ-NPQRTUWXY]{18}$"},
+    ),
     AfterValidator(_uscc),
 ]
 DistrictCode = Annotated[
-    str, Field(max_length=8, examples=["500103"], description="one of the 41 district units"), AfterValidator(_district)
+    str,
+    Field(
+        max_length=8,
+        examples=["500103"],
+        description="one of the 41 district units (GB/T 2260 code, or CQ-* for a functional zone)",
+        json_schema_extra={"enum": list(codes.districts())},
+    ),
+    AfterValidator(_district),
 ]
 IndustryCode = Annotated[
     str,

@@ -8,6 +8,7 @@ import os
 import socket
 import subprocess
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from contracts.topics import all_topic_names
@@ -88,13 +89,20 @@ class Broker:
             if self.proc.poll() is not None:
                 raise RuntimeError(f"broker exited with code {self.proc.returncode} at start")
             try:
-                asyncio.run(ensure_topics(self.bootstrap, topics if topics is not None else all_topic_names()))
+                wanted = topics if topics is not None else all_topic_names()
+                # In a worker thread, so that start() also works under a running event loop.
+                with ThreadPoolExecutor(1) as pool:
+                    pool.submit(asyncio.run, ensure_topics(self.bootstrap, wanted)).result()
                 return
             except Exception as e:
                 last = e
                 time.sleep(0.2)
         self.stop()
         raise TimeoutError(f"broker did not answer on {self.bootstrap} within {timeout}s: {last}")
+
+    async def start_async(self, timeout: float = 30.0, topics: list[tuple[str, int]] | None = None) -> None:
+        """`start` without blocking the running event loop."""
+        await asyncio.to_thread(self.start, timeout, topics)
 
     def alive(self) -> bool:
         return self.proc is not None and self.proc.poll() is None

@@ -20,7 +20,8 @@ async def _answers(url: str) -> bool:
     engine = make_engine(url)
     try:
         async with engine.connect() as conn:
-            await asyncio.wait_for(conn.execute(text("SELECT 1")), timeout=5)
+            async with asyncio.timeout(5):
+                await conn.execute(text("SELECT 1"))
         return True
     except Exception:
         return False

@@ -113,12 +113,14 @@ def create_app(spec: ServiceSpec, settings: ServiceSettings | None = None) -> Fa
         checks: dict[str, Any] = {}
         ok = True
         try:
-            await asyncio.wait_for(ping(runtime.engine), timeout=3)
+            async with asyncio.timeout(3):
+                await ping(runtime.engine)
             checks["database"] = "ok"
         except Exception as e:
             ok, checks["database"] = False, f"{type(e).__name__}: {e}"
         try:
-            await asyncio.wait_for(runtime.producers.get(), timeout=3)
+            async with asyncio.timeout(3):
+                await runtime.producers.get()
             checks["broker"] = "ok"
         except Exception as e:
             ok, checks["broker"] = False, f"{type(e).__name__}: {e}" if str(e) else type(e).__name__

@@ -25,6 +25,7 @@ from servicekit.settings import ServiceSettings
 from servicekit.tables import RuntimeTables
 from servicekit.telemetry import context_from_traceparent, tracer
 from servicekit.uow import UnitOfWork
+from servicekit.worker import BackgroundLoop
 
 log = logging.getLogger(__name__)
 E = TypeVar("E", bound=Event)
@@ -96,25 +97,21 @@ class ConsumerRunner:
             | {(s.event.TOPIC.dlq, 1) for s in subscriptions}
         )
         self._consumer: AIOKafkaConsumer | None = None
-        self._task: asyncio.Task[None] | None = None
+        self._loop = BackgroundLoop(f"{settings.service_name}-consumer", self._run)
         self.assigned = asyncio.Event()
         self.last_error: str | None = None
         self.service = settings.service_name
 
     def start(self) -> None:
         if self.by_type:
-            self._task = asyncio.create_task(self._run(), name=f"{self.service}-consumer")
+            self._loop.start()
 
     async def stop(self) -> None:
-        if self._task:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+        await self._loop.stop()
 
     async def _run(self) -> None:
         backoff = 0.5
-        while True:
+        while not self._loop.stopping:
             consumer: AIOKafkaConsumer | None = None
             try:
                 if self.settings.kafka_create_topics:
@@ -134,17 +131,18 @@ class ConsumerRunner:
             except Exception as e:
                 self.last_error = f"{type(e).__name__}: {e}"
                 log.warning("consumer %s failed (restarting in %.1fs): %s", self.group_id, backoff, self.last_error)
-                await asyncio.sleep(backoff)
+                await self._loop.pause(backoff)
                 backoff = min(backoff * 2, 10.0)
             finally:
                 self.assigned.clear()
                 self._consumer = None
                 if consumer is not None:
                     with contextlib.suppress(Exception):
-                        await asyncio.wait_for(consumer.stop(), timeout=10)
+                        async with asyncio.timeout(10):
+                            await consumer.stop()
 
     async def _poll_loop(self, consumer: AIOKafkaConsumer) -> None:
-        while True:
+        while not self._loop.stopping:
             batches = await consumer.getmany(timeout_ms=500, max_records=self.settings.consumer_max_records)
             if consumer.assignment():
                 self.assigned.set()
@@ -160,7 +158,7 @@ class ConsumerRunner:
                     self.last_error = f"{type(e).__name__}: {e}"
                     log.exception("batch on %s failed; rewinding to offset %d", tp, records[0].offset)
                     consumer.seek(tp, records[0].offset)
-                    await asyncio.sleep(1.0)
+                    await self._loop.pause(1.0)
                     continue
                 with contextlib.suppress(Exception):
                     await consumer.commit({tp: records[-1].offset + 1})

@@ -92,22 +92,37 @@ class RequestMiddleware:
         length = headers.get("content-length")
         too_large = length is not None and length.isdigit() and int(length) > self.max_body
         received = 0
+        exceeded = False
+        started = False
 
         async def limited_receive() -> Message:
-            nonlocal received
+            nonlocal received, exceeded
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > self.max_body:
+                    exceeded = True
                     raise BodyTooLarge(f"request body exceeds {self.max_body} bytes")
             return message
 
-        async def send_wrapper(message: Message) -> None:
+        async def raw_send(message: Message) -> None:
+            nonlocal started
             if message["type"] == "http.response.start":
+                started = True
                 status["code"] = message["status"]
-                message.setdefault("headers", [])
-                message["headers"] = [*message["headers"], (b"x-request-id", rid.encode())]
+                message["headers"] = [*message.get("headers", []), (b"x-request-id", rid.encode())]
             await send(message)
+
+        async def send_wrapper(message: Message) -> None:
+            # The framework answers a body that broke off with its own 400: say what happened instead.
+            if exceeded:
+                if message["type"] == "http.response.start" and not started:
+                    await _too_large()
+                return
+            await raw_send(message)
+
+        async def _too_large() -> None:
+            await _error(413, "body_too_large", f"request body exceeds {self.max_body} bytes")(scope, receive, raw_send)
 
         span_name = f"{scope['method']} {scope['path']}"
         with tracer().start_as_current_span(
@@ -115,10 +130,13 @@ class RequestMiddleware:
         ) as span:
             try:
                 if too_large:
-                    resp = _error(413, "body_too_large", f"request body exceeds {self.max_body} bytes")
-                    await resp(scope, receive, send_wrapper)
+                    await _too_large()
                 else:
-                    await self.app(scope, limited_receive, send_wrapper)
+                    try:
+                        await self.app(scope, limited_receive, send_wrapper)
+                    except BodyTooLarge:
+                        if not started:
+                            await _too_large()
             finally:
                 route = scope.get("route")
                 template = getattr(route, "path", None) or "unmatched"

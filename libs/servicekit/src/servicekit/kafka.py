@@ -129,7 +129,8 @@ class ProducerHolder:
             producer, self._producer = self._producer, None
         if producer is not None:
             try:
-                await asyncio.wait_for(producer.stop(), timeout=5)
+                async with asyncio.timeout(5):
+                    await producer.stop()
             except Exception as e:  # a dead broker makes stop() fail; the producer is discarded anyway
                 log.debug("producer stop failed: %s", e)
 

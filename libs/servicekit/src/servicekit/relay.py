@@ -18,9 +18,10 @@ from servicekit.kafka import ProducerHolder
 from servicekit.settings import ServiceSettings
 from servicekit.tables import RuntimeTables
 from servicekit.telemetry import context_from_traceparent, tracer
+from servicekit.worker import BackgroundLoop
 
 log = logging.getLogger(__name__)
-MAX_BACKOFF_S = 10.0
+MAX_BACKOFF_S = 5.0
 
 
 def envelope_of(row: Any, source: str) -> Envelope:
@@ -51,22 +52,17 @@ class OutboxRelay:
         self.outbox = tables.outbox
         self.producers = producers
         self.source = f"/shuzhuan/{settings.service_name}"
-        self._wake = asyncio.Event()
-        self._task: asyncio.Task[None] | None = None
+        self._loop = BackgroundLoop(f"{settings.service_name}-outbox-relay", self._run)
         self.last_error: str | None = None
 
     def wake(self) -> None:
-        self._wake.set()
+        self._loop.wake()
 
     def start(self) -> None:
-        self._task = asyncio.create_task(self._run(), name=f"{self.settings.service_name}-outbox-relay")
+        self._loop.start()
 
     async def stop(self) -> None:
-        if self._task:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+        await self._loop.stop()
 
     async def backlog(self) -> int:
         async with self.engine.connect() as conn:
@@ -77,7 +73,7 @@ class OutboxRelay:
 
     async def _run(self) -> None:
         backoff = 0.2
-        while True:
+        while not self._loop.stopping:
             try:
                 sent = await self.publish_pending()
                 backoff = 0.2
@@ -94,12 +90,10 @@ class OutboxRelay:
                 await self.producers.reset()
                 with contextlib.suppress(Exception):
                     metrics.OUTBOX_BACKLOG.labels(self.settings.service_name).set(await self.backlog())
-                await asyncio.sleep(backoff)
+                await self._loop.pause(backoff)
                 backoff = min(backoff * 2, MAX_BACKOFF_S)
                 continue
-            self._wake.clear()
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), timeout=self.settings.relay_poll_interval_s)
+            await self._loop.pause(self.settings.relay_poll_interval_s)
 
     async def publish_pending(self) -> int:
         """Publish one batch of pending rows in id order; return how many were sent."""

@@ -1,0 +1,116 @@
+"""Registry HTTP API on a real database (SQLite and PostgreSQL) and the real broker."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+
+from devstack.broker import Broker
+from devstack.testing import DbFactory, RunningService, running_service
+from registry.main import spec
+from registry.models import enterprises, tables
+
+pytestmark = [pytest.mark.broker]
+
+GOOD: dict[str, str] = {
+    "uscc": "91350100M000100Y43",
+    "name": "重庆某某机械有限公司",
+    "district_code": "500103",
+    "industry_code": "C3411",
+}
+
+
+@pytest.fixture
+async def registry(broker: Broker, make_db: DbFactory, db_kind: str) -> AsyncIterator[RunningService]:
+    async with running_service(spec, broker, await make_db(db_kind)) as svc:
+        yield svc
+
+
+async def test_register_then_read(registry: RunningService) -> None:
+    r = await registry.client.post("/v1/enterprises", json=GOOD)
+    assert r.status_code == 201, r.text
+    assert r.headers["location"] == "/v1/enterprises/91350100M000100Y43"
+    body = r.json()
+    assert body["district_name"] == "渝中区"
+    assert body["industry_division"] == "C34"
+    assert body["key_industry_id"] == 1
+    assert body["registered_at"].endswith("Z")
+    got = await registry.client.get("/v1/enterprises/91350100m000100y43")
+    assert got.status_code == 200
+    assert got.json() == body
+    assert await registry.count(tables.outbox) == 1
+
+
+async def test_duplicate_uscc_is_409_and_changes_nothing(registry: RunningService) -> None:
+    assert (await registry.client.post("/v1/enterprises", json=GOOD)).status_code == 201
+    r = await registry.client.post("/v1/enterprises", json={**GOOD, "name": "另一个名字"})
+    assert r.status_code == 409
+    assert r.json()["errors"][0]["field"] == "uscc"
+    assert (await registry.client.get(f"/v1/enterprises/{GOOD['uscc']}")).json()["name"] == GOOD["name"]
+    assert await registry.count(tables.outbox) == 1
+
+
+BAD_BODIES: list[tuple[str, Any, int, str, str]] = [
+    ("malformed JSON", b'{"uscc": "9135', 422, "body", "malformed JSON"),
+    ("wrong check character", {**GOOD, "uscc": "91110108717809965C"}, 422, "uscc", "expected 'J'"),
+    ("letter outside the set", {**GOOD, "uscc": "91350100MO00100Y43"}, 422, "uscc", "outside the USCC set"),
+    ("unknown district", {**GOOD, "district_code": "110101"}, 422, "district_code", "unknown district unit"),
+    ("not manufacturing", {**GOOD, "industry_code": "F5111"}, 422, "industry_code", "not a GB/T 4754-2017"),
+    ("missing name", {k: v for k, v in GOOD.items() if k != "name"}, 422, "name", "Field required"),
+    ("empty name", {**GOOD, "name": "   "}, 422, "name", "at least 1 character"),
+    ("unknown field", {**GOOD, "size": "small"}, 422, "size", "Extra inputs"),
+    ("not an object", [GOOD], 422, "body", "valid dictionary"),
+    ("oversized body", {**GOOD, "name": "x" * 2_000_000}, 413, "", "exceeds"),
+]
+
+
+@pytest.mark.parametrize(("case", "body", "status", "field", "message"), BAD_BODIES, ids=[b[0] for b in BAD_BODIES])
+async def test_bad_input_is_a_clear_4xx_and_stores_nothing(
+    registry: RunningService, case: str, body: Any, status: int, field: str, message: str
+) -> None:
+    assert (
+        await registry.client.post("/v1/enterprises", json={**GOOD, "uscc": "914403001922038216"})
+    ).status_code == 201
+    kwargs: dict[str, Any] = {"content": body} if isinstance(body, bytes) else {"json": body}
+    r = await registry.client.post("/v1/enterprises", headers={"content-type": "application/json"}, **kwargs)
+    assert r.status_code == status, r.text
+    err = r.json()
+    assert message in err["message"]
+    if field:
+        assert field in [e["field"] for e in err["errors"]], err
+    assert await registry.count(enterprises) == 1
+    assert await registry.count(tables.outbox) == 1
+
+
+async def test_oversized_chunked_body_without_length_is_413(registry: RunningService) -> None:
+    async def chunks() -> AsyncIterator[bytes]:
+        yield b'{"uscc": "91350100M000100Y43", "name": "'
+        for _ in range(40):
+            yield b"x" * 65536
+        yield b'"}'
+
+    r = await registry.client.post("/v1/enterprises", content=chunks(), headers={"content-type": "application/json"})
+    assert r.status_code == 413
+    assert await registry.count(enterprises) == 0
+
+
+async def test_unknown_enterprise_is_404(registry: RunningService) -> None:
+    r = await registry.client.get("/v1/enterprises/91350100M000100Y43")
+    assert r.status_code == 404
+    assert r.json()["error"] == "not_found"
+
+
+async def test_health_ready_and_metrics(registry: RunningService) -> None:
+    assert (await registry.client.get("/healthz")).json()["status"] == "ok"
+    ready = await registry.client.get("/readyz")
+    assert ready.status_code == 200 and ready.json()["checks"]["database"] == "ok"
+    await registry.client.get("/v1/enterprises/91350100M000100Y43")
+    text = (await registry.client.get("/metrics")).text
+    assert 'route="/v1/enterprises/{uscc}"' in text and 'status="404"' in text
+
+
+async def test_district_code_table(registry: RunningService) -> None:
+    units = (await registry.client.get("/v1/districts")).json()
+    assert len(units) == 41 and units[-1] == {"code": "CQ-WSJK", "name": "万盛经开区", "kind": "functional_zone"}
