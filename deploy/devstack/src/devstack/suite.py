@@ -67,6 +67,7 @@ class Suite:
         self.say = say
         self.broker: Broker | None = None
         self.services: dict[str, ServiceProcess] = {}
+        self.recoveries = 0  # completed broker recoveries
         self.config.var_dir.mkdir(parents=True, exist_ok=True)
         if config.log_dir:
             config.log_dir.mkdir(parents=True, exist_ok=True)
@@ -118,15 +119,32 @@ class Suite:
         for name in SERVICES:
             self.wait_ready(name, timeout)
 
-    def migrate_all(self) -> None:
+    def run_everywhere(self, *command: str) -> dict[str, str]:
+        """Run `python -m <service> <command>` for every service in parallel; raise naming any failure."""
         procs = {
-            n: subprocess.run([sys.executable, "-m", n, "migrate"], env=self.env_for(n), capture_output=True, text=True)
+            n: subprocess.Popen(
+                [sys.executable, "-m", n, *command],
+                env=self.env_for(n),
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
             for n in SERVICES
         }
+        out: dict[str, str] = {}
+        failed: list[str] = []
         for n, p in procs.items():
+            stdout, stderr = p.communicate()
             if p.returncode != 0:
-                raise RuntimeError(f"{n}: migrations failed:\n{p.stderr.strip()[-3000:]}")
-            self.say(f"{n:<11} {p.stdout.strip()}")
+                failed.append(f"{n}: `{' '.join(command)}` failed:\n{stderr.strip()[-3000:]}")
+            out[n] = stdout.strip()
+        if failed:
+            raise RuntimeError("\n".join(failed))
+        return out
+
+    def migrate_all(self) -> None:
+        for n, line in self.run_everywhere("migrate").items():
+            self.say(f"{n:<11} {line}")
 
     def start_service(self, name: str, *, wait: bool = True, timeout: float = 60.0) -> ServiceProcess:
         proc = subprocess.Popen(
@@ -198,8 +216,8 @@ class Suite:
 
     def replay_all(self) -> None:
         """Re-publish every service's outbox (after the in-memory broker lost its data)."""
-        for n in SERVICES:
-            subprocess.run([sys.executable, "-m", n, "replay"], env=self.env_for(n), check=True, capture_output=True)
+        for n, line in self.run_everywhere("replay").items():
+            self.say(f"{n:<11} {line}")
 
     def recover_broker(self) -> None:
         """The embedded broker died: start a fresh one, restart the services, re-publish history."""
@@ -211,7 +229,11 @@ class Suite:
             self.kill(name, signal.SIGTERM)
         self.replay_all()
         for name in SERVICES:
-            self.start_service(name)
+            self.start_service(name, wait=False)
+        for name in SERVICES:
+            self.wait_ready(name)
+        self.recoveries += 1
+        self.say("broker      recovered: services restarted, history re-published")
 
     def watch(self, stop: threading.Event) -> None:
         """Until `stop` is set: report services that exit and recover from a broker crash."""

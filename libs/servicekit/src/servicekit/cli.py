@@ -51,7 +51,7 @@ async def _rebuild(spec: ServiceSpec, settings: ServiceSettings) -> str:
     consumer = AIOKafkaConsumer(**consumer_config(settings, settings.group_id))
     await consumer.start()
     try:
-        tps = [TopicPartition(t.name, p) for t in topics for p in range(t.partitions)]
+        tps = [TopicPartition(settings.topic(t.name), p) for t in topics for p in range(t.partitions)]
         consumer.assign(tps)
         await consumer.commit({tp: OffsetAndMetadata(0, "") for tp in tps})
     finally:

@@ -91,10 +91,10 @@ class ConsumerRunner:
         self.group_id = group_id or settings.group_id
         self.on_commit = on_commit
         self.by_type = {(s.event.TYPE, s.event.VERSION): s for s in subscriptions}
-        self.topics = sorted({s.event.TOPIC.name for s in subscriptions})
+        topics = {s.event.TOPIC for s in subscriptions}
+        self.topics = sorted(settings.topic(t.name) for t in topics)
         self.topic_specs = sorted(
-            {(s.event.TOPIC.name, s.event.TOPIC.partitions) for s in subscriptions}
-            | {(s.event.TOPIC.dlq, 1) for s in subscriptions}
+            {(settings.topic(t.name), t.partitions) for t in topics} | {(settings.topic(t.dlq), 1) for t in topics}
         )
         self._consumer: AIOKafkaConsumer | None = None
         self._loop = BackgroundLoop(f"{settings.service_name}-consumer", self._run)

@@ -100,7 +100,7 @@ class ProducerHolder:
 
     def __init__(self, settings: ServiceSettings, topics: list[tuple[str, int]]) -> None:
         self._settings = settings
-        self._topics = topics
+        self._topics = [(settings.topic(n), p) for n, p in topics]
         self._producer: AIOKafkaProducer | None = None
         self._lock = asyncio.Lock()
 

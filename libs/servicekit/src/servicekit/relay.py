@@ -110,13 +110,14 @@ class OutboxRelay:
         futures = []
         for row in rows:
             key, value, headers = encode(envelope_of(row, self.source))
+            topic = self.settings.topic(row.topic)
             with tracer().start_as_current_span(
                 f"publish {row.event_type}",
                 context=context_from_traceparent(row.traceparent),
                 kind=trace.SpanKind.PRODUCER,
-                attributes={"messaging.destination.name": row.topic, "messaging.message.id": row.event_id},
+                attributes={"messaging.destination.name": topic, "messaging.message.id": row.event_id},
             ):
-                futures.append(await producer.send(row.topic, value=value, key=key, headers=headers))
+                futures.append(await producer.send(topic, value=value, key=key, headers=headers))
         results = await asyncio.gather(*futures, return_exceptions=True)
         # Mark sent only the prefix before the first failure, so order per key is kept on retry.
         sent_ids: list[int] = []

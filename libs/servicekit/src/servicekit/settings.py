@@ -37,6 +37,9 @@ class ServiceSettings(BaseSettings):
     kafka_sasl_mechanism: str | None = None
     kafka_sasl_username: str | None = None
     kafka_sasl_password: str | None = None
+    # Prepended to every topic name on the broker (e.g. "staging."): namespaces on a shared cluster,
+    # and isolation between tests. Contracts and the outbox keep the logical names.
+    topic_prefix: str = ""
     kafka_create_topics: bool = True  # create declared topics at start (Tansu; a dev Kafka)
     kafka_replication_factor: int = 1
     consumer_group: str = ""  # empty: the service name
@@ -66,6 +69,10 @@ class ServiceSettings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite+aiosqlite:///{self.var_dir / (self.service_name + '.db')}"
+
+    def topic(self, name: str) -> str:
+        """The broker-side name of a logical topic."""
+        return f"{self.topic_prefix}{name}"
 
     @property
     def group_id(self) -> str:
