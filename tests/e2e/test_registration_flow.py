@@ -66,6 +66,7 @@ async def district_counts(client: httpx.AsyncClient, suite: Suite) -> dict[str, 
     return dict(r.json())
 
 
+@pytest.mark.parametrize("suite", ["sqlite", "postgresql"], indirect=True)
 async def test_1000_enterprises_counted_exactly_across_an_indexer_kill(suite: Suite) -> None:
     bodies = enterprises(1000, seed=20241)
     expected = Counter(b["district_code"] for b in bodies)

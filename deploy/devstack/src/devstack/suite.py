@@ -19,6 +19,10 @@ from devstack.broker import Broker, PortInUse, port_free
 SERVICES: dict[str, int] = {"registry": 8001, "catalog": 8002, "assessment": 8003, "finance": 8004, "indexer": 8005}
 
 
+# Settings of the launcher itself, not passed on to services.
+SUITE_ONLY = ("BROKER_", "POSTGRES_URL", "TEST_", "DATABASE_URL")
+
+
 def env_name(service: str, setting: str) -> str:
     return f"SHUZHUAN_{service.upper()}_{setting.upper()}"
 
@@ -85,7 +89,16 @@ class Suite:
         return f"http://127.0.0.1:{self.port(name)}"
 
     def env_for(self, name: str) -> dict[str, str]:
+        """The service's environment: its own SHUZHUAN_<SERVICE>_* settings win over suite-wide ones."""
         env = dict(os.environ)
+        for key, value in os.environ.items():
+            rest = key.removeprefix("SHUZHUAN_")
+            if rest == key or rest.split("_")[0].lower() in SERVICES or rest.startswith(SUITE_ONLY):
+                continue
+            env.setdefault(env_name(name, rest), value)  # SHUZHUAN_LOG_LEVEL → SHUZHUAN_<SVC>_LOG_LEVEL
+        pg = os.environ.get("SHUZHUAN_POSTGRES_URL")
+        if pg:
+            env.setdefault(env_name(name, "database_url"), f"{pg.rstrip('/')}/shuzhuan_{name}")
         defaults = {
             "port": str(self.port(name)),
             "kafka_bootstrap_servers": self.bootstrap,

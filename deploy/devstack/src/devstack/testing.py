@@ -211,13 +211,26 @@ def suite_config(tmp_path: Path) -> SuiteConfig:
 
 
 @pytest.fixture
-def suite(tmp_path: Path) -> Iterator[Suite]:
-    s = Suite(suite_config(tmp_path), say=lambda _: None)
-    s.start()
+def suite(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Suite]:
+    """The whole suite; SQLite files by default, or PostgreSQL with `indirect` param "postgresql"."""
+    kind = getattr(request, "param", "sqlite")
+    config = suite_config(tmp_path)
+    created: list[str] = []
+    admin = ""
+    if kind == "postgresql":
+        admin = asyncio.run(pg_admin())
+        for name in SERVICES:
+            url = asyncio.run(create_database(admin, f"e2e_{name}"))
+            created.append(url)
+            config.extra_env[f"SHUZHUAN_{name.upper()}_DATABASE_URL"] = url
+    s = Suite(config, say=lambda _: None)
     try:
+        s.start()
         yield s
     finally:
         s.stop()
+        for url in created:
+            asyncio.run(drop_database(admin, url))
 
 
 @pytest.fixture

@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from contracts.topics import TopicSpec
 from servicekit.consumer import ConsumerRunner, Subscription
 from servicekit.db import make_engine, ping, sessionmaker
+from servicekit.dbtrace import instrument_engine
 from servicekit.http import RequestMiddleware, install_error_handlers
 from servicekit.kafka import ProducerHolder
 from servicekit.relay import OutboxRelay
@@ -68,6 +69,7 @@ def topics_of(spec: ServiceSpec) -> list[tuple[str, int]]:
 
 def build_runtime(spec: ServiceSpec, settings: ServiceSettings) -> Runtime:
     engine = make_engine(settings.effective_database_url)
+    instrument_engine(engine.sync_engine)
     sessions = sessionmaker(engine)
     producers = ProducerHolder(settings, topics_of(spec))
     relay = OutboxRelay(settings, engine, spec.tables, producers)

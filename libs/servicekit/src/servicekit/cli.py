@@ -36,7 +36,7 @@ async def _replay(spec: ServiceSpec, settings: ServiceSettings, since: datetime 
         await engine.dispose()
 
 
-async def _rebuild(spec: ServiceSpec, settings: ServiceSettings) -> str:
+async def rebuild_read_models(spec: ServiceSpec, settings: ServiceSettings) -> str:
     """Empty the read models and inbox and rewind the group to the start of every partition."""
     engine = make_engine(settings.effective_database_url)
     try:
@@ -48,12 +48,21 @@ async def _rebuild(spec: ServiceSpec, settings: ServiceSettings) -> str:
     topics = {s.event.TOPIC for s in spec.subscriptions}
     if not topics:
         return "no subscriptions: nothing to rewind"
-    consumer = AIOKafkaConsumer(**consumer_config(settings, settings.group_id))
+    names = [settings.topic(t.name) for t in topics]
+    consumer = AIOKafkaConsumer(*names, **consumer_config(settings, settings.group_id))
     await consumer.start()
     try:
-        tps = [TopicPartition(settings.topic(t.name), p) for t in topics for p in range(t.partitions)]
-        consumer.assign(tps)
-        await consumer.commit({tp: OffsetAndMetadata(0, "") for tp in tps})
+        # Join as a real member (a broker may refuse commits from outside the group), take every partition.
+        async with asyncio.timeout(60):
+            while not consumer.assignment():
+                await consumer.getmany(timeout_ms=200)
+        assigned = consumer.assignment()
+        everything = {TopicPartition(settings.topic(t.name), p) for t in topics for p in range(t.partitions)}
+        if assigned != everything:
+            raise SystemExit(
+                f"{spec.name} is still consuming (group {settings.group_id} has other members): stop it first"
+            )
+        await consumer.commit({tp: OffsetAndMetadata(0, "") for tp in assigned})
     finally:
         await consumer.stop()
     return f"group {settings.group_id} rewound on {len(topics)} topic(s)"
@@ -84,7 +93,7 @@ def main(spec: ServiceSpec, argv: list[str] | None = None) -> int:
         n = asyncio.run(_replay(spec, settings, args.since))
         print(f"{spec.name}: {n} outbox event(s) marked for re-publication; the running relay sends them")
     elif args.command == "rebuild":
-        print(f"{spec.name}: {asyncio.run(_rebuild(spec, settings))}")
+        print(f"{spec.name}: {asyncio.run(rebuild_read_models(spec, settings))}")
     elif args.command == "openapi":
         json.dump(create_app(spec, settings).openapi(), sys.stdout, ensure_ascii=False, indent=2, sort_keys=True)
         print()

@@ -30,9 +30,9 @@ async def ensure_database(url: str) -> None:
     admin = make_engine(u.set(database="postgres").render_as_string(hide_password=False))
     try:
         async with admin.connect() as conn:
+            await conn.execution_options(isolation_level="AUTOCOMMIT")  # CREATE DATABASE runs outside a transaction
             exists = await conn.scalar(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": u.database})
             if not exists:
-                await conn.execution_options(isolation_level="AUTOCOMMIT")
                 await conn.execute(text(f'CREATE DATABASE "{u.database}"'))
     finally:
         await admin.dispose()

@@ -1,0 +1,56 @@
+"""`make run`'s launcher: a taken port is a one-line error naming the port and the setting."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+
+from devstack.broker import free_port
+from devstack.suite import SERVICES
+
+
+def test_port_in_use_is_one_line_naming_port_and_setting(tmp_path: object) -> None:
+    env = dict(os.environ)
+    env["SHUZHUAN_BROKER_PORT"] = str(free_port())
+    for name in SERVICES:
+        env[f"SHUZHUAN_{name.upper()}_PORT"] = str(free_port())
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        env["SHUZHUAN_FINANCE_PORT"] = str(port)
+        r = subprocess.run(
+            [sys.executable, "-m", "devstack", "run"], env=env, capture_output=True, text=True, timeout=60
+        )
+    assert r.returncode == 2
+    lines = r.stderr.strip().splitlines()
+    assert lines == [f"error: port {port} (finance) is already in use; set SHUZHUAN_FINANCE_PORT to a free port"]
+
+
+def test_suite_wide_settings_and_one_postgres_server(monkeypatch: object) -> None:
+    from pathlib import Path
+
+    import pytest
+
+    from devstack.suite import Suite, SuiteConfig
+
+    mp = pytest.MonkeyPatch()
+    try:
+        mp.setenv("SHUZHUAN_LOG_LEVEL", "DEBUG")
+        mp.setenv("SHUZHUAN_INDEXER_LOG_LEVEL", "WARNING")
+        mp.setenv("SHUZHUAN_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/")
+        mp.setenv("SHUZHUAN_CATALOG_DATABASE_URL", "postgresql://postgres@db.internal/catalog")
+        mp.setenv("SHUZHUAN_BROKER_PORT", "19092")
+        suite = Suite(SuiteConfig.from_env(Path("/tmp/shuzhuan-test-var")), say=lambda _: None)
+        registry, indexer, catalog = suite.env_for("registry"), suite.env_for("indexer"), suite.env_for("catalog")
+    finally:
+        mp.undo()
+    assert registry["SHUZHUAN_REGISTRY_LOG_LEVEL"] == "DEBUG"
+    assert indexer["SHUZHUAN_INDEXER_LOG_LEVEL"] == "WARNING"  # the service's own setting wins
+    assert registry["SHUZHUAN_REGISTRY_DATABASE_URL"] == "postgresql://postgres@127.0.0.1:5432/shuzhuan_registry"
+    assert catalog["SHUZHUAN_CATALOG_DATABASE_URL"] == "postgresql://postgres@db.internal/catalog"
+    assert registry["SHUZHUAN_REGISTRY_KAFKA_BOOTSTRAP_SERVERS"] == "127.0.0.1:19092"
+    assert "SHUZHUAN_REGISTRY_BROKER_PORT" not in registry
+    assert "SHUZHUAN_REGISTRY_POSTGRES_URL" not in registry
