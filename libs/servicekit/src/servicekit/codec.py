@@ -23,7 +23,7 @@ class Envelope:
     source: str
     time: datetime
     subject: str
-    data: dict[str, Any]
+    data: dict[str, Any] | bytes  # bytes: JSON already serialised (as stored in the outbox)
     dataschema: str | None = None
     traceparent: str | None = None
     key: str | None = None
@@ -46,7 +46,10 @@ def encode(env: Envelope) -> tuple[bytes | None, bytes, Headers]:
     if env.traceparent:
         headers.append((TRACEPARENT, env.traceparent.encode()))
     headers.extend((k, v.encode()) for k, v in env.extra_headers.items())
-    value = json.dumps(env.data, ensure_ascii=False, separators=(",", ":")).encode()
+    if isinstance(env.data, bytes):
+        value = env.data
+    else:
+        value = json.dumps(env.data, ensure_ascii=False, separators=(",", ":")).encode()
     return (env.key.encode() if env.key is not None else None), value, headers
 
 

@@ -25,16 +25,14 @@ MAX_BACKOFF_S = 5.0
 
 
 def envelope_of(row: Any, source: str) -> Envelope:
-    """The CloudEvent an outbox row publishes."""
-    import json
-
+    """The CloudEvent an outbox row publishes (its stored JSON is sent as it is)."""
     return Envelope(
         id=row.event_id,
         type=row.event_type,
         source=source,
         time=row.occurred_at if row.occurred_at.tzinfo else row.occurred_at.replace(tzinfo=UTC),
         subject=row.subject,
-        data=json.loads(row.payload),
+        data=row.payload.encode(),
         dataschema=f"urn:shuzhuan:schema:{row.event_type}:v{row.event_version}",
         traceparent=row.traceparent,
         key=row.key,

@@ -63,3 +63,10 @@ def test_bad_values_are_named(value: bytes | None, message: str) -> None:
     key, _, headers = encode(envelope())
     with pytest.raises(DecodeError, match=message):
         decode(key, value, headers)
+
+
+def test_preserialised_json_is_sent_unchanged_and_decodes_to_the_same_data() -> None:
+    raw = '{"uscc":"91350100M000100Y43","name":"重庆某某机械有限公司"}'.encode()
+    key, value, headers = encode(envelope(data=raw))
+    assert value == raw
+    assert decode(key, value, headers).data == {"uscc": "91350100M000100Y43", "name": "重庆某某机械有限公司"}
