@@ -47,8 +47,16 @@ def events(n: int) -> list[EnterpriseRegistered]:
     out = []
     for i in range(n):
         div = rng.choice(divisions)
-        out.append(EnterpriseRegistered(uscc=random_uscc(rng), name=f"企业{i}", district_code=rng.choice(districts),
-                                        industry_code=div, industry_division=div, registered_at=now))
+        out.append(
+            EnterpriseRegistered(
+                uscc=random_uscc(rng),
+                name=f"企业{i}",
+                district_code=rng.choice(districts),
+                industry_code=div,
+                industry_division=div,
+                registered_at=now,
+            )
+        )
     return out
 
 
@@ -61,9 +69,17 @@ async def database(kind: str, tmp: Path, created: list[str]) -> str:
 
 
 def settings(broker: Broker, url: str, prefix: str, **kw: object) -> ServiceSettings:
-    return ServiceSettings(service_name="bench", database_url=url, kafka_bootstrap_servers=broker.bootstrap,
-                           topic_prefix=prefix, consumer_session_timeout_ms=3000, consumer_heartbeat_interval_ms=500,
-                           relay_poll_interval_s=0.05, log_json=False, **kw)  # type: ignore[arg-type]
+    return ServiceSettings(
+        service_name="bench",
+        database_url=url,
+        kafka_bootstrap_servers=broker.bootstrap,
+        topic_prefix=prefix,
+        consumer_session_timeout_ms=3000,
+        consumer_heartbeat_interval_ms=500,
+        relay_poll_interval_s=0.05,
+        log_json=False,
+        **kw,
+    )  # type: ignore[arg-type]
 
 
 async def consume(broker: Broker, url: str, prefix: str, n: int, max_records: int) -> float:
@@ -79,8 +95,11 @@ async def consume(broker: Broker, url: str, prefix: str, n: int, max_records: in
     start = time.perf_counter()
     while True:
         async with engine.connect() as conn:
-            total = await conn.scalar(select(func.coalesce(func.sum(enterprise_counts.c.enterprises), 0))
-                                      .where(enterprise_counts.c.dimension == "district"))
+            total = await conn.scalar(
+                select(func.coalesce(func.sum(enterprise_counts.c.enterprises), 0)).where(
+                    enterprise_counts.c.dimension == "district"
+                )
+            )
         if int(total or 0) >= n:
             break
         await asyncio.sleep(0.05)

@@ -70,7 +70,8 @@ async def district_counts(client: httpx.AsyncClient, suite: Suite) -> dict[str, 
 async def test_1000_enterprises_counted_exactly_across_an_indexer_kill(suite: Suite) -> None:
     bodies = enterprises(1000, seed=20241)
     expected = Counter(b["district_code"] for b in bodies)
-    async with httpx.AsyncClient(timeout=30) as client:
+    token = await asyncio.to_thread(suite.admin_token)
+    async with httpx.AsyncClient(timeout=30, headers={"Authorization": f"Bearer {token}"}) as client:
         # The indexer is killed while registrations stream in and it is consuming them.
         await register_all(
             client, suite.url("registry"), bodies, at=500, then=lambda: suite.kill("indexer", signal.SIGKILL)
@@ -101,7 +102,8 @@ async def test_1000_enterprises_counted_exactly_across_an_indexer_kill(suite: Su
 
 async def test_bad_input_over_http_leaves_the_suite_unchanged(suite: Suite) -> None:
     good = enterprises(1, seed=7)[0]
-    async with httpx.AsyncClient(timeout=30) as client:
+    token = await asyncio.to_thread(suite.admin_token)
+    async with httpx.AsyncClient(timeout=30, headers={"Authorization": f"Bearer {token}"}) as client:
         url = f"{suite.url('registry')}/v1/enterprises"
         assert (await client.post(url, json=good)).status_code == 201
         bad = [

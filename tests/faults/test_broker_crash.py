@@ -26,7 +26,8 @@ async def test_broker_crash_is_recovered_by_replay_with_exact_counts(watched_sui
         for i in range(200)
     ]
     suite = watched_suite
-    async with httpx.AsyncClient(timeout=30) as client:
+    token = await asyncio.to_thread(suite.admin_token)
+    async with httpx.AsyncClient(timeout=30, headers={"Authorization": f"Bearer {token}"}) as client:
 
         async def post(body: dict[str, str]) -> None:
             r = await client.post(f"{suite.url('registry')}/v1/enterprises", json=body)

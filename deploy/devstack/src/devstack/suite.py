@@ -15,6 +15,7 @@ from pathlib import Path
 import httpx
 
 from devstack.broker import Broker, PortInUse, port_free
+from servicekit.auth import ensure_keypair
 
 SERVICES: dict[str, int] = {"registry": 8001, "catalog": 8002, "assessment": 8003, "finance": 8004, "indexer": 8005}
 
@@ -121,18 +122,23 @@ class Suite:
 
     def start(self, timeout: float = 90.0) -> None:
         self.check_ports()
+        keys = self.config.var_dir / "keys"
+        if ensure_keypair(keys / "token-signing.pem", keys / "token-signing.pub.pem"):
+            self.say(f"keys        token signing key pair created in {keys}")
         if not self.config.external_bootstrap:
             log = self.config.log_dir / "broker.log" if self.config.log_dir else None
             self.broker = Broker(self.config.broker_port, log_path=log)
             self.say(f"broker      starting Tansu on {self.bootstrap}")
             self.broker.start()
         self.migrate_all()
+        for line in self.run_everywhere("bootstrap-admin", only=("registry",)).values():
+            self.say(f"{'registry':<11} {line}")
         for name in SERVICES:
             self.start_service(name, wait=False)
         for name in SERVICES:
             self.wait_ready(name, timeout)
 
-    def run_everywhere(self, *command: str) -> dict[str, str]:
+    def run_everywhere(self, *command: str, only: tuple[str, ...] = tuple(SERVICES)) -> dict[str, str]:
         """Run `python -m <service> <command>` for every service in parallel; raise naming any failure."""
         procs = {
             n: subprocess.Popen(
@@ -142,7 +148,7 @@ class Suite:
                 stderr=subprocess.PIPE,
                 text=True,
             )
-            for n in SERVICES
+            for n in only
         }
         out: dict[str, str] = {}
         failed: list[str] = []
@@ -204,6 +210,20 @@ class Suite:
                 last = str(e)
             time.sleep(0.2)
         raise TimeoutError(f"{name} not ready after {timeout}s: {last}")
+
+    def admin_token(self) -> str:
+        """A city-authority token, obtained as a client would: credentials file → token endpoint."""
+        import json
+
+        creds = json.loads((self.config.var_dir / "city-admin.json").read_text())
+        r = httpx.post(
+            f"{self.url('registry')}/v1/oauth/token",
+            data={"grant_type": "client_credentials"},
+            auth=(creds["client_id"], creds["client_secret"]),
+            timeout=10,
+        )
+        r.raise_for_status()
+        return str(r.json()["access_token"])
 
     def kill(self, name: str, sig: int = signal.SIGKILL) -> None:
         sp = self.services.pop(name)

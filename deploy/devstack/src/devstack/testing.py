@@ -9,6 +9,7 @@ import asyncio
 import contextlib
 import contextvars
 import random
+import tempfile
 import threading
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
@@ -21,6 +22,7 @@ import pytest
 from fastapi import FastAPI
 from sqlalchemy import MetaData, Table, func, select
 
+from contracts.api.identity import Role
 from contracts.envelope import Event
 from contracts.topics import TopicSpec
 from contracts.uscc import CHARSET, check_character
@@ -28,6 +30,7 @@ from devstack.broker import Broker, free_port
 from devstack.postgres import create_database, drop_database, find_or_start_postgres
 from devstack.suite import SERVICES, Suite, SuiteConfig
 from servicekit.app import Runtime, ServiceSpec, create_app
+from servicekit.auth import TokenSigner, ensure_keypair
 from servicekit.db import make_engine
 from servicekit.migrations import upgrade_async
 from servicekit.settings import ServiceSettings, project_root
@@ -169,11 +172,37 @@ async def running_service(
         "log_json": False,
         **overrides,
     }
+    private, public = signing_keys_for_tests()
+    values.setdefault("auth_public_key_file", public)
+    values.setdefault("auth_private_key_file", private)  # only the registry signs
     app = create_app(spec, spec.settings_cls(**values))
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url=f"http://{spec.name}") as client:
+        headers = bearer(Role.CITY)  # the city authority, unless a test says otherwise
+        async with httpx.AsyncClient(transport=transport, base_url=f"http://{spec.name}", headers=headers) as client:
             yield RunningService(app, client, app.state.runtime)
+
+
+_keys: list[tuple[Path, Path]] = []
+
+
+def signing_keys_for_tests() -> tuple[Path, Path]:
+    """One Ed25519 key pair per test process (private, public)."""
+    if not _keys:
+        folder = Path(tempfile.mkdtemp(prefix="shuzhuan-keys-"))
+        _keys.append((folder / "token-signing.pem", folder / "token-signing.pub.pem"))
+        ensure_keypair(*_keys[0])
+    return _keys[0]
+
+
+def mint_token(role: Role, ttl_s: int = 900, **claims: Any) -> str:
+    """A token signed with the test key, as the registry would issue it."""
+    signer = TokenSigner(signing_keys_for_tests()[0].read_bytes(), ttl_s=ttl_s)
+    return signer.sign({"sub": f"test-{role.value}", "role": role.value, **claims})
+
+
+def bearer(role: Role, **claims: Any) -> dict[str, str]:
+    return {"Authorization": f"Bearer {mint_token(role, **claims)}"}
 
 
 @dataclass

@@ -8,13 +8,17 @@ from fastapi import APIRouter, Depends, Query
 from sqlalchemy import Column, MetaData, String, Table, func, select
 
 from contracts.api.errors import ErrorBody
+from contracts.api.identity import Role, TokenClaims
 from contracts.api.readmodels import KnownEnterprise, ReadModelPage
 from contracts.events.registry import EnterpriseRegistered
 from servicekit.app import get_uow
+from servicekit.auth import allow, require_district
 from servicekit.consumer import Received, Subscription
 from servicekit.db import UTCDateTime, insert_ignore
 from servicekit.errors import NotFound
 from servicekit.uow import UnitOfWork
+
+ERROR = {"model": ErrorBody}
 
 
 def known_enterprises_table(metadata: MetaData) -> Table:
@@ -62,9 +66,16 @@ def enterprise_router(table: Table) -> APIRouter:
         limit: int = Query(50, ge=1, le=500),
         offset: int = Query(0, ge=0),
         uow: UnitOfWork = Depends(get_uow),
+        actor: TokenClaims = Depends(allow(Role.CITY, Role.DISTRICT, Role.OPS)),
     ) -> ReadModelPage:
-        """Enterprises this service has learnt of from registry events."""
-        where = [table.c.district_code == district_code] if district_code else []
+        """Enterprises this service has learnt of from registry events (a district authority: its unit's)."""
+        if district_code:
+            require_district(actor, district_code)
+            where = [table.c.district_code == district_code]
+        elif actor.role == Role.DISTRICT:
+            where = [table.c.district_code.in_(actor.districts)]
+        else:
+            where = []
         async with uow:
             total = await uow.session.scalar(select(func.count()).select_from(table).where(*where))
             rows = (
@@ -74,12 +85,19 @@ def enterprise_router(table: Table) -> APIRouter:
             ).all()
         return ReadModelPage(total=int(total or 0), items=[_known(r) for r in rows])
 
-    @router.get("/{uscc}", response_model=KnownEnterprise, responses={404: {"model": ErrorBody}})
-    async def get_known(uscc: str, uow: UnitOfWork = Depends(get_uow)) -> KnownEnterprise:
+    @router.get(
+        "/{uscc}", response_model=KnownEnterprise, responses={403: {"model": ErrorBody}, 404: {"model": ErrorBody}}
+    )
+    async def get_known(
+        uscc: str,
+        uow: UnitOfWork = Depends(get_uow),
+        actor: TokenClaims = Depends(allow(Role.CITY, Role.DISTRICT, Role.OPS)),
+    ) -> KnownEnterprise:
         async with uow:
             row = (await uow.session.execute(select(table).where(table.c.uscc == uscc.upper()))).first()
         if row is None:
             raise NotFound(f"{uscc} is not (yet) known to this service")
+        require_district(actor, row.district_code)
         return _known(row)
 
     return router

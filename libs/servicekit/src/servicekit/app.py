@@ -3,20 +3,21 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from fastapi import APIRouter, FastAPI, Request
-from fastapi.params import Depends
+from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import MetaData, Table
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from contracts.topics import TopicSpec
+from servicekit.audit import audit_router
+from servicekit.auth import TokenVerifier, authenticated
 from servicekit.consumer import ConsumerRunner, Subscription
 from servicekit.db import make_engine, ping, sessionmaker
 from servicekit.dbtrace import instrument_engine
@@ -44,7 +45,11 @@ class ServiceSpec:
     subscriptions: Sequence[Subscription] = ()
     produces: Sequence[TopicSpec] = ()
     read_model_tables: Sequence[Table] = ()  # emptied by `rebuild`, refilled by replay
-    router_dependencies: Sequence[Depends] = field(default_factory=list)
+    public_routers: Sequence[APIRouter] = ()  # no credential needed (e.g. the token endpoint)
+    # Extra `python -m <service> <name>` commands: name → (help, function of the settings returning an exit code).
+    commands: dict[str, tuple[str, Callable[[Any], int]]] = field(default_factory=dict)
+    # Called at start, before tokens are verified (the registry loads or creates its signing key here).
+    startup: Callable[[FastAPI, Any], None] | None = None
 
 
 @dataclass
@@ -89,6 +94,9 @@ def create_app(spec: ServiceSpec, settings: ServiceSettings | None = None) -> Fa
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if spec.startup:
+            spec.startup(app, settings)
+        app.state.verifier = TokenVerifier.from_file(settings.public_key_path)
         runtime = build_runtime(spec, settings)
         app.state.runtime = runtime
         runtime.relay.start()
@@ -137,6 +145,9 @@ def create_app(spec: ServiceSpec, settings: ServiceSettings | None = None) -> Fa
     async def metrics_endpoint() -> Response:
         return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 
-    for router in spec.routers:
-        app.include_router(router, dependencies=list(spec.router_dependencies))
+    # Every route needs a verified token unless its router is declared public.
+    for router in [*spec.routers, audit_router(spec.tables.audit_log)]:
+        app.include_router(router, dependencies=[Depends(authenticated)])
+    for router in spec.public_routers:
+        app.include_router(router)
     return app

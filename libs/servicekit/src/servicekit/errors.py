@@ -6,6 +6,7 @@ from __future__ import annotations
 class DomainError(Exception):
     status_code = 400
     code = "bad_request"
+    headers: dict[str, str] | None = None
 
     def __init__(self, message: str, *, field: str | None = None) -> None:
         super().__init__(message)
@@ -26,3 +27,14 @@ class Conflict(DomainError):
 class BodyTooLarge(DomainError):
     status_code = 413
     code = "body_too_large"
+
+
+class Unauthorized(DomainError):
+    status_code = 401
+    code = "unauthorized"
+    headers = {"WWW-Authenticate": "Bearer"}  # noqa: RUF012
+
+
+class Forbidden(DomainError):
+    status_code = 403
+    code = "forbidden"

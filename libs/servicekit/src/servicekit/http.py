@@ -29,8 +29,16 @@ def _field_of(loc: Sequence[Any]) -> str:
     return ".".join(parts)
 
 
-def _error(status: int, code: str, message: str, errors: list[dict[str, str]] | None = None) -> JSONResponse:
-    return JSONResponse({"error": code, "message": message, "errors": errors or []}, status_code=status)
+def _error(
+    status: int,
+    code: str,
+    message: str,
+    errors: list[dict[str, str]] | None = None,
+    headers: dict[str, str] | None = None,
+) -> JSONResponse:
+    return JSONResponse(
+        {"error": code, "message": message, "errors": errors or []}, status_code=status, headers=headers
+    )
 
 
 async def _validation_error(_: Request, exc: Exception) -> JSONResponse:
@@ -49,7 +57,7 @@ async def _validation_error(_: Request, exc: Exception) -> JSONResponse:
 async def _domain_error(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, DomainError)
     errors = [{"field": exc.field, "message": exc.message, "type": exc.code}] if exc.field else []
-    return _error(exc.status_code, exc.code, exc.message, errors)
+    return _error(exc.status_code, exc.code, exc.message, errors, exc.headers)
 
 
 async def _http_error(_: Request, exc: Exception) -> JSONResponse:

@@ -54,6 +54,7 @@ class ServiceSettings(BaseSettings):
     log_json: bool = True
     otlp_endpoint: str | None = None
     secret_key: str = DEFAULT_SECRET
+    auth_public_key_file: Path | None = None  # default var/keys/token-signing.pub.pem
     var_dir: Path = Field(default_factory=lambda: project_root() / "var")
 
     @model_validator(mode="after")
@@ -69,6 +70,10 @@ class ServiceSettings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite+aiosqlite:///{self.var_dir / (self.service_name + '.db')}"
+
+    @property
+    def public_key_path(self) -> Path:
+        return self.auth_public_key_file or self.var_dir / "keys" / "token-signing.pub.pem"
 
     def topic(self, name: str) -> str:
         """The broker-side name of a logical topic."""

@@ -16,6 +16,7 @@ _ID = BigInteger().with_variant(Integer(), "sqlite")
 class RuntimeTables:
     outbox: Table
     inbox: Table
+    audit_log: Table
 
 
 def runtime_tables(metadata: MetaData) -> RuntimeTables:
@@ -47,4 +48,18 @@ def runtime_tables(metadata: MetaData) -> RuntimeTables:
         Column("topic", String(200), nullable=False),
         Column("consumed_at", UTCDateTime(), nullable=False),
     )
-    return RuntimeTables(outbox=outbox, inbox=inbox)
+    # Who changed what, when: written in the same transaction as the change it records.
+    audit_log = Table(
+        "audit_log",
+        metadata,
+        Column("id", _ID, primary_key=True, autoincrement=True),
+        Column("at", UTCDateTime(), nullable=False),
+        Column("actor", String(64), nullable=False),
+        Column("role", String(16), nullable=False),
+        Column("action", String(64), nullable=False),
+        Column("subject", String(200), nullable=False),
+        Column("detail", Text, nullable=False),
+        Index("ix_audit_log_subject", "subject"),
+        Index("ix_audit_log_at", "at"),
+    )
+    return RuntimeTables(outbox=outbox, inbox=inbox, audit_log=audit_log)

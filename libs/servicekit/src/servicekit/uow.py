@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime
 from types import TracebackType
+from typing import Any
 
 from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from contracts.api.identity import TokenClaims
 from contracts.envelope import Event
 from servicekit.tables import RuntimeTables
 from servicekit.telemetry import current_traceparent
@@ -45,6 +48,7 @@ class UnitOfWork:
         self.tables = tables
         self._on_commit = on_commit
         self._events: list[Event] = []
+        self._audit: list[dict[str, object]] = []
         self._session: AsyncSession | None = None
 
     @property
@@ -60,6 +64,7 @@ class UnitOfWork:
     async def __aenter__(self) -> UnitOfWork:
         self._session = self._sessions()
         self._events = []
+        self._audit = []
         return self
 
     async def __aexit__(
@@ -71,6 +76,19 @@ class UnitOfWork:
             await session.close()
         self._events = []
 
+    def audit(self, actor: TokenClaims, action: str, subject: str, detail: dict[str, Any] | None = None) -> None:
+        """Record a write (who, what, on what); stored in the same transaction at commit."""
+        self._audit.append(
+            {
+                "at": datetime.now(UTC),
+                "actor": actor.sub,
+                "role": actor.role.value,
+                "action": action,
+                "subject": subject,
+                "detail": json.dumps(detail or {}, ensure_ascii=False, default=str),
+            }
+        )
+
     def emit(self, event: Event) -> None:
         """Queue an event; it is written to the outbox in the same transaction at commit."""
         self._events.append(event)
@@ -78,8 +96,11 @@ class UnitOfWork:
     async def commit(self) -> None:
         if self._events:
             await self.session.execute(insert(self.tables.outbox), [outbox_row(e) for e in self._events])
+        if self._audit:
+            await self.session.execute(insert(self.tables.audit_log), self._audit)
         await self.session.commit()
         published = bool(self._events)
         self._events = []
+        self._audit = []
         if published and self._on_commit:
             self._on_commit()

@@ -1,5 +1,7 @@
 """Registry settings (env prefix SHUZHUAN_REGISTRY_)."""
 
+from pathlib import Path
+
 from pydantic_settings import SettingsConfigDict
 
 from servicekit.settings import ServiceSettings
@@ -10,3 +12,9 @@ class RegistrySettings(ServiceSettings):
 
     service_name: str = "registry"
     port: int = 8001
+    auth_private_key_file: Path | None = None  # default var/keys/token-signing.pem
+    token_ttl_s: int = 900
+
+    @property
+    def private_key_path(self) -> Path:
+        return self.auth_private_key_file or self.var_dir / "keys" / "token-signing.pem"

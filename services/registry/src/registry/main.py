@@ -6,9 +6,20 @@ from fastapi import FastAPI
 
 from contracts.topics import ENTERPRISES
 from registry.config import RegistrySettings
+from registry.identity import bootstrap_admin, load_signer
+from registry.identity_routes import clients_router, token_router
 from registry.models import metadata, tables
 from registry.routes import router
 from servicekit.app import ServiceSpec, create_app
+
+
+def _bootstrap_admin(settings: RegistrySettings) -> int:
+    return bootstrap_admin(settings)
+
+
+def _load_signer(app: FastAPI, settings: RegistrySettings) -> None:
+    app.state.signer = load_signer(settings)
+
 
 spec = ServiceSpec(
     name="registry",
@@ -18,8 +29,11 @@ spec = ServiceSpec(
     metadata=metadata,
     tables=tables,
     migrations_dir=Path(__file__).resolve().parents[2] / "migrations",
-    routers=[router],
+    routers=[router, clients_router],
+    public_routers=[token_router],
     produces=[ENTERPRISES],
+    commands={"bootstrap-admin": ("create the first city-admin client; credentials in var/", _bootstrap_admin)},
+    startup=_load_signer,
 )
 
 

@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from contracts import codes
+from contracts.api.identity import TokenClaims
 from contracts.api.registry import EnterpriseCreate, EnterpriseRead
 from contracts.events.registry import EnterpriseRegistered
 from registry import repository
@@ -17,7 +18,7 @@ def to_read(row: dict[str, Any]) -> EnterpriseRead:
     return EnterpriseRead(**row, district_name=codes.districts()[row["district_code"]].name)
 
 
-async def register_enterprise(uow: UnitOfWork, cmd: EnterpriseCreate) -> EnterpriseRead:
+async def register_enterprise(uow: UnitOfWork, actor: TokenClaims, cmd: EnterpriseCreate) -> EnterpriseRead:
     """Store a new enterprise and emit `registry.enterprise.registered`; 409 if the USCC is known."""
     if await repository.get_enterprise(uow.session, cmd.uscc) is not None:
         raise Conflict(f"enterprise {cmd.uscc} is already registered", field="uscc")
@@ -34,6 +35,7 @@ async def register_enterprise(uow: UnitOfWork, cmd: EnterpriseCreate) -> Enterpr
         "registered_at": datetime.now(UTC),
     }
     await repository.add_enterprise(uow.session, values)
+    uow.audit(actor, "enterprise.register", cmd.uscc, {k: v for k, v in values.items() if k != "registered_at"})
     uow.emit(
         EnterpriseRegistered(
             uscc=cmd.uscc,

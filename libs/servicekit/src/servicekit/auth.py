@@ -1,0 +1,120 @@
+"""Access tokens: Ed25519-signed JWTs issued by the registry, verified locally by every service."""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import jwt
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import ValidationError
+
+from contracts.api.identity import TOKEN_AUDIENCE, TOKEN_ISSUER, Role, TokenClaims
+from servicekit.errors import Forbidden, Unauthorized
+
+ALGORITHM = "EdDSA"
+_bearer = HTTPBearer(auto_error=False, description="Access token from POST /v1/oauth/token (registry)")
+
+
+def ensure_keypair(private_path: Path, public_path: Path) -> bool:
+    """Create an Ed25519 key pair unless it exists (private key mode 600); True if created."""
+    if private_path.exists() and public_path.exists():
+        return False
+    private_path.parent.mkdir(parents=True, exist_ok=True)
+    key = Ed25519PrivateKey.generate()
+    pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    fd = os.open(private_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "wb") as f:
+        f.write(pem)
+    public_path.write_bytes(
+        key.public_key().public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+    )
+    return True
+
+
+class TokenSigner:
+    def __init__(self, private_key_pem: bytes, ttl_s: int = 900) -> None:
+        key = serialization.load_pem_private_key(private_key_pem, password=None)
+        if not isinstance(key, Ed25519PrivateKey):
+            raise ValueError("the token signing key must be an Ed25519 private key")
+        self._key = key
+        self.ttl_s = ttl_s
+
+    def sign(self, claims: dict[str, Any], now: float | None = None) -> str:
+        now = time.time() if now is None else now
+        body = {**claims, "iss": TOKEN_ISSUER, "aud": TOKEN_AUDIENCE, "iat": int(now), "exp": int(now) + self.ttl_s}
+        return jwt.encode(body, self._key, algorithm=ALGORITHM)
+
+
+class TokenVerifier:
+    def __init__(self, public_key_pem: bytes) -> None:
+        key = serialization.load_pem_public_key(public_key_pem)
+        if not isinstance(key, Ed25519PublicKey):
+            raise ValueError("the token public key must be an Ed25519 public key")
+        self._key = key
+
+    @classmethod
+    def from_file(cls, path: Path) -> TokenVerifier:
+        if not path.exists():
+            raise RuntimeError(
+                f"no token public key at {path}: `make run` creates one; elsewhere set <SERVICE>_AUTH_PUBLIC_KEY_FILE"
+            )
+        return cls(path.read_bytes())
+
+    def verify(self, token: str) -> TokenClaims:
+        """The token's claims; Unauthorized naming what is wrong (expired, bad signature, …)."""
+        try:
+            raw = jwt.decode(
+                token,
+                self._key,
+                algorithms=[ALGORITHM],
+                audience=TOKEN_AUDIENCE,
+                issuer=TOKEN_ISSUER,
+                options={"require": ["exp", "iat", "sub"]},
+            )
+        except jwt.ExpiredSignatureError as e:
+            raise Unauthorized("access token expired: request a new one") from e
+        except jwt.PyJWTError as e:
+            raise Unauthorized(f"invalid access token: {e}") from e
+        try:
+            return TokenClaims.model_validate(raw)
+        except ValidationError as e:
+            raise Unauthorized(f"access token claims are malformed: {e.errors()[0]['msg']}") from e
+
+
+async def authenticated(
+    request: Request, credentials: HTTPAuthorizationCredentials | None = Depends(_bearer)
+) -> TokenClaims:
+    """FastAPI dependency: the verified caller, or 401."""
+    if credentials is None or credentials.scheme.lower() != "bearer":
+        raise Unauthorized("missing access token: send Authorization: Bearer <token>")
+    verifier: TokenVerifier = request.app.state.verifier
+    return verifier.verify(credentials.credentials)
+
+
+def allow(*roles: Role) -> Callable[..., Any]:
+    """FastAPI dependency: the verified caller if its role is one of `roles`, else 403."""
+    allowed = frozenset(roles)
+
+    async def dependency(claims: TokenClaims = Depends(authenticated)) -> TokenClaims:
+        if claims.role not in allowed:
+            names = ", ".join(sorted(r.value for r in allowed))
+            raise Forbidden(f"role {claims.role.value!r} may not do this (allowed: {names})")
+        return claims
+
+    return dependency
+
+
+def require_district(claims: TokenClaims, district_code: str) -> None:
+    """403 unless the caller may act on enterprises of `district_code`."""
+    if claims.role in (Role.CITY, Role.OPS):
+        return
+    if claims.role in (Role.DISTRICT, Role.EXPERT) and district_code in claims.districts:
+        return
+    raise Forbidden(f"district unit {district_code} is outside your scope")
