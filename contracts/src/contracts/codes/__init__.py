@@ -75,3 +75,38 @@ def key_industry_of(division: str) -> KeyIndustry | None:
         if division in ki.divisions:
             return ki
     return None
+
+
+@dataclass(frozen=True)
+class Cluster:
+    code: str
+    name: str
+    tier: str
+
+
+@dataclass(frozen=True)
+class SubIndustry:
+    code: str
+    key_industry_id: int
+    name: str
+    prefix: str
+
+
+@cache
+def clusters() -> dict[str, Cluster]:
+    """The "33618" cluster system (3 trillion, 3 pillar, 6 distinctive; emerging ones as added)."""
+    return {r["code"]: Cluster(r["code"], r["name"], r["tier"]) for r in _rows("clusters.csv")}
+
+
+@cache
+def sub_industries() -> dict[str, SubIndustry]:
+    return {
+        r["code"]: SubIndustry(r["code"], int(r["key_industry_id"]), r["name"], r["prefix"])
+        for r in _rows("sub_industries.csv")
+    }
+
+
+def sub_industry_of(industry_code: str) -> SubIndustry | None:
+    """The declared pilot sub-industry whose prefix the code starts with (longest prefix wins)."""
+    matches = [s for s in sub_industries().values() if industry_code.startswith(s.prefix)]
+    return max(matches, key=lambda s: len(s.prefix)) if matches else None

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from contracts.envelope import Event
-from contracts.events.registry import EnterpriseRegistered
+from contracts.events.registry import EnterpriseRegistered, EnterpriseUpdated
 
-EVENT_CLASSES: tuple[type[Event], ...] = (EnterpriseRegistered,)
+EVENT_CLASSES: tuple[type[Event], ...] = (EnterpriseRegistered, EnterpriseUpdated)
 EVENTS: dict[tuple[str, int], type[Event]] = {(c.TYPE, c.VERSION): c for c in EVENT_CLASSES}
 
-__all__ = ["EVENTS", "EVENT_CLASSES", "EnterpriseRegistered", "Event"]
+__all__ = ["EVENTS", "EVENT_CLASSES", "EnterpriseRegistered", "EnterpriseUpdated", "Event"]

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import ClassVar
+from decimal import Decimal
+from typing import Any, ClassVar
 
-from pydantic import Field
+from pydantic import BaseModel, ConfigDict, Field
 
+from contracts.api.profile import QualityTier, SizeClass
 from contracts.envelope import Event
 from contracts.fields import USCC, DistrictCode, IndustryCode
 from contracts.topics import ENTERPRISES, TopicSpec
@@ -26,3 +28,49 @@ class EnterpriseRegistered(Event):
     industry_code: IndustryCode
     industry_division: str = Field(pattern=r"^C\d{2}$", description="GB/T 4754-2017 division of industry_code")
     registered_at: datetime
+    # Added compatibly (optional): derived profile facts at registration.
+    key_industry_id: int | None = None
+    size_class: SizeClass | None = None
+    above_scale: bool | None = None
+    current_tier: QualityTier | None = None
+
+
+class EnterpriseSnapshot(BaseModel):
+    """The facts other services keep about an enterprise, as of one version."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    uscc: USCC
+    name: str = Field(min_length=1, max_length=200)
+    district_code: DistrictCode
+    industry_code: IndustryCode
+    industry_division: str = Field(pattern=r"^C\d{2}$")
+    key_industry_id: int | None = None
+    sub_industry: str | None = None
+    employees: int | None = None
+    revenue_yuan: Decimal | None = None
+    revenue_year: int | None = None
+    size_class: SizeClass | None = None
+    above_scale: bool | None = None
+    current_tier: QualityTier | None = None
+    cluster: str | None = None
+
+
+class FieldChange(BaseModel):
+    before: Any = None
+    after: Any = None
+
+
+class EnterpriseUpdated(Event):
+    """An enterprise's profile changed: the new version, what changed (before/after), the full snapshot."""
+
+    TYPE: ClassVar[str] = "registry.enterprise.updated"
+    VERSION: ClassVar[int] = 1
+    TOPIC: ClassVar[TopicSpec] = ENTERPRISES
+    KEY_FIELD: ClassVar[str] = "uscc"
+
+    uscc: USCC
+    version: int = Field(ge=2, description="1 is the registration; each change adds one")
+    updated_at: datetime
+    changes: dict[str, FieldChange]
+    profile: EnterpriseSnapshot

@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Depends, Query
-from sqlalchemy import Column, MetaData, String, Table, func, select
+from sqlalchemy import Column, Integer, MetaData, String, Table, func, select, update
 
 from contracts.api.errors import ErrorBody
 from contracts.api.identity import Role, TokenClaims
 from contracts.api.readmodels import KnownEnterprise, ReadModelPage
-from contracts.events.registry import EnterpriseRegistered
+from contracts.events.registry import EnterpriseRegistered, EnterpriseUpdated
 from servicekit.app import get_uow
 from servicekit.auth import allow, require_district
 from servicekit.consumer import Received, Subscription
@@ -30,11 +30,12 @@ def known_enterprises_table(metadata: MetaData) -> Table:
         Column("district_code", String(8), nullable=False, index=True),
         Column("industry_division", String(3), nullable=False),
         Column("registered_at", UTCDateTime(), nullable=False),
+        Column("version", Integer, nullable=False, server_default="1"),
     )
 
 
-def enterprise_subscription(table: Table) -> Subscription:
-    """Keep `table` in step with `registry.enterprise.registered` (bulk insert per batch)."""
+def enterprise_subscriptions(table: Table) -> list[Subscription]:
+    """Keep `table` in step with the registry's enterprise events (bulk writes per batch)."""
 
     async def on_enterprise_registered(uow: UnitOfWork, events: list[Received[EnterpriseRegistered]]) -> None:
         rows = [
@@ -49,7 +50,32 @@ def enterprise_subscription(table: Table) -> Subscription:
         ]
         await uow.session.execute(insert_ignore(uow.dialect, table, rows, ["uscc"]))
 
-    return Subscription(EnterpriseRegistered, on_enterprise_registered)
+    async def on_enterprise_updated(uow: UnitOfWork, events: list[Received[EnterpriseUpdated]]) -> None:
+        # Only a newer version overwrites: a replayed or late older update changes nothing.
+        for e in events:
+            p = e.payload.profile
+            values = {
+                "name": p.name,
+                "district_code": p.district_code,
+                "industry_division": p.industry_division,
+                "version": e.payload.version,
+            }
+            await uow.session.execute(
+                insert_ignore(
+                    uow.dialect,
+                    table,
+                    [{"uscc": p.uscc, "registered_at": e.payload.updated_at, **values, "version": 0}],
+                    ["uscc"],
+                )
+            )
+            await uow.session.execute(
+                update(table).where(table.c.uscc == p.uscc, table.c.version < e.payload.version).values(**values)
+            )
+
+    return [
+        Subscription(EnterpriseRegistered, on_enterprise_registered),
+        Subscription(EnterpriseUpdated, on_enterprise_updated),
+    ]
 
 
 def _known(row: Any) -> KnownEnterprise:

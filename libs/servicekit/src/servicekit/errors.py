@@ -24,6 +24,13 @@ class Conflict(DomainError):
     code = "conflict"
 
 
+class InvalidInput(DomainError):
+    """A value the schema could not catch (it depends on data): 422 like a schema error."""
+
+    status_code = 422
+    code = "validation_failed"
+
+
 class BodyTooLarge(DomainError):
     status_code = 413
     code = "body_too_large"

@@ -1,6 +1,6 @@
 """Events assessment consumes."""
 
 from assessment.models import known_enterprises
-from readmodels.enterprises import enterprise_subscription
+from readmodels.enterprises import enterprise_subscriptions
 
-SUBSCRIPTIONS = [enterprise_subscription(known_enterprises)]
+SUBSCRIPTIONS = enterprise_subscriptions(known_enterprises)

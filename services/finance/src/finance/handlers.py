@@ -1,6 +1,6 @@
 """Events finance consumes."""
 
 from finance.models import known_enterprises
-from readmodels.enterprises import enterprise_subscription
+from readmodels.enterprises import enterprise_subscriptions
 
-SUBSCRIPTIONS = [enterprise_subscription(known_enterprises)]
+SUBSCRIPTIONS = enterprise_subscriptions(known_enterprises)

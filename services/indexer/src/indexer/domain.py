@@ -21,6 +21,15 @@ def count_increments(pairs: Iterable[tuple[str, str]]) -> list[dict[str, object]
     return [{"dimension": d, "code": c, "enterprises": n} for (d, c), n in sorted(counter.items())]
 
 
+def move_increments(moves: Iterable[tuple[str, str, str]]) -> list[dict[str, object]]:
+    """(dimension, before, after) per changed enterprise → -1 for the old code, +1 for the new one."""
+    counter: Counter[tuple[str, str]] = Counter()
+    for dimension, before, after in moves:
+        counter[(dimension, before)] -= 1
+        counter[(dimension, after)] += 1
+    return [{"dimension": d, "code": c, "enterprises": n} for (d, c), n in sorted(counter.items()) if n]
+
+
 def district_stats(counts: Mapping[str, int]) -> DistrictStats:
     """All 41 units in official order, zero included."""
     rows = [

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from contracts.events.registry import EnterpriseRegistered
+from contracts.events.registry import EnterpriseRegistered, EnterpriseUpdated
 from indexer import repository
-from indexer.domain import count_increments
+from indexer.domain import DISTRICT, DIVISION, count_increments, move_increments
 from servicekit.consumer import Received, Subscription
 from servicekit.uow import UnitOfWork
 
@@ -15,4 +15,19 @@ async def on_enterprise_registered(uow: UnitOfWork, events: list[Received[Enterp
     await repository.add_counts(uow.session, uow.dialect, increments)
 
 
-SUBSCRIPTIONS = [Subscription(EnterpriseRegistered, on_enterprise_registered)]
+async def on_enterprise_updated(uow: UnitOfWork, events: list[Received[EnterpriseUpdated]]) -> None:
+    """Move the enterprise between counters when its unit or industry division changed."""
+    fields = {"district_code": DISTRICT, "industry_division": DIVISION}
+    moves = [
+        (dimension, str(change.before), str(change.after))
+        for e in events
+        for field, dimension in fields.items()
+        if (change := e.payload.changes.get(field)) is not None
+    ]
+    await repository.add_counts(uow.session, uow.dialect, move_increments(moves))
+
+
+SUBSCRIPTIONS = [
+    Subscription(EnterpriseRegistered, on_enterprise_registered),
+    Subscription(EnterpriseUpdated, on_enterprise_updated),
+]

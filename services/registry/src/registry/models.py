@@ -1,6 +1,6 @@
 """Registry tables."""
 
-from sqlalchemy import Boolean, Column, Index, Integer, MetaData, String, Table, Text
+from sqlalchemy import BigInteger, Boolean, Column, Index, Integer, MetaData, String, Table, Text
 
 from servicekit.db import UTCDateTime
 from servicekit.tables import runtime_tables
@@ -18,8 +18,37 @@ enterprises = Table(
     Column("industry_division", String(3), nullable=False),
     Column("key_industry_id", Integer, nullable=True),
     Column("registered_at", UTCDateTime(), nullable=False),
+    Column("sub_industry", String(16), nullable=True),
+    Column("employees", Integer, nullable=True),
+    Column("revenue_fen", BigInteger, nullable=True),  # main-business revenue in 0.01 yuan: exact on every database
+    Column("revenue_year", Integer, nullable=True),
+    Column("size_class", String(8), nullable=True),
+    Column("above_scale", Boolean, nullable=True),
+    Column("tiers", Text, nullable=False, server_default="[]"),  # JSON list of TierRecognition
+    Column("current_tier", String(16), nullable=True),
+    Column("cluster", String(16), nullable=True),
+    Column("chain_platforms", Text, nullable=False, server_default="[]"),
+    Column("contacts", Text, nullable=False, server_default="[]"),
+    Column("version", Integer, nullable=False, server_default="1"),
+    Column("updated_at", UTCDateTime(), nullable=True),
     Index("ix_enterprises_district", "district_code"),
     Index("ix_enterprises_division", "industry_division"),
+    Index("ix_enterprises_key_industry", "key_industry_id"),
+    Index("ix_enterprises_tier", "current_tier"),
+    Index("ix_enterprises_size", "size_class"),
+)
+
+# Every version of every enterprise: who changed what, when (version 1 is the registration).
+enterprise_versions = Table(
+    "enterprise_versions",
+    metadata,
+    Column("uscc", String(18), primary_key=True),
+    Column("version", Integer, primary_key=True),
+    Column("changed_at", UTCDateTime(), nullable=False),
+    Column("actor", String(64), nullable=False),
+    Column("role", String(16), nullable=False),
+    Column("action", String(32), nullable=False),
+    Column("changes", Text, nullable=False),
 )
 
 # Machine clients (OAuth2 client credentials); only a hash of each secret is kept.

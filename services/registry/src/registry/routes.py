@@ -1,29 +1,26 @@
-"""Registry HTTP routes (thin: validate, call the use case, commit)."""
+"""Registry enterprise routes (thin: authorise, validate, call the use case, commit)."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Response, status
+from fastapi import APIRouter, Depends, Query, Response, status
 from sqlalchemy.exc import IntegrityError
 
 from contracts import codes
 from contracts.api.errors import ErrorBody
 from contracts.api.identity import Role, TokenClaims
-from contracts.api.registry import EnterpriseCreate, EnterpriseRead
-from registry import service
+from contracts.api.profile import QualityTier, SizeClass
+from contracts.api.registry import EnterpriseCreate, EnterprisePage, EnterprisePatch, EnterpriseRead, EnterpriseVersion
+from registry import repository, service
 from servicekit.app import get_uow
 from servicekit.auth import allow, require_district
-from servicekit.errors import Conflict, Forbidden
+from servicekit.errors import Conflict, InvalidInput
 from servicekit.uow import UnitOfWork
 
 router = APIRouter(prefix="/v1", tags=["enterprises"])
 ERRORS: dict[int | str, dict[str, object]] = {
-    401: {"model": ErrorBody},
-    403: {"model": ErrorBody},
-    404: {"model": ErrorBody},
-    409: {"model": ErrorBody},
-    413: {"model": ErrorBody},
-    422: {"model": ErrorBody},
+    code: {"model": ErrorBody} for code in (400, 401, 403, 404, 409, 413, 422)
 }
+READERS = allow(Role.CITY, Role.DISTRICT, Role.EXPERT, Role.ENTERPRISE)
 
 
 @router.post("/enterprises", status_code=status.HTTP_201_CREATED, response_model=EnterpriseRead, responses=ERRORS)
@@ -33,7 +30,7 @@ async def register_enterprise(
     uow: UnitOfWork = Depends(get_uow),
     actor: TokenClaims = Depends(allow(Role.CITY, Role.DISTRICT)),
 ) -> EnterpriseRead:
-    """Register an enterprise (USCC checked, district one of the 41 units, GB/T 4754 industry).
+    """Register an enterprise (USCC checked, one of the 41 units, GB/T 4754 industry, optional profile).
 
     City authority: any unit; district authority: its own unit only.
     """
@@ -48,21 +45,77 @@ async def register_enterprise(
     return created
 
 
+@router.get("/enterprises", response_model=EnterprisePage, responses=ERRORS)
+async def list_enterprises(
+    district_code: str | None = Query(None, max_length=8),
+    industry_division: str | None = Query(None, pattern=r"^C\d{2}$"),
+    key_industry_id: int | None = Query(None, ge=1, le=16),
+    tier: QualityTier | None = Query(None, description="current quality tier"),
+    size_class: SizeClass | None = None,
+    above_scale: bool | None = Query(None, description="规上"),
+    cluster: str | None = Query(None, max_length=16),
+    q: str | None = Query(None, min_length=1, max_length=100, description="part of the name"),
+    cursor: str | None = Query(None, max_length=64),
+    limit: int = Query(50, ge=1, le=500),
+    uow: UnitOfWork = Depends(get_uow),
+    actor: TokenClaims = Depends(allow(Role.CITY, Role.DISTRICT, Role.EXPERT)),
+) -> EnterprisePage:
+    """Search enterprises; a district authority or expert sees its own units only. Cursor-paginated."""
+    if district_code is not None:
+        if district_code not in codes.districts():
+            raise InvalidInput(f"unknown district unit {district_code!r}", field="district_code")
+        require_district(actor, district_code)
+        districts: list[str] | None = [district_code]
+    else:
+        districts = None if actor.role == Role.CITY else list(actor.districts)
+    f = repository.EnterpriseFilter(
+        districts=districts,
+        industry_division=industry_division,
+        key_industry_id=key_industry_id,
+        current_tier=tier.value if tier else None,
+        size_class=size_class.value if size_class else None,
+        above_scale=above_scale,
+        cluster=cluster,
+        name_contains=q,
+    )
+    after = repository.decode_cursor(cursor) if cursor else None
+    async with uow:
+        rows = await repository.list_enterprises(uow.session, f, after, limit + 1)
+    items = [service.to_read(r) for r in rows[:limit]]
+    next_cursor = repository.encode_cursor(items[-1].uscc) if len(rows) > limit else None
+    return EnterprisePage(items=items, next_cursor=next_cursor)
+
+
 @router.get("/enterprises/{uscc}", response_model=EnterpriseRead, responses=ERRORS)
 async def get_enterprise(
-    uscc: str,
-    uow: UnitOfWork = Depends(get_uow),
-    actor: TokenClaims = Depends(allow(Role.CITY, Role.DISTRICT, Role.EXPERT, Role.ENTERPRISE)),
+    uscc: str, uow: UnitOfWork = Depends(get_uow), actor: TokenClaims = Depends(READERS)
 ) -> EnterpriseRead:
-    """One enterprise by its USCC: city; district authority and expert in their units; the enterprise itself."""
+    """One enterprise: city; district authority and expert in their units; the enterprise itself."""
     async with uow:
-        found = await service.get_enterprise(uow, uscc)
-    if actor.role == Role.ENTERPRISE:
-        if actor.uscc != found.uscc:
-            raise Forbidden("an enterprise may read only its own record")
-    else:
-        require_district(actor, found.district_code)
-    return found
+        return await service.get_enterprise(uow, actor, uscc)
+
+
+@router.patch("/enterprises/{uscc}", response_model=EnterpriseRead, responses=ERRORS)
+async def update_enterprise(
+    uscc: str,
+    body: EnterprisePatch,
+    uow: UnitOfWork = Depends(get_uow),
+    actor: TokenClaims = Depends(allow(Role.CITY, Role.DISTRICT, Role.ENTERPRISE)),
+) -> EnterpriseRead:
+    """Change some fields (a new version); an enterprise may change its figures, contacts and platforms."""
+    async with uow:
+        updated = await service.update_enterprise(uow, actor, uscc, body)
+        await uow.commit()
+    return updated
+
+
+@router.get("/enterprises/{uscc}/versions", response_model=list[EnterpriseVersion], responses=ERRORS)
+async def enterprise_versions(
+    uscc: str, uow: UnitOfWork = Depends(get_uow), actor: TokenClaims = Depends(READERS)
+) -> list[EnterpriseVersion]:
+    """Every version: who changed what, when (version 1 is the registration)."""
+    async with uow:
+        return await service.versions(uow, actor, uscc)
 
 
 @router.get("/districts", tags=["code tables"])

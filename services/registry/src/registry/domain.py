@@ -1,0 +1,97 @@
+"""Pure rules of the enterprise profile: derived facts and what changed between two versions."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from contracts import codes
+from contracts.api.profile import TIER_RANK, QualityTier, SizeClass, TierRecognition
+
+TEN_THOUSAND = Decimal(10_000)
+# 工信部联企业〔2011〕300号, industry: each class needs both lower bounds (employees, revenue in yuan).
+LARGE = (1000, 40_000 * TEN_THOUSAND)
+MEDIUM = (300, 2_000 * TEN_THOUSAND)
+SMALL = (20, 300 * TEN_THOUSAND)
+ABOVE_SCALE_REVENUE = 2_000 * TEN_THOUSAND  # 规上工业企业: main-business revenue ≥ 20 million yuan
+
+# Fields other services receive in events (contacts stay in the registry).
+SNAPSHOT_FIELDS = (
+    "name",
+    "district_code",
+    "industry_code",
+    "industry_division",
+    "key_industry_id",
+    "sub_industry",
+    "employees",
+    "revenue_yuan",
+    "revenue_year",
+    "size_class",
+    "above_scale",
+    "current_tier",
+    "cluster",
+)
+
+
+def size_class(employees: int | None, revenue_yuan: Decimal | None) -> SizeClass | None:
+    """中型/小型/微型 (or 大型) from both figures; None while either is unknown."""
+    if employees is None or revenue_yuan is None:
+        return None
+    for bounds, cls in ((LARGE, SizeClass.LARGE), (MEDIUM, SizeClass.MEDIUM), (SMALL, SizeClass.SMALL)):
+        if employees >= bounds[0] and revenue_yuan >= bounds[1]:
+            return cls
+    return SizeClass.MICRO
+
+
+def above_scale(revenue_yuan: Decimal | None) -> bool | None:
+    return None if revenue_yuan is None else revenue_yuan >= ABOVE_SCALE_REVENUE
+
+
+def current_tier(tiers: Iterable[TierRecognition], on: date) -> QualityTier | None:
+    """The highest tier recognised on or before `on` and not expired."""
+    valid = [t.tier for t in tiers if t.recognised_on <= on and (t.valid_until is None or t.valid_until >= on)]
+    return max(valid, key=lambda t: TIER_RANK[t]) if valid else None
+
+
+def derive(values: Mapping[str, Any], today: date) -> dict[str, Any]:
+    """The derived columns for a profile: division, key industry, sub-industry, size, 规上, tier."""
+    division = codes.industry_division_of(values["industry_code"])
+    if division is None:
+        raise ValueError(f"not a manufacturing code: {values['industry_code']}")
+    ki = codes.key_industry_of(division)
+    sub = codes.sub_industry_of(values["industry_code"])
+    tiers = [TierRecognition.model_validate(t) for t in values.get("tiers") or []]
+    return {
+        "industry_division": division,
+        "key_industry_id": ki.id if ki else None,
+        "sub_industry": sub.code if sub else None,
+        "size_class": size_class(values.get("employees"), values.get("revenue_yuan")),
+        "above_scale": above_scale(values.get("revenue_yuan")),
+        "current_tier": current_tier(tiers, today),
+    }
+
+
+def _comparable(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f")
+    if isinstance(value, list):
+        return [_comparable(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _comparable(v) for k, v in value.items()}
+    if hasattr(value, "model_dump"):
+        return _comparable(value.model_dump(mode="json"))
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def changes(old: Mapping[str, Any], new: Mapping[str, Any], fields: Iterable[str]) -> dict[str, dict[str, Any]]:
+    """{field: {"before": …, "after": …}} for every field whose value differs."""
+    out = {}
+    for f in fields:
+        before, after = _comparable(old.get(f)), _comparable(new.get(f))
+        if before != after:
+            out[f] = {"before": before, "after": after}
+    return out

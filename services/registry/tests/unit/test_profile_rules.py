@@ -1,0 +1,87 @@
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from contracts.api.profile import QualityTier, SizeClass, TierRecognition
+from registry.domain import above_scale, changes, current_tier, derive, size_class
+
+WAN = Decimal(10_000)
+
+
+@pytest.mark.parametrize(
+    ("employees", "revenue", "expected"),
+    [
+        (1000, 40_000 * WAN, SizeClass.LARGE),
+        (999, 40_000 * WAN, SizeClass.MEDIUM),  # large needs both lower bounds
+        (1000, 39_999 * WAN, SizeClass.MEDIUM),
+        (300, 2_000 * WAN, SizeClass.MEDIUM),
+        (299, 2_000 * WAN, SizeClass.SMALL),
+        (300, Decimal("19999999.99"), SizeClass.SMALL),
+        (20, 300 * WAN, SizeClass.SMALL),
+        (19, 300 * WAN, SizeClass.MICRO),
+        (5000, Decimal("2999999.99"), SizeClass.MICRO),  # micro when either figure is below small
+        (0, Decimal(0), SizeClass.MICRO),
+    ],
+)
+def test_size_class_boundaries(employees: int, revenue: Decimal, expected: SizeClass) -> None:
+    assert size_class(employees, revenue) == expected
+
+
+def test_size_class_unknown_without_both_figures() -> None:
+    assert size_class(None, 300 * WAN) is None
+    assert size_class(50, None) is None
+
+
+def test_above_scale_threshold_is_20_million_inclusive() -> None:
+    assert above_scale(Decimal("20000000")) is True
+    assert above_scale(Decimal("19999999.99")) is False
+    assert above_scale(None) is None
+
+
+def tier(t: QualityTier, start: str, end: str | None = None) -> TierRecognition:
+    return TierRecognition(
+        tier=t,
+        issuing_body="x",
+        recognised_on=date.fromisoformat(start),
+        valid_until=date.fromisoformat(end) if end else None,
+    )
+
+
+def test_current_tier_is_the_highest_valid_one() -> None:
+    tiers = [
+        tier(QualityTier.INNOVATIVE, "2022-01-01"),
+        tier(QualityTier.SPECIALISED, "2023-01-01", "2025-12-31"),
+        tier(QualityTier.LITTLE_GIANT, "2027-01-01"),
+    ]
+    assert current_tier(tiers, date(2024, 6, 1)) == QualityTier.SPECIALISED
+    assert current_tier(tiers, date(2025, 12, 31)) == QualityTier.SPECIALISED  # last valid day
+    assert current_tier(tiers, date(2026, 1, 1)) == QualityTier.INNOVATIVE  # expired
+    assert current_tier(tiers, date(2027, 1, 1)) == QualityTier.LITTLE_GIANT
+    assert current_tier([], date(2026, 1, 1)) is None
+
+
+def test_validity_before_recognition_is_refused() -> None:
+    with pytest.raises(ValueError, match="before recognised_on"):
+        tier(QualityTier.INNOVATIVE, "2024-01-01", "2023-01-01")
+
+
+def test_derive_key_industry_and_sub_industry() -> None:
+    d = derive({"industry_code": "C3670", "employees": 120, "revenue_yuan": 5_000 * WAN}, date(2026, 1, 1))
+    assert d == {
+        "industry_division": "C36",
+        "key_industry_id": 3,
+        "sub_industry": "SUB-C367",
+        "size_class": SizeClass.SMALL,
+        "above_scale": True,
+        "current_tier": None,
+    }
+    assert derive({"industry_code": "C16"}, date(2026, 1, 1))["key_industry_id"] is None
+
+
+def test_changes_compare_decimals_by_value_and_lists_deeply() -> None:
+    old = {"revenue_yuan": Decimal("100.0"), "chain_platforms": ["a"], "name": "x"}
+    new = {"revenue_yuan": Decimal("100"), "chain_platforms": ["a", "b"], "name": "x"}
+    assert changes(old, new, ["revenue_yuan", "chain_platforms", "name"]) == {
+        "chain_platforms": {"before": ["a"], "after": ["a", "b"]}
+    }
