@@ -35,12 +35,12 @@ class TierRecognition(BaseModel):
 
     tier: QualityTier
     issuing_body: str = Field(min_length=1, max_length=100, examples=["工业和信息化部"])
-    recognised_on: date
+    recognised_on: date | None = Field(None, description="unknown in some lists (e.g. the pilot list)")
     valid_until: date | None = None
 
     @model_validator(mode="after")
     def _valid_after_recognition(self) -> TierRecognition:
-        if self.valid_until is not None and self.valid_until < self.recognised_on:
+        if self.valid_until is not None and self.recognised_on is not None and self.valid_until < self.recognised_on:
             raise ValueError("valid_until is before recognised_on")
         return self
 

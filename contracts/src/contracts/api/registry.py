@@ -72,3 +72,23 @@ class EnterpriseVersion(BaseModel):
     role: Role
     action: str
     changes: dict[str, dict[str, Any]]
+
+
+class ImportRowError(BaseModel):
+    row: int = Field(description="row number as the spreadsheet shows it (the header is row 1)")
+    uscc: str
+    field: str
+    reason: str
+
+
+class ImportReport(BaseModel):
+    """What a bulk import did: good rows stored (all in one transaction), bad rows with reasons."""
+
+    import_id: str
+    filename: str
+    rows: int
+    stored: int
+    already_registered: int = Field(description="rows whose USCC was registered before: left unchanged")
+    rejected: int
+    errors: list[ImportRowError] = Field(description="the first 1,000; all of them at errors_url")
+    errors_url: str

@@ -46,8 +46,8 @@ class ServiceSpec:
     produces: Sequence[TopicSpec] = ()
     read_model_tables: Sequence[Table] = ()  # emptied by `rebuild`, refilled by replay
     public_routers: Sequence[APIRouter] = ()  # no credential needed (e.g. the token endpoint)
-    # Extra `python -m <service> <name>` commands: name → (help, function of the settings returning an exit code).
-    commands: dict[str, tuple[str, Callable[[Any], int]]] = field(default_factory=dict)
+    # Extra `python -m <service> <name> [args…]` commands: name → (help, function(settings, args) → exit code).
+    commands: dict[str, tuple[str, Callable[[Any, list[str]], int]]] = field(default_factory=dict)
     # Called at start, before tokens are verified (the registry loads or creates its signing key here).
     startup: Callable[[FastAPI, Any], None] | None = None
 
@@ -110,7 +110,12 @@ def create_app(spec: ServiceSpec, settings: ServiceSettings | None = None) -> Fa
             await runtime.engine.dispose()
 
     app = FastAPI(title=spec.title, description=spec.description, version="1.0.0", lifespan=lifespan)
-    app.add_middleware(RequestMiddleware, service=settings.service_name, max_body_bytes=settings.max_body_bytes)
+    app.add_middleware(
+        RequestMiddleware,
+        service=settings.service_name,
+        max_body_bytes=settings.max_body_bytes,
+        max_upload_bytes=settings.max_upload_bytes,
+    )
     install_error_handlers(app)
 
     @app.get("/healthz", tags=["ops"], summary="Alive")

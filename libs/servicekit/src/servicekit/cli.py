@@ -78,11 +78,12 @@ def main(spec: ServiceSpec, argv: list[str] | None = None) -> int:
     sub.add_parser("rebuild", help="empty read models and re-consume everything (service must be stopped)")
     sub.add_parser("openapi", help="print the OpenAPI document")
     for name, (help_text, _) in spec.commands.items():
-        sub.add_parser(name, help=help_text)
+        extra = sub.add_parser(name, help=help_text, add_help=False)
+        extra.add_argument("args", nargs=argparse.REMAINDER)
     args = parser.parse_args(argv)
     settings = spec.settings_cls()
     if args.command in spec.commands:
-        return spec.commands[args.command][1](settings)
+        return spec.commands[args.command][1](settings, args.args)
 
     if args.command == "serve":
         import uvicorn

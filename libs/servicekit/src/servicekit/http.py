@@ -83,22 +83,24 @@ def install_error_handlers(app: FastAPI) -> None:
 class RequestMiddleware:
     """Request id, server span from `traceparent`, body-size limit and the duration histogram."""
 
-    def __init__(self, app: ASGIApp, *, service: str, max_body_bytes: int) -> None:
+    def __init__(self, app: ASGIApp, *, service: str, max_body_bytes: int, max_upload_bytes: int) -> None:
         self.app = app
         self.service = service
-        self.max_body = max_body_bytes
+        self.max_body_default = max_body_bytes
+        self.max_upload = max_upload_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}
+        max_body = self.max_upload if "/imports" in scope["path"] else self.max_body_default
         rid = headers.get("x-request-id") or uuid.uuid4().hex
         token = request_id_var.set(rid)
         status = {"code": 500}
         start = time.perf_counter()
         length = headers.get("content-length")
-        too_large = length is not None and length.isdigit() and int(length) > self.max_body
+        too_large = length is not None and length.isdigit() and int(length) > max_body
         received = 0
         exceeded = False
         started = False
@@ -108,9 +110,9 @@ class RequestMiddleware:
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
-                if received > self.max_body:
+                if received > max_body:
                     exceeded = True
-                    raise BodyTooLarge(f"request body exceeds {self.max_body} bytes")
+                    raise BodyTooLarge(f"request body exceeds {max_body} bytes")
             return message
 
         async def raw_send(message: Message) -> None:
@@ -130,7 +132,7 @@ class RequestMiddleware:
             await raw_send(message)
 
         async def _too_large() -> None:
-            await _error(413, "body_too_large", f"request body exceeds {self.max_body} bytes")(scope, receive, raw_send)
+            await _error(413, "body_too_large", f"request body exceeds {max_body} bytes")(scope, receive, raw_send)
 
         span_name = f"{scope['method']} {scope['path']}"
         with tracer().start_as_current_span(

@@ -17,8 +17,16 @@ from contracts.envelope import Event
 from servicekit.tables import RuntimeTables
 from servicekit.telemetry import current_traceparent
 
+_CURRENT = "current"  # sentinel: take the active span's trace context
 
-def outbox_row(event: Event, *, event_id: str | None = None, occurred_at: datetime | None = None) -> dict[str, object]:
+
+def outbox_row(
+    event: Event,
+    *,
+    event_id: str | None = None,
+    occurred_at: datetime | None = None,
+    traceparent: str | None = _CURRENT,
+) -> dict[str, object]:
     """The outbox row that publishes `event`."""
     key = event.key()
     return {
@@ -29,7 +37,7 @@ def outbox_row(event: Event, *, event_id: str | None = None, occurred_at: dateti
         "event_version": event.VERSION,
         "subject": key,
         "payload": event.model_dump_json(),
-        "traceparent": current_traceparent(),
+        "traceparent": current_traceparent() if traceparent is _CURRENT else traceparent,
         "occurred_at": occurred_at or datetime.now(UTC),
         "attempts": 0,
     }
@@ -95,7 +103,11 @@ class UnitOfWork:
 
     async def commit(self) -> None:
         if self._events:
-            await self.session.execute(insert(self.tables.outbox), [outbox_row(e) for e in self._events])
+            # One trace context and one timestamp for every event of the transaction.
+            tp, now = current_traceparent(), datetime.now(UTC)
+            rows = [outbox_row(e, occurred_at=now, traceparent=tp) for e in self._events]
+            for i in range(0, len(rows), 1000):
+                await self.session.execute(insert(self.tables.outbox), rows[i : i + 1000])
         if self._audit:
             await self.session.execute(insert(self.tables.audit_log), self._audit)
         await self.session.commit()

@@ -51,7 +51,11 @@ def above_scale(revenue_yuan: Decimal | None) -> bool | None:
 
 def current_tier(tiers: Iterable[TierRecognition], on: date) -> QualityTier | None:
     """The highest tier recognised on or before `on` and not expired."""
-    valid = [t.tier for t in tiers if t.recognised_on <= on and (t.valid_until is None or t.valid_until >= on)]
+    valid = [
+        t.tier
+        for t in tiers
+        if (t.recognised_on is None or t.recognised_on <= on) and (t.valid_until is None or t.valid_until >= on)
+    ]
     return max(valid, key=lambda t: TIER_RANK[t]) if valid else None
 
 
@@ -74,6 +78,8 @@ def derive(values: Mapping[str, Any], today: date) -> dict[str, Any]:
 
 
 def _comparable(value: Any) -> Any:
+    if value is None or isinstance(value, str | int | float):  # the common case first (bulk imports)
+        return value
     if isinstance(value, Decimal):
         return format(value.normalize(), "f")
     if isinstance(value, list):

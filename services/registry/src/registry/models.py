@@ -66,3 +66,18 @@ clients = Table(
     Column("active", Boolean, nullable=False),
     Column("created_at", UTCDateTime(), nullable=False),
 )
+
+# One row per bulk import: its counts and every rejected row with the reason (downloadable).
+imports = Table(
+    "imports",
+    metadata,
+    Column("import_id", String(40), primary_key=True),
+    Column("at", UTCDateTime(), nullable=False),
+    Column("actor", String(64), nullable=False),
+    Column("filename", String(200), nullable=False),
+    Column("rows", Integer, nullable=False),
+    Column("stored", Integer, nullable=False),
+    Column("already_registered", Integer, nullable=False),
+    Column("rejected", Integer, nullable=False),
+    Column("errors", Text, nullable=False),  # JSON list of {row, uscc, field, reason}
+)

@@ -13,7 +13,7 @@ from sqlalchemy import ColumnElement, CursorResult, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from contracts.api.profile import TierRecognition
-from registry.models import enterprise_versions, enterprises
+from registry.models import enterprise_versions, enterprises, imports
 from servicekit.errors import DomainError
 
 JSON_FIELDS = ("tiers", "chain_platforms", "contacts")
@@ -54,6 +54,38 @@ async def get_enterprise(session: AsyncSession, uscc: str) -> dict[str, Any] | N
 
 async def add_enterprise(session: AsyncSession, values: dict[str, Any]) -> None:
     await session.execute(insert(enterprises).values(**to_row(values)))
+
+
+async def add_enterprises(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
+    for i in range(0, len(rows), 1000):
+        await session.execute(insert(enterprises), [to_row(r) for r in rows[i : i + 1000]])
+
+
+async def existing_usccs(session: AsyncSession, usccs: list[str]) -> set[str]:
+    found: set[str] = set()
+    for i in range(0, len(usccs), 1000):
+        chunk = usccs[i : i + 1000]
+        found |= set((await session.execute(select(enterprises.c.uscc).where(enterprises.c.uscc.in_(chunk)))).scalars())
+    return found
+
+
+async def add_versions(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
+    for i in range(0, len(rows), 1000):
+        chunk = [
+            {**r, "changes": json.dumps(r["changes"], ensure_ascii=False, default=str)} for r in rows[i : i + 1000]
+        ]
+        await session.execute(insert(enterprise_versions), chunk)
+
+
+async def add_import(session: AsyncSession, values: dict[str, Any]) -> None:
+    await session.execute(
+        insert(imports).values(**{**values, "errors": json.dumps(values["errors"], ensure_ascii=False)})
+    )
+
+
+async def get_import(session: AsyncSession, import_id: str) -> dict[str, Any] | None:
+    row = (await session.execute(select(imports).where(imports.c.import_id == import_id))).first()
+    return {**row._asdict(), "errors": json.loads(row.errors)} if row else None
 
 
 async def update_enterprise(session: AsyncSession, uscc: str, values: dict[str, Any], expected_version: int) -> bool:

@@ -8,12 +8,12 @@ from sqlalchemy.exc import IntegrityError
 from contracts import codes
 from contracts.api.errors import ErrorBody
 from contracts.api.identity import Role, TokenClaims
-from contracts.api.profile import QualityTier, SizeClass
 from contracts.api.registry import EnterpriseCreate, EnterprisePage, EnterprisePatch, EnterpriseRead, EnterpriseVersion
 from registry import repository, service
+from registry.filters import enterprise_filter
 from servicekit.app import get_uow
 from servicekit.auth import allow, require_district
-from servicekit.errors import Conflict, InvalidInput
+from servicekit.errors import Conflict
 from servicekit.uow import UnitOfWork
 
 router = APIRouter(prefix="/v1", tags=["enterprises"])
@@ -47,37 +47,12 @@ async def register_enterprise(
 
 @router.get("/enterprises", response_model=EnterprisePage, responses=ERRORS)
 async def list_enterprises(
-    district_code: str | None = Query(None, max_length=8),
-    industry_division: str | None = Query(None, pattern=r"^C\d{2}$"),
-    key_industry_id: int | None = Query(None, ge=1, le=16),
-    tier: QualityTier | None = Query(None, description="current quality tier"),
-    size_class: SizeClass | None = None,
-    above_scale: bool | None = Query(None, description="规上"),
-    cluster: str | None = Query(None, max_length=16),
-    q: str | None = Query(None, min_length=1, max_length=100, description="part of the name"),
+    f: repository.EnterpriseFilter = Depends(enterprise_filter),
     cursor: str | None = Query(None, max_length=64),
     limit: int = Query(50, ge=1, le=500),
     uow: UnitOfWork = Depends(get_uow),
-    actor: TokenClaims = Depends(allow(Role.CITY, Role.DISTRICT, Role.EXPERT)),
 ) -> EnterprisePage:
     """Search enterprises; a district authority or expert sees its own units only. Cursor-paginated."""
-    if district_code is not None:
-        if district_code not in codes.districts():
-            raise InvalidInput(f"unknown district unit {district_code!r}", field="district_code")
-        require_district(actor, district_code)
-        districts: list[str] | None = [district_code]
-    else:
-        districts = None if actor.role == Role.CITY else list(actor.districts)
-    f = repository.EnterpriseFilter(
-        districts=districts,
-        industry_division=industry_division,
-        key_industry_id=key_industry_id,
-        current_tier=tier.value if tier else None,
-        size_class=size_class.value if size_class else None,
-        above_scale=above_scale,
-        cluster=cluster,
-        name_contains=q,
-    )
     after = repository.decode_cursor(cursor) if cursor else None
     async with uow:
         rows = await repository.list_enterprises(uow.session, f, after, limit + 1)

@@ -40,11 +40,8 @@ def snapshot(row: dict[str, Any]) -> EnterpriseSnapshot:
     return EnterpriseSnapshot.model_validate({"uscc": row["uscc"], **{f: row.get(f) for f in SNAPSHOT_FIELDS}})
 
 
-async def register_enterprise(uow: UnitOfWork, actor: TokenClaims, cmd: EnterpriseCreate) -> EnterpriseRead:
-    """Store a new enterprise (version 1) and emit `registry.enterprise.registered`; 409 if known."""
-    if await repository.get_enterprise(uow.session, cmd.uscc) is not None:
-        raise Conflict(f"enterprise {cmd.uscc} is already registered", field="uscc")
-    now = datetime.now(UTC)
+def new_enterprise(cmd: EnterpriseCreate, now: datetime) -> dict[str, Any]:
+    """The stored values of a newly registered enterprise, derived facts included."""
     given = cmd.model_dump(exclude_none=True)
     values: dict[str, Any] = {
         **given,
@@ -55,33 +52,48 @@ async def register_enterprise(uow: UnitOfWork, actor: TokenClaims, cmd: Enterpri
         "version": 1,
         "updated_at": None,
     }
-    values |= derive(values, now.date())
+    return values | derive(values, now.date())
+
+
+def first_version(values: dict[str, Any], actor: TokenClaims, action: str) -> dict[str, Any]:
+    """The history entry of a registration (version 1)."""
+    return {
+        "uscc": values["uscc"],
+        "version": 1,
+        "changed_at": values["registered_at"],
+        "actor": actor.sub,
+        "role": actor.role.value,
+        "action": action,
+        "changes": changes({}, values, (*PROFILE_FIELDS, *DERIVED_FIELDS)),
+    }
+
+
+def registered_event(values: dict[str, Any]) -> EnterpriseRegistered:
+    """The registration event; built without re-validation (the values come from a validated command
+    and the derivation rules; the contract tests check what is published)."""
+    return EnterpriseRegistered.model_construct(
+        uscc=values["uscc"],
+        name=values["name"],
+        district_code=values["district_code"],
+        industry_code=values["industry_code"],
+        industry_division=values["industry_division"],
+        registered_at=values["registered_at"],
+        key_industry_id=values["key_industry_id"],
+        size_class=values["size_class"],
+        above_scale=values["above_scale"],
+        current_tier=values["current_tier"],
+    )
+
+
+async def register_enterprise(uow: UnitOfWork, actor: TokenClaims, cmd: EnterpriseCreate) -> EnterpriseRead:
+    """Store a new enterprise (version 1) and emit `registry.enterprise.registered`; 409 if known."""
+    if await repository.get_enterprise(uow.session, cmd.uscc) is not None:
+        raise Conflict(f"enterprise {cmd.uscc} is already registered", field="uscc")
+    values = new_enterprise(cmd, datetime.now(UTC))
     await repository.add_enterprise(uow.session, values)
-    await repository.add_version(
-        uow.session,
-        uscc=cmd.uscc,
-        version=1,
-        changed_at=now,
-        actor=actor.sub,
-        role=actor.role.value,
-        action="register",
-        changes=changes({}, values, (*PROFILE_FIELDS, *DERIVED_FIELDS)),
-    )
+    await repository.add_version(uow.session, **first_version(values, actor, "register"))
     uow.audit(actor, "enterprise.register", cmd.uscc, {"district_code": cmd.district_code, "name": cmd.name})
-    uow.emit(
-        EnterpriseRegistered(
-            uscc=cmd.uscc,
-            name=cmd.name,
-            district_code=cmd.district_code,
-            industry_code=cmd.industry_code,
-            industry_division=values["industry_division"],
-            registered_at=now,
-            key_industry_id=values["key_industry_id"],
-            size_class=values["size_class"],
-            above_scale=values["above_scale"],
-            current_tier=values["current_tier"],
-        )
-    )
+    uow.emit(registered_event(values))
     return to_read(values)
 
 
