@@ -26,7 +26,23 @@ ENTERPRISES = TopicSpec(
     description="Enterprise lifecycle events owned by the registry.",
 )
 
-TOPICS: tuple[TopicSpec, ...] = (ENTERPRISES,)
+PROVIDERS = TopicSpec(
+    name="registry.providers.v1",
+    partitions=4,
+    key="provider id",
+    owner="registry",
+    description="Service providers (服务商) and their approval status.",
+)
+
+PROJECTS = TopicSpec(
+    name="registry.projects.v1",
+    partitions=8,
+    key="USCC of the enterprise (so a project's events follow its enterprise's)",
+    owner="registry",
+    description="Transformation projects moving through the 8 stages.",
+)
+
+TOPICS: tuple[TopicSpec, ...] = (ENTERPRISES, PROVIDERS, PROJECTS)
 
 
 def all_topic_names() -> list[tuple[str, int]]:

@@ -3,9 +3,23 @@
 from __future__ import annotations
 
 from contracts.envelope import Event
-from contracts.events.registry import EnterpriseRegistered, EnterpriseUpdated
+from contracts.events.registry import (
+    EnterpriseRegistered,
+    EnterpriseUpdated,
+    ProjectCreated,
+    ProjectStageChanged,
+    ProviderRegistered,
+    ProviderStatusChanged,
+)
 
-EVENT_CLASSES: tuple[type[Event], ...] = (EnterpriseRegistered, EnterpriseUpdated)
+EVENT_CLASSES: tuple[type[Event], ...] = (
+    EnterpriseRegistered,
+    EnterpriseUpdated,
+    ProviderRegistered,
+    ProviderStatusChanged,
+    ProjectCreated,
+    ProjectStageChanged,
+)
 EVENTS: dict[tuple[str, int], type[Event]] = {(c.TYPE, c.VERSION): c for c in EVENT_CLASSES}
 
 __all__ = ["EVENTS", "EVENT_CLASSES", "EnterpriseRegistered", "EnterpriseUpdated", "Event"]

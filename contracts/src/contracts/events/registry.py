@@ -8,10 +8,11 @@ from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from contracts.api.journey import ProviderStatus, ServiceCategory, Stage
 from contracts.api.profile import QualityTier, SizeClass
 from contracts.envelope import Event
 from contracts.fields import USCC, DistrictCode, IndustryCode
-from contracts.topics import ENTERPRISES, TopicSpec
+from contracts.topics import ENTERPRISES, PROJECTS, PROVIDERS, TopicSpec
 
 
 class EnterpriseRegistered(Event):
@@ -74,3 +75,68 @@ class EnterpriseUpdated(Event):
     updated_at: datetime
     changes: dict[str, FieldChange]
     profile: EnterpriseSnapshot
+
+
+class ProviderRegistered(Event):
+    """A service provider applied (status applied)."""
+
+    TYPE: ClassVar[str] = "registry.provider.registered"
+    VERSION: ClassVar[int] = 1
+    TOPIC: ClassVar[TopicSpec] = PROVIDERS
+    KEY_FIELD: ClassVar[str] = "provider_id"
+
+    provider_id: str
+    name: str
+    uscc: USCC
+    categories: list[ServiceCategory]
+    registered_at: datetime
+
+
+class ProviderStatusChanged(Event):
+    """A provider was approved, suspended or reinstated, with the reason."""
+
+    TYPE: ClassVar[str] = "registry.provider.status-changed"
+    VERSION: ClassVar[int] = 1
+    TOPIC: ClassVar[TopicSpec] = PROVIDERS
+    KEY_FIELD: ClassVar[str] = "provider_id"
+
+    provider_id: str
+    before: ProviderStatus
+    after: ProviderStatus
+    reason: str
+    changed_at: datetime
+
+
+class ProjectCreated(Event):
+    """A transformation project was filed (it starts in 诊断评估)."""
+
+    TYPE: ClassVar[str] = "registry.project.created"
+    VERSION: ClassVar[int] = 1
+    TOPIC: ClassVar[TopicSpec] = PROJECTS
+    KEY_FIELD: ClassVar[str] = "uscc"
+
+    project_id: str
+    uscc: USCC
+    district_code: DistrictCode
+    provider_id: str
+    stage: Stage
+    created_at: datetime
+
+
+class ProjectStageChanged(Event):
+    """A project moved to its next stage."""
+
+    TYPE: ClassVar[str] = "registry.project.stage-changed"
+    VERSION: ClassVar[int] = 1
+    TOPIC: ClassVar[TopicSpec] = PROJECTS
+    KEY_FIELD: ClassVar[str] = "uscc"
+
+    project_id: str
+    uscc: USCC
+    district_code: DistrictCode
+    seq: int = Field(ge=2, description="1 is the creation; each transition adds one")
+    from_stage: Stage
+    to_stage: Stage
+    at: datetime
+    actor_role: str
+    days_in_previous_stage: float

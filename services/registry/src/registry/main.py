@@ -4,11 +4,12 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
-from contracts.topics import ENTERPRISES
+from contracts.topics import ENTERPRISES, PROJECTS, PROVIDERS
 from registry.cli_import import import_command
 from registry.config import RegistrySettings
 from registry.identity import bootstrap_admin, load_signer
 from registry.identity_routes import clients_router, token_router
+from registry.journey_routes import router as journey_router
 from registry.models import metadata, tables
 from registry.routes import router
 from registry.transfer_routes import router as transfer_router
@@ -31,9 +32,9 @@ spec = ServiceSpec(
     metadata=metadata,
     tables=tables,
     migrations_dir=Path(__file__).resolve().parents[2] / "migrations",
-    routers=[transfer_router, router, clients_router],
+    routers=[transfer_router, router, clients_router, journey_router],
     public_routers=[token_router],
-    produces=[ENTERPRISES],
+    produces=[ENTERPRISES, PROVIDERS, PROJECTS],
     commands={
         "bootstrap-admin": ("create the first city-admin client; credentials in var/", _bootstrap_admin),
         "import": ("import an enterprise list (CSV or XLSX) with a progress bar; --help for options", import_command),

@@ -81,3 +81,48 @@ imports = Table(
     Column("rejected", Integer, nullable=False),
     Column("errors", Text, nullable=False),  # JSON list of {row, uscc, field, reason}
 )
+
+providers = Table(
+    "providers",
+    metadata,
+    Column("provider_id", String(40), primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("uscc", String(18), nullable=False, unique=True),
+    Column("categories", Text, nullable=False),  # JSON list
+    Column("platforms", Text, nullable=False),  # JSON list
+    Column("status", String(16), nullable=False),
+    Column("status_reason", Text, nullable=True),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("status_changed_at", UTCDateTime(), nullable=False),
+)
+
+# A transformation project: one enterprise, one provider, moving through the 8 stages.
+projects = Table(
+    "projects",
+    metadata,
+    Column("project_id", String(40), primary_key=True),
+    Column("uscc", String(18), nullable=False, index=True),
+    Column("district_code", String(8), nullable=False, index=True),
+    Column("provider_id", String(40), nullable=False, index=True),
+    Column("title", String(200), nullable=False),
+    Column("planned_solutions", Text, nullable=False),  # JSON list
+    Column("stage", String(16), nullable=False),
+    Column("stage_entered_at", UTCDateTime(), nullable=False),
+    Column("seq", Integer, nullable=False),  # number of the last transition (1 = creation)
+    Column("created_at", UTCDateTime(), nullable=False),
+    Index("ix_projects_stage_entered", "stage", "stage_entered_at"),
+)
+
+project_transitions = Table(
+    "project_transitions",
+    metadata,
+    Column("project_id", String(40), primary_key=True),
+    Column("seq", Integer, primary_key=True),
+    Column("from_stage", String(16), nullable=True),
+    Column("to_stage", String(16), nullable=False),
+    Column("at", UTCDateTime(), nullable=False),
+    Column("actor", String(64), nullable=False),
+    Column("role", String(16), nullable=False),
+    Column("evidence", Text, nullable=False),  # JSON list of Evidence
+    Column("note", Text, nullable=True),
+)

@@ -28,7 +28,12 @@ pytestmark = [pytest.mark.broker]
 
 PUBLIC = {"/healthz", "/readyz", "/metrics", "/v1/oauth/token"}
 ANY_ROLE = {"/v1/districts"}  # code tables: any authenticated caller
-PATH_VALUES = {"uscc": "91350100M000100Y43", "import_id": "imp_0000000000000000"}
+PATH_VALUES = {
+    "uscc": "91350100M000100Y43",
+    "import_id": "imp_0000000000000000",
+    "provider_id": "pv_x",
+    "project_id": "pj_x",
+}
 ENTERPRISE = {"uscc": "91350100M000100Y43", "name": "某企业", "district_code": "500103", "industry_code": "C36"}
 OTHER = {"uscc": "914403001922038216", "name": "别的企业", "district_code": "500104", "industry_code": "C36"}
 
