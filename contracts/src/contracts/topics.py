@@ -42,7 +42,15 @@ PROJECTS = TopicSpec(
     description="Transformation projects moving through the 8 stages.",
 )
 
-TOPICS: tuple[TopicSpec, ...] = (ENTERPRISES, PROVIDERS, PROJECTS)
+ACTIVITIES = TopicSpec(
+    name="registry.activities.v1",
+    partitions=4,
+    key="district unit code",
+    owner="registry",
+    description="Programme activity records: enablement-centre services, themed events, trainings.",
+)
+
+TOPICS: tuple[TopicSpec, ...] = (ENTERPRISES, PROVIDERS, PROJECTS, ACTIVITIES)
 
 
 def all_topic_names() -> list[tuple[str, int]]:

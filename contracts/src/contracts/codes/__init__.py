@@ -110,3 +110,23 @@ def sub_industry_of(industry_code: str) -> SubIndustry | None:
     """The declared pilot sub-industry whose prefix the code starts with (longest prefix wins)."""
     matches = [s for s in sub_industries().values() if industry_code.startswith(s.prefix)]
     return max(matches, key=lambda s: len(s.prefix)) if matches else None
+
+
+@dataclass(frozen=True)
+class Target:
+    indicator: str
+    unit: str
+    target_2024: int
+    target_2027: int
+    per_year: bool
+
+
+@cache
+def targets() -> dict[str, Target]:
+    """Work-plan targets the indexer tracks (data, so a revised plan is a data change)."""
+    return {
+        r["indicator"]: Target(
+            r["indicator"], r["unit"], int(r["target_2024"]), int(r["target_2027"]), r["per_year"] == "true"
+        )
+        for r in _rows("targets.csv")
+    }

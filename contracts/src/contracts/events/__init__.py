@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from contracts.envelope import Event
 from contracts.events.registry import (
+    ActivityRecorded,
     EnterpriseRegistered,
     EnterpriseUpdated,
     ProjectCreated,
@@ -19,6 +20,7 @@ EVENT_CLASSES: tuple[type[Event], ...] = (
     ProviderStatusChanged,
     ProjectCreated,
     ProjectStageChanged,
+    ActivityRecorded,
 )
 EVENTS: dict[tuple[str, int], type[Event]] = {(c.TYPE, c.VERSION): c for c in EVENT_CLASSES}
 

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from contracts.api.activities import ActivityKind
 from contracts.api.journey import ProviderStatus, ServiceCategory, Stage
 from contracts.api.profile import QualityTier, SizeClass
 from contracts.envelope import Event
 from contracts.fields import USCC, DistrictCode, IndustryCode
-from contracts.topics import ENTERPRISES, PROJECTS, PROVIDERS, TopicSpec
+from contracts.topics import ACTIVITIES, ENTERPRISES, PROJECTS, PROVIDERS, TopicSpec
 
 
 class EnterpriseRegistered(Event):
@@ -140,3 +141,19 @@ class ProjectStageChanged(Event):
     at: datetime
     actor_role: str
     days_in_previous_stage: float
+
+
+class ActivityRecorded(Event):
+    """An enablement-centre service, themed event or training was recorded (counts toward targets)."""
+
+    TYPE: ClassVar[str] = "registry.activity.recorded"
+    VERSION: ClassVar[int] = 1
+    TOPIC: ClassVar[TopicSpec] = ACTIVITIES
+    KEY_FIELD: ClassVar[str] = "district_code"
+
+    activity_id: str
+    kind: ActivityKind
+    district_code: DistrictCode
+    held_on: date
+    enterprises_served: int = Field(ge=0, description="家次")
+    participants: int = Field(ge=0, description="人次")

@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
-from contracts.events.registry import EnterpriseRegistered, EnterpriseUpdated
+from contracts.events.registry import (
+    ActivityRecorded,
+    EnterpriseRegistered,
+    EnterpriseUpdated,
+    ProjectCreated,
+    ProjectStageChanged,
+)
 from indexer import repository
 from indexer.domain import DISTRICT, DIVISION, count_increments, move_increments
+from indexer.programme import activity_increments, stage_increments
 from servicekit.consumer import Received, Subscription
 from servicekit.uow import UnitOfWork
 
@@ -27,7 +34,34 @@ async def on_enterprise_updated(uow: UnitOfWork, events: list[Received[Enterpris
     await repository.add_counts(uow.session, uow.dialect, move_increments(moves))
 
 
+async def on_activity_recorded(uow: UnitOfWork, events: list[Received[ActivityRecorded]]) -> None:
+    rows = activity_increments(
+        (
+            e.payload.held_on.year,
+            e.payload.district_code,
+            e.payload.kind,
+            e.payload.enterprises_served,
+            e.payload.participants,
+        )
+        for e in events
+    )
+    await repository.add_activity(uow.session, uow.dialect, rows)
+
+
+async def on_project_created(uow: UnitOfWork, events: list[Received[ProjectCreated]]) -> None:
+    moves = [(e.payload.district_code, None, e.payload.stage.value) for e in events]
+    await repository.add_stages(uow.session, uow.dialect, stage_increments(moves))
+
+
+async def on_project_stage_changed(uow: UnitOfWork, events: list[Received[ProjectStageChanged]]) -> None:
+    moves = [(e.payload.district_code, e.payload.from_stage.value, e.payload.to_stage.value) for e in events]
+    await repository.add_stages(uow.session, uow.dialect, stage_increments(moves))
+
+
 SUBSCRIPTIONS = [
     Subscription(EnterpriseRegistered, on_enterprise_registered),
     Subscription(EnterpriseUpdated, on_enterprise_updated),
+    Subscription(ActivityRecorded, on_activity_recorded),
+    Subscription(ProjectCreated, on_project_created),
+    Subscription(ProjectStageChanged, on_project_stage_changed),
 ]

@@ -6,7 +6,7 @@ from fastapi import FastAPI
 
 from indexer.config import IndexerSettings
 from indexer.handlers import SUBSCRIPTIONS
-from indexer.models import enterprise_counts, metadata, tables
+from indexer.models import activity_totals, enterprise_counts, metadata, project_stage_counts, tables
 from indexer.routes import router
 from servicekit.app import ServiceSpec, create_app
 
@@ -20,7 +20,7 @@ spec = ServiceSpec(
     migrations_dir=Path(__file__).resolve().parents[2] / "migrations",
     routers=[router],
     subscriptions=SUBSCRIPTIONS,
-    read_model_tables=[enterprise_counts],
+    read_model_tables=[enterprise_counts, activity_totals, project_stage_counts],
 )
 
 

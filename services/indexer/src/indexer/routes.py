@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends
+from typing import Any
+
+from fastapi import APIRouter, Depends, Query
 
 from contracts.api.identity import Role, TokenClaims
 from contracts.api.stats import DistrictStats, IndustryStats
 from indexer import repository
 from indexer.domain import DISTRICT, DIVISION, district_stats, industry_stats
+from indexer.programme import activity_report, stage_report
 from servicekit.app import get_uow
 from servicekit.auth import allow
 from servicekit.uow import UnitOfWork
@@ -28,3 +31,20 @@ async def get_industry_stats(uow: UnitOfWork = Depends(get_uow), _: TokenClaims 
     """Registered enterprises per GB/T 4754-2017 manufacturing division, zero included."""
     async with uow:
         return industry_stats(await repository.counts(uow.session, DIVISION))
+
+
+@router.get("/activities")
+async def get_activity_stats(
+    year: int = Query(..., ge=2024, le=2100), uow: UnitOfWork = Depends(get_uow), _: TokenClaims = Depends(READERS)
+) -> dict[str, Any]:
+    """Enablement-centre services (家次), events and trainings (场次), people trained (人次) per unit,
+    with city totals against the work-plan targets of that year."""
+    async with uow:
+        return activity_report(year, await repository.activity_rows(uow.session, year))
+
+
+@router.get("/projects")
+async def get_project_stats(uow: UnitOfWork = Depends(get_uow), _: TokenClaims = Depends(READERS)) -> dict[str, Any]:
+    """Transformation projects per current stage (all 8), and per unit."""
+    async with uow:
+        return stage_report(await repository.stage_rows(uow.session))

@@ -4,7 +4,8 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
-from contracts.topics import ENTERPRISES, PROJECTS, PROVIDERS
+from contracts.topics import ACTIVITIES, ENTERPRISES, PROJECTS, PROVIDERS
+from registry.activity_routes import router as activity_router
 from registry.cli_import import import_command
 from registry.config import RegistrySettings
 from registry.identity import bootstrap_admin, load_signer
@@ -32,9 +33,9 @@ spec = ServiceSpec(
     metadata=metadata,
     tables=tables,
     migrations_dir=Path(__file__).resolve().parents[2] / "migrations",
-    routers=[transfer_router, router, clients_router, journey_router],
+    routers=[transfer_router, router, clients_router, journey_router, activity_router],
     public_routers=[token_router],
-    produces=[ENTERPRISES, PROVIDERS, PROJECTS],
+    produces=[ENTERPRISES, PROVIDERS, PROJECTS, ACTIVITIES],
     commands={
         "bootstrap-admin": ("create the first city-admin client; credentials in var/", _bootstrap_admin),
         "import": ("import an enterprise list (CSV or XLSX) with a progress bar; --help for options", import_command),

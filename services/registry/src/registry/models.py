@@ -1,6 +1,18 @@
 """Registry tables."""
 
-from sqlalchemy import BigInteger, Boolean, Column, Index, Integer, MetaData, String, Table, Text
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    Date,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
 
 from servicekit.db import UTCDateTime
 from servicekit.tables import runtime_tables
@@ -125,4 +137,22 @@ project_transitions = Table(
     Column("role", String(16), nullable=False),
     Column("evidence", Text, nullable=False),  # JSON list of Evidence
     Column("note", Text, nullable=True),
+)
+
+# Programme activity records (家次, 场次, 人次), idempotent per (organiser, external_ref).
+activities = Table(
+    "activities",
+    metadata,
+    Column("activity_id", String(40), primary_key=True),
+    Column("kind", String(24), nullable=False),
+    Column("district_code", String(8), nullable=False, index=True),
+    Column("held_on", Date, nullable=False),
+    Column("title", String(200), nullable=False),
+    Column("organiser", String(200), nullable=False),
+    Column("enterprises", Text, nullable=False),  # JSON list of USCCs
+    Column("participants", Integer, nullable=False),
+    Column("external_ref", String(100), nullable=True),
+    Column("recorded_at", UTCDateTime(), nullable=False),
+    Column("recorded_by", String(64), nullable=False),
+    UniqueConstraint("organiser", "external_ref", name="uq_activities_external_ref"),
 )
