@@ -6,6 +6,7 @@ from fastapi import Depends, Query
 
 from contracts import codes
 from contracts.api.identity import Role, TokenClaims
+from contracts.api.journey import Stage
 from contracts.api.profile import QualityTier, SizeClass
 from registry.repository import EnterpriseFilter
 from servicekit.auth import allow, require_district
@@ -23,6 +24,7 @@ def enterprise_filter(
     above_scale: bool | None = Query(None, description="规上"),
     cluster: str | None = Query(None, max_length=16),
     q: str | None = Query(None, min_length=1, max_length=100, description="part of the name"),
+    stage: Stage | None = Query(None, description="has a transformation project in this stage"),
     actor: TokenClaims = Depends(LISTERS),
 ) -> EnterpriseFilter:
     """A district authority or expert sees its own units only."""
@@ -42,4 +44,5 @@ def enterprise_filter(
         above_scale=above_scale,
         cluster=cluster,
         name_contains=q,
+        journey_stage=stage.value if stage else None,
     )

@@ -13,7 +13,7 @@ from sqlalchemy import ColumnElement, CursorResult, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from contracts.api.profile import TierRecognition
-from registry.models import enterprise_versions, enterprises, imports
+from registry.models import enterprise_versions, enterprises, imports, projects
 from servicekit.errors import DomainError
 
 JSON_FIELDS = ("tiers", "chain_platforms", "contacts")
@@ -122,6 +122,7 @@ class EnterpriseFilter:
     above_scale: bool | None = None
     cluster: str | None = None
     name_contains: str | None = None
+    journey_stage: str | None = None  # enterprises with a project in this stage
 
 
 def encode_cursor(uscc: str) -> str:
@@ -156,6 +157,9 @@ async def list_enterprises(
     ):
         if value is not None:
             where.append(col == value)
+    if f.journey_stage:
+        in_stage = select(projects.c.uscc).where(projects.c.stage == f.journey_stage)
+        where.append(e.c.uscc.in_(in_stage))
     if f.name_contains:
         escaped = f.name_contains.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         where.append(e.c.name.like(f"%{escaped}%", escape="\\"))

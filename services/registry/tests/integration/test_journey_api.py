@@ -142,6 +142,9 @@ async def test_stuck_projects_are_found_by_time_in_stage(broker: Broker, make_db
         assert [p["project_id"] for p in (await c.get("/v1/projects", params={"stuck_days": 0})).json()] == [jid]
         assert (await c.get("/v1/projects", params={"stuck_days": 30})).json() == []
         assert (await c.get("/v1/projects", params={"stage": "strategy"})).json() == []
+        in_diagnosis = (await c.get("/v1/enterprises", params={"stage": "diagnosis"})).json()["items"]
+        assert [e["uscc"] for e in in_diagnosis] == [USCC]
+        assert (await c.get("/v1/enterprises", params={"stage": "design"})).json()["items"] == []
         other_unit = bearer(Role.DISTRICT, districts=["500104"])
         assert (await c.get("/v1/projects", headers=other_unit)).json() == []
         bad = await c.post(
