@@ -15,11 +15,17 @@ from opentelemetry import trace
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from contracts.api.errors import ErrorBody
 from servicekit import metrics
 from servicekit.errors import BodyTooLarge, DomainError
 from servicekit.telemetry import context_from_traceparent, request_id_var, tracer
 
 log = logging.getLogger(__name__)
+
+
+def error_responses(*codes: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI `responses=` for routes: every listed status answers with the shared error body."""
+    return {code: {"model": ErrorBody} for code in codes}
 
 
 def _field_of(loc: Sequence[Any]) -> str:

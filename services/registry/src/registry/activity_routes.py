@@ -5,15 +5,15 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Query, Response, status
 
 from contracts.api.activities import ActivityCreate, ActivityKind, ActivityRead
-from contracts.api.errors import ErrorBody
 from contracts.api.identity import Role, TokenClaims
 from registry import activities
 from servicekit.app import get_uow
 from servicekit.auth import allow
+from servicekit.http import error_responses
 from servicekit.uow import UnitOfWork
 
 router = APIRouter(prefix="/v1/activities", tags=["programme activities"])
-ERRORS: dict[int | str, dict[str, object]] = {code: {"model": ErrorBody} for code in (401, 403, 422)}
+ERRORS = error_responses(401, 403, 422)
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=ActivityRead, responses=ERRORS)

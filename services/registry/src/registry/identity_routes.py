@@ -8,17 +8,17 @@ from urllib.parse import parse_qs
 
 from fastapi import APIRouter, Depends, Request, status
 
-from contracts.api.errors import ErrorBody
 from contracts.api.identity import ClientCreate, ClientCreated, ClientRead, Role, TokenClaims, TokenResponse
 from registry import identity
 from servicekit.app import get_uow
 from servicekit.auth import TokenSigner, allow
 from servicekit.errors import DomainError, Unauthorized
+from servicekit.http import error_responses
 from servicekit.uow import UnitOfWork
 
 token_router = APIRouter(prefix="/v1/oauth", tags=["identity"])
 clients_router = APIRouter(prefix="/v1/clients", tags=["identity"])
-ERRORS: dict[int | str, dict[str, object]] = {400: {"model": ErrorBody}, 401: {"model": ErrorBody}}
+ERRORS = error_responses(400, 401)
 
 
 def _credentials(request: Request, form: dict[str, list[str]]) -> tuple[str, str]:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Query, status
 
-from contracts.api.errors import ErrorBody
 from contracts.api.identity import Role, TokenClaims
 from contracts.api.journey import (
     ProjectCreate,
@@ -22,10 +21,11 @@ from registry import journey_repository as repo
 from servicekit.app import get_uow
 from servicekit.auth import allow
 from servicekit.errors import Forbidden
+from servicekit.http import error_responses
 from servicekit.uow import UnitOfWork
 
 router = APIRouter(prefix="/v1", tags=["providers and journey"])
-ERRORS: dict[int | str, dict[str, object]] = {code: {"model": ErrorBody} for code in (401, 403, 404, 409, 422)}
+ERRORS = error_responses(401, 403, 404, 409, 422)
 EVERYONE_ON_PROJECTS = allow(Role.CITY, Role.DISTRICT, Role.EXPERT, Role.PROVIDER, Role.ENTERPRISE)
 
 

@@ -6,7 +6,6 @@ from fastapi import APIRouter, Depends, Query, Response, status
 from sqlalchemy.exc import IntegrityError
 
 from contracts import codes
-from contracts.api.errors import ErrorBody
 from contracts.api.identity import Role, TokenClaims
 from contracts.api.registry import EnterpriseCreate, EnterprisePage, EnterprisePatch, EnterpriseRead, EnterpriseVersion
 from registry import repository, service
@@ -14,12 +13,11 @@ from registry.filters import enterprise_filter
 from servicekit.app import get_uow
 from servicekit.auth import allow, require_district
 from servicekit.errors import Conflict
+from servicekit.http import error_responses
 from servicekit.uow import UnitOfWork
 
 router = APIRouter(prefix="/v1", tags=["enterprises"])
-ERRORS: dict[int | str, dict[str, object]] = {
-    code: {"model": ErrorBody} for code in (400, 401, 403, 404, 409, 413, 422)
-}
+ERRORS = error_responses(400, 401, 403, 404, 409, 413, 422)
 READERS = allow(Role.CITY, Role.DISTRICT, Role.EXPERT, Role.ENTERPRISE)
 
 

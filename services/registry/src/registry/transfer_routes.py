@@ -9,7 +9,6 @@ from collections.abc import AsyncIterator, Sequence
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response, StreamingResponse
 
-from contracts.api.errors import ErrorBody
 from contracts.api.identity import Role, TokenClaims
 from contracts.api.registry import ImportReport
 from registry import bulk, repository, service
@@ -18,10 +17,11 @@ from registry.importing import ImportFileError, parse_list
 from servicekit.app import get_uow
 from servicekit.auth import allow
 from servicekit.errors import InvalidInput, NotFound
+from servicekit.http import error_responses
 from servicekit.uow import UnitOfWork
 
 router = APIRouter(prefix="/v1/enterprises", tags=["import and export"])
-ERRORS: dict[int | str, dict[str, object]] = {code: {"model": ErrorBody} for code in (401, 403, 404, 413, 422)}
+ERRORS = error_responses(401, 403, 404, 413, 422)
 IMPORTERS = allow(Role.CITY, Role.DISTRICT)
 
 
