@@ -7,28 +7,39 @@ from typing import Annotated
 from pydantic import AfterValidator, Field
 
 from contracts import codes
+from contracts.messages import coded_error
 from contracts.uscc import check_uscc
 
 
 def _uscc(value: str) -> str:
     result = check_uscc(value)
     if result.error:
-        raise ValueError(f"invalid 统一社会信用代码 (USCC): {result.error}")
+        raise coded_error(
+            "uscc_invalid",
+            f"invalid 统一社会信用代码 (USCC): {result.error}",
+            f"统一社会信用代码无效：{result.error_zh}",
+        )
     return result.code
 
 
 def _district(value: str) -> str:
     if value not in codes.districts():
-        raise ValueError(f"unknown district unit {value!r}: use one of the 41 codes (GB/T 2260 or CQ-*)")
+        raise coded_error(
+            "district_unknown",
+            f"unknown district unit {value!r}: use one of the 41 codes (GB/T 2260 or CQ-*)",
+            f"未知的区县单位“{value}”：请使用41个区县单位代码之一（GB/T 2260 或 CQ-*）",
+        )
     return value
 
 
 def _industry(value: str) -> str:
     value = value.strip().upper()
     if codes.industry_division_of(value) is None:
-        raise ValueError(
+        raise coded_error(
+            "industry_unknown",
             f"{value!r} is not a GB/T 4754-2017 manufacturing code: expected C13-C43 as a division (C34), "
-            "group (C341) or class (C3411)"
+            "group (C341) or class (C3411)",
+            f"“{value}”不是GB/T 4754-2017制造业代码：应为C13–C43的大类（C34）、中类（C341）或小类（C3411）",
         )
     return value
 

@@ -14,6 +14,8 @@ from typing import Any
 
 from contracts.envelope import CE_HEADERS, TRACEPARENT, Event
 from contracts.events import EVENT_CLASSES
+from contracts.push.batch import MAX_RECORDS
+from contracts.push.records import INTERFACE_VERSION, RECORD_ADAPTER
 from contracts.topics import TOPICS
 
 SCHEMA_DIR = Path(__file__).resolve().parents[2] / "schemas"
@@ -94,6 +96,16 @@ def asyncapi() -> dict[str, Any]:
     }
 
 
+def push_schema() -> dict[str, Any]:
+    """JSON Schema of one record of the provider push interface v1 (a batch is a list of these)."""
+    schema = RECORD_ADAPTER.json_schema(mode="validation")
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["$id"] = f"https://shuzhuan.cq.gov.cn/schemas/push/record.v{INTERFACE_VERSION}.json"
+    schema["title"] = f"Provider push record, interface v{INTERFACE_VERSION}"
+    schema["x-max-records-per-batch"] = MAX_RECORDS
+    return schema
+
+
 def render(doc: dict[str, Any]) -> str:
     return json.dumps(doc, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
 
@@ -101,6 +113,7 @@ def render(doc: dict[str, Any]) -> str:
 def expected_files() -> dict[Path, str]:
     files = {SCHEMA_DIR / "events" / f"{c.TYPE}.v{c.VERSION}.json": render(event_schema(c)) for c in EVENT_CLASSES}
     files[SCHEMA_DIR / "asyncapi.json"] = render(asyncapi())
+    files[SCHEMA_DIR / "push" / f"record.v{INTERFACE_VERSION}.json"] = render(push_schema())
     return files
 
 

@@ -16,6 +16,7 @@ class UsccCheck:
 
     code: str
     error: str | None = None
+    error_zh: str | None = None
     warnings: tuple[str, ...] = ()
 
     @property
@@ -48,15 +49,22 @@ def check_uscc(raw: str) -> UsccCheck:
     """Validate a USCC: length, character set, and the check character over positions 1-17."""
     code = raw.strip().upper()
     if len(code) != 18:
-        return UsccCheck(code, f"must be 18 characters, got {len(code)}")
+        return UsccCheck(code, f"must be 18 characters, got {len(code)}", f"应为18位，实际为{len(code)}位")
     bad = sorted({c for c in code if c not in _VALUE})
     if bad:
-        return UsccCheck(code, f"contains characters outside the USCC set (no I, O, S, V, Z): {''.join(bad)}")
+        chars = "".join(bad)
+        return UsccCheck(
+            code,
+            f"contains characters outside the USCC set (no I, O, S, V, Z): {chars}",
+            f"含有不允许的字符（不使用I、O、S、V、Z）：{chars}",
+        )
     expected = check_character(code[:17])
     if code[17] != expected:
-        return UsccCheck(code, f"check character is {code[17]!r}, expected {expected!r}")
+        return UsccCheck(
+            code, f"check character is {code[17]!r}, expected {expected!r}", f"校验码为“{code[17]}”，应为“{expected}”"
+        )
     warnings: list[str] = []
     org = _org_code_check(code[8:16])
     if org is not None and org != code[16]:
         warnings.append(f"organisation-code check (position 17) is {code[16]!r}, GB 11714 gives {org!r}")
-    return UsccCheck(code, None, tuple(warnings))
+    return UsccCheck(code, None, None, tuple(warnings))

@@ -10,6 +10,7 @@ from typing import Annotated
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 from contracts import codes
+from contracts.messages import coded_error
 
 
 class SizeClass(StrEnum):
@@ -56,7 +57,12 @@ class Contact(BaseModel):
 
 def _cluster(value: str) -> str:
     if value not in codes.clusters():
-        raise ValueError(f"unknown 33618 cluster {value!r}: use one of {', '.join(codes.clusters())}")
+        known = ", ".join(codes.clusters())
+        raise coded_error(
+            "cluster_unknown",
+            f"unknown 33618 cluster {value!r}: use one of {known}",
+            f"未知的“33618”集群“{value}”：应为 {known} 之一",
+        )
     return value
 
 
@@ -64,15 +70,21 @@ ClusterCode = Annotated[str, Field(max_length=16, examples=["T1"]), AfterValidat
 Revenue = Annotated[Decimal, Field(ge=0, max_digits=16, decimal_places=2, description="yuan")]
 
 
-class ProfileFields(BaseModel):
-    """The optional profile fields, as given by a client (derived values are not accepted)."""
+class ReportedFields(BaseModel):
+    """The optional profile fields an enterprise or its provider reports (no recognitions: those are
+    the authorities')."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     employees: int | None = Field(None, ge=0, le=10_000_000)
     revenue_yuan: Revenue | None = Field(None, description="main-business revenue of revenue_year, yuan")
     revenue_year: int | None = Field(None, ge=2000, le=2100)
-    tiers: list[TierRecognition] | None = Field(None, max_length=10)
     cluster: ClusterCode | None = None
     chain_platforms: list[Annotated[str, Field(min_length=1, max_length=100)]] | None = Field(None, max_length=20)
     contacts: list[Contact] | None = Field(None, max_length=20)
+
+
+class ProfileFields(ReportedFields):
+    """The optional profile fields, as given by a client (derived values are not accepted)."""
+
+    tiers: list[TierRecognition] | None = Field(None, max_length=10)

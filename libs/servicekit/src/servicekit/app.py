@@ -88,6 +88,11 @@ def get_uow(request: Request) -> UnitOfWork:
     return runtime.uow()
 
 
+def get_settings(request: Request) -> Any:
+    """FastAPI dependency: the service's settings (annotate the parameter with the service's own class)."""
+    return request.app.state.runtime.settings
+
+
 def create_app(spec: ServiceSpec, settings: ServiceSettings | None = None) -> FastAPI:
     settings = settings or spec.settings_cls()
     setup_telemetry(settings)

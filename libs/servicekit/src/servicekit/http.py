@@ -23,6 +23,10 @@ from servicekit.telemetry import context_from_traceparent, request_id_var, trace
 log = logging.getLogger(__name__)
 
 
+# Paths whose bodies are bulk data (files, pushed batches): they get max_upload_bytes, not max_body_bytes.
+UPLOAD_PATHS = ("/imports", "/push/")
+
+
 def error_responses(*codes: int) -> dict[int | str, dict[str, Any]]:
     """OpenAPI `responses=` for routes: every listed status answers with the shared error body."""
     return {code: {"model": ErrorBody} for code in codes}
@@ -100,7 +104,7 @@ class RequestMiddleware:
             await self.app(scope, receive, send)
             return
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}
-        max_body = self.max_upload if "/imports" in scope["path"] else self.max_body_default
+        max_body = self.max_upload if any(m in scope["path"] for m in UPLOAD_PATHS) else self.max_body_default
         rid = headers.get("x-request-id") or uuid.uuid4().hex
         token = request_id_var.set(rid)
         status = {"code": 500}

@@ -12,7 +12,7 @@ from contracts.api.identity import Role, TokenClaims
 from contracts.api.registry import ImportReport, ImportRowError
 from registry import repository
 from registry.importing import ParsedList, RowError
-from registry.service import first_version, new_enterprise, registered_event
+from registry.service import add_registered, new_enterprise
 from servicekit.uow import UnitOfWork
 
 REPORTED_ERRORS = 1000
@@ -46,11 +46,7 @@ async def import_list(
     now = datetime.now(UTC)
     new_rows = [new_enterprise(cmd, now) for _, cmd in candidates if cmd.uscc not in existing]
     for i in range(0, len(new_rows), 5000):
-        chunk = new_rows[i : i + 5000]
-        await repository.add_enterprises(uow.session, chunk)
-        await repository.add_versions(uow.session, [first_version(v, actor, "import") for v in chunk])
-        for v in chunk:
-            uow.emit(registered_event(v))
+        await add_registered(uow, actor, new_rows[i : i + 5000], "import")
         if progress:
             progress(min(i + 5000, len(new_rows)), len(new_rows))
     errors.sort(key=lambda e: e.row)

@@ -14,6 +14,7 @@ class RegistrySettings(ServiceSettings):
     port: int = 8001
     auth_private_key_file: Path | None = None  # default var/keys/token-signing.pem
     token_ttl_s: int = 900
+    push_timely_days: int = 7  # a pushed record counts as timely if received within this many days
 
     @property
     def private_key_path(self) -> Path:

@@ -12,6 +12,7 @@ from registry.identity import bootstrap_admin, load_signer
 from registry.identity_routes import clients_router, token_router
 from registry.journey_routes import router as journey_router
 from registry.models import metadata, tables
+from registry.push_routes import router as push_router
 from registry.routes import router
 from registry.transfer_routes import router as transfer_router
 from servicekit.app import ServiceSpec, create_app
@@ -33,7 +34,7 @@ spec = ServiceSpec(
     metadata=metadata,
     tables=tables,
     migrations_dir=Path(__file__).resolve().parents[2] / "migrations",
-    routers=[transfer_router, router, clients_router, journey_router, activity_router],
+    routers=[transfer_router, router, clients_router, journey_router, activity_router, push_router],
     public_routers=[token_router],
     produces=[ENTERPRISES, PROVIDERS, PROJECTS, ACTIVITIES],
     commands={

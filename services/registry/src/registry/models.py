@@ -43,6 +43,7 @@ enterprises = Table(
     Column("contacts", Text, nullable=False, server_default="[]"),
     Column("version", Integer, nullable=False, server_default="1"),
     Column("updated_at", UTCDateTime(), nullable=True),
+    Column("pushed_by", String(40), nullable=True),  # the provider whose push registered it (it may change it)
     Index("ix_enterprises_district", "district_code"),
     Index("ix_enterprises_division", "industry_division"),
     Index("ix_enterprises_key_industry", "key_industry_id"),
@@ -155,4 +156,42 @@ activities = Table(
     Column("recorded_at", UTCDateTime(), nullable=False),
     Column("recorded_by", String(64), nullable=False),
     UniqueConstraint("organiser", "external_ref", name="uq_activities_external_ref"),
+)
+
+# Provider push (interface v1): the last accepted version of every record a provider pushed.
+push_records = Table(
+    "push_records",
+    metadata,
+    Column("provider_id", String(40), primary_key=True),
+    Column("record_id", String(100), primary_key=True),
+    Column("kind", String(24), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("content_hash", String(64), nullable=False),
+    Column("entity", String(40), nullable=False),  # USCC or project id
+    Column("batch_id", String(40), nullable=False),
+    Column("accepted_at", UTCDateTime(), nullable=False),
+)
+
+# One row per pushed batch: its counts, the data-quality tallies, and the rejected records' results.
+push_batches = Table(
+    "push_batches",
+    metadata,
+    Column("batch_id", String(40), primary_key=True),
+    Column("provider_id", String(40), nullable=False),
+    Column("received_at", UTCDateTime(), nullable=False),
+    Column("actor", String(64), nullable=False),
+    Column("format", String(8), nullable=False),
+    Column("records", Integer, nullable=False),
+    Column("created", Integer, nullable=False),
+    Column("updated", Integer, nullable=False),
+    Column("unchanged", Integer, nullable=False),
+    Column("stale", Integer, nullable=False),
+    Column("rejected", Integer, nullable=False),
+    Column("counted", Integer, nullable=False),  # records counted for quality (first deliveries)
+    Column("optional_filled", Integer, nullable=False),
+    Column("optional_possible", Integer, nullable=False),
+    Column("timely", Integer, nullable=False),
+    Column("accepted", Integer, nullable=False),  # counted records that were accepted
+    Column("rejected_results", Text, nullable=False),  # JSON list of RecordResult
+    Index("ix_push_batches_provider_received", "provider_id", "received_at"),
 )

@@ -57,8 +57,10 @@ async def add_enterprise(session: AsyncSession, values: dict[str, Any]) -> None:
 
 
 async def add_enterprises(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
+    """Insert many; rows may leave different optional fields out (one executemany needs the same keys)."""
+    empty = dict.fromkeys(c.name for c in enterprises.columns if c.server_default is None)
     for i in range(0, len(rows), 1000):
-        await session.execute(insert(enterprises), [to_row(r) for r in rows[i : i + 1000]])
+        await session.execute(insert(enterprises), [empty | to_row(r) for r in rows[i : i + 1000]])
 
 
 async def existing_usccs(session: AsyncSession, usccs: list[str]) -> set[str]:

@@ -18,7 +18,7 @@ from servicekit.uow import UnitOfWork
 
 router = APIRouter(prefix="/v1", tags=["enterprises"])
 ERRORS = error_responses(400, 401, 403, 404, 409, 413, 422)
-READERS = allow(Role.CITY, Role.DISTRICT, Role.EXPERT, Role.ENTERPRISE)
+READERS = allow(Role.CITY, Role.DISTRICT, Role.EXPERT, Role.ENTERPRISE, Role.PROVIDER)
 
 
 @router.post("/enterprises", status_code=status.HTTP_201_CREATED, response_model=EnterpriseRead, responses=ERRORS)
@@ -63,7 +63,8 @@ async def list_enterprises(
 async def get_enterprise(
     uscc: str, uow: UnitOfWork = Depends(get_uow), actor: TokenClaims = Depends(READERS)
 ) -> EnterpriseRead:
-    """One enterprise: city; district authority and expert in their units; the enterprise itself."""
+    """One enterprise: city; district authority and expert in their units; the enterprise itself; the
+    provider whose push registered it."""
     async with uow:
         return await service.get_enterprise(uow, actor, uscc)
 

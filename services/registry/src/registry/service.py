@@ -9,6 +9,7 @@ from contracts import codes
 from contracts.api.identity import Role, TokenClaims
 from contracts.api.registry import EnterpriseCreate, EnterprisePatch, EnterpriseRead, EnterpriseVersion
 from contracts.events.registry import EnterpriseRegistered, EnterpriseSnapshot, EnterpriseUpdated, FieldChange
+from contracts.push import EnterpriseData
 from registry import repository
 from registry.domain import SNAPSHOT_FIELDS, changes, derive
 from servicekit.auth import require_district
@@ -40,12 +41,12 @@ def snapshot(row: dict[str, Any]) -> EnterpriseSnapshot:
     return EnterpriseSnapshot.model_validate({"uscc": row["uscc"], **{f: row.get(f) for f in SNAPSHOT_FIELDS}})
 
 
-def new_enterprise(cmd: EnterpriseCreate, now: datetime) -> dict[str, Any]:
+def new_enterprise(cmd: EnterpriseCreate | EnterpriseData, now: datetime) -> dict[str, Any]:
     """The stored values of a newly registered enterprise, derived facts included."""
     given = cmd.model_dump(exclude_none=True)
     values: dict[str, Any] = {
         **given,
-        "tiers": cmd.tiers or [],
+        "tiers": getattr(cmd, "tiers", None) or [],
         "chain_platforms": cmd.chain_platforms or [],
         "contacts": cmd.contacts or [],
         "registered_at": now,
@@ -85,6 +86,16 @@ def registered_event(values: dict[str, Any]) -> EnterpriseRegistered:
     )
 
 
+async def add_registered(uow: UnitOfWork, actor: TokenClaims, rows: list[dict[str, Any]], action: str) -> None:
+    """Store many new enterprises (from `new_enterprise`) with their first versions and events."""
+    for i in range(0, len(rows), 5000):
+        chunk = rows[i : i + 5000]
+        await repository.add_enterprises(uow.session, chunk)
+        await repository.add_versions(uow.session, [first_version(v, actor, action) for v in chunk])
+        for v in chunk:
+            uow.emit(registered_event(v))
+
+
 async def register_enterprise(uow: UnitOfWork, actor: TokenClaims, cmd: EnterpriseCreate) -> EnterpriseRead:
     """Store a new enterprise (version 1) and emit `registry.enterprise.registered`; 409 if known."""
     if await repository.get_enterprise(uow.session, cmd.uscc) is not None:
@@ -108,6 +119,9 @@ def check_read(actor: TokenClaims, row: dict[str, Any]) -> None:
     if actor.role == Role.ENTERPRISE:
         if actor.uscc != row["uscc"]:
             raise Forbidden("an enterprise may read only its own record")
+    elif actor.role == Role.PROVIDER:
+        if row.get("pushed_by") is None or row["pushed_by"] != actor.provider_id:
+            raise Forbidden("a provider may read only the enterprises it pushed")
     else:
         require_district(actor, row["district_code"])
 
@@ -139,18 +153,27 @@ async def update_enterprise(uow: UnitOfWork, actor: TokenClaims, uscc: str, patc
         if required in given and given[required] is None:
             raise InvalidInput(f"{required} cannot be cleared", field=required)
     _check_patch(actor, old, given)
+    changed = await apply_change(uow, actor, old, {k: getattr(patch, k) for k in given}, "update")
+    return to_read(changed or old)
+
+
+async def apply_change(
+    uow: UnitOfWork, actor: TokenClaims, old: dict[str, Any], given: dict[str, Any], action: str
+) -> dict[str, Any] | None:
+    """Store `given` over `old` as a new version and emit `registry.enterprise.updated` when shared facts
+    changed; None (no version, no event) when nothing changed. The caller has checked permissions."""
     now = datetime.now(UTC)
-    new = {**old, **{k: getattr(patch, k) for k in given}}
+    new = {**old, **given}
     for f in ("tiers", "chain_platforms", "contacts"):
         new[f] = new[f] or []
     new |= derive(new, now.date())
     diff = changes(old, new, (*PROFILE_FIELDS, *DERIVED_FIELDS))
     if not diff:
-        return to_read(old)  # nothing changed: no new version, no event
+        return None
     version = old["version"] + 1
     new |= {"version": version, "updated_at": now}
     if not await repository.update_enterprise(uow.session, old["uscc"], new, old["version"]):
-        raise Conflict(f"{uscc} was changed by someone else meanwhile; read it again and retry")
+        raise Conflict(f"{old['uscc']} was changed by someone else meanwhile; read it again and retry")
     await repository.add_version(
         uow.session,
         uscc=old["uscc"],
@@ -158,16 +181,16 @@ async def update_enterprise(uow: UnitOfWork, actor: TokenClaims, uscc: str, patc
         changed_at=now,
         actor=actor.sub,
         role=actor.role.value,
-        action="update",
+        action=action,
         changes=diff,
     )
-    uow.audit(actor, "enterprise.update", old["uscc"], {"version": version, "fields": sorted(diff)})
+    uow.audit(actor, f"enterprise.{action}", old["uscc"], {"version": version, "fields": sorted(diff)})
     shared = {k: FieldChange(**v) for k, v in diff.items() if k in SNAPSHOT_FIELDS}
     if shared:
         uow.emit(
             EnterpriseUpdated(uscc=old["uscc"], version=version, updated_at=now, changes=shared, profile=snapshot(new))
         )
-    return to_read(new)
+    return new
 
 
 async def versions(uow: UnitOfWork, actor: TokenClaims, uscc: str) -> list[EnterpriseVersion]:

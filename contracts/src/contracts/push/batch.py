@@ -1,0 +1,202 @@
+"""Reading a pushed batch (JSON or NDJSON) into checked records, each with its own errors.
+
+Pure: no database. The registry runs this before it applies anything, and so does the offline
+conformance command, so a file that passes here fails on the server only for what needs the
+registry's data (ownership, a project's stage, versions pushed before).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from pydantic import ValidationError
+
+from contracts.messages import zh_message
+from contracts.push.messages import record_error
+from contracts.push.records import KINDS, RECORD_ADAPTER, EnterpriseRecord, ProgressRecord
+from contracts.push.results import RecordError
+
+MAX_RECORDS = 10_000
+CLOCK_SKEW = timedelta(minutes=5)
+JSON_TYPES = ("application/json",)
+NDJSON_TYPES = ("application/x-ndjson", "application/ndjson", "application/jsonl", "application/x-jsonlines")
+
+
+def _loc(loc: tuple[Any, ...], kind: Any) -> str:
+    parts = [str(p) for p in loc]
+    if parts and parts[0] in KINDS and parts[0] == kind:
+        parts = parts[1:]  # the tagged union puts the tag first
+    return ".".join(parts)
+
+
+def validation_errors(e: ValidationError, kind: Any = None) -> list[RecordError]:
+    return [
+        RecordError(
+            code=err["type"],
+            field="kind" if err["type"].startswith("union_tag") else _loc(err["loc"], kind),
+            message=err["msg"],
+            message_zh=zh_message(dict(err)),
+        )
+        for err in e.errors(include_url=False)
+    ]
+
+
+@dataclass
+class ParsedRecord:
+    index: int
+    record: EnterpriseRecord | ProgressRecord | None
+    record_id: str | None
+    kind: str | None
+    version: int | None
+    errors: list[RecordError] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.record is not None and not self.errors
+
+
+@dataclass
+class ParsedBatch:
+    format: str
+    records: list[ParsedRecord]
+
+    @property
+    def good(self) -> list[ParsedRecord]:
+        return [r for r in self.records if r.ok]
+
+    @property
+    def bad(self) -> list[ParsedRecord]:
+        return [r for r in self.records if not r.ok]
+
+
+class BatchError(ValueError):
+    """The batch as a whole cannot be read (not JSON, too many records, empty)."""
+
+    def __init__(self, code: str, message: str, message_zh: str, status: int = 422) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message_zh = message_zh
+        self.status = status
+
+
+def _str_or_none(obj: Any, key: str) -> Any:
+    value = obj.get(key) if isinstance(obj, dict) else None
+    return value if isinstance(value, str | int) and not isinstance(value, bool) else None
+
+
+def check_record(index: int, obj: Any, now: datetime) -> ParsedRecord:
+    """Validate one decoded record against the v1 schema and the code tables."""
+    kind = _str_or_none(obj, "kind")
+    rid = _str_or_none(obj, "record_id")
+    version = _str_or_none(obj, "version")
+    parsed = ParsedRecord(
+        index, None, str(rid) if rid is not None else None, kind, version if isinstance(version, int) else None
+    )
+    if not isinstance(obj, dict):
+        parsed.errors.append(record_error("not_an_object"))
+        return parsed
+    try:
+        parsed.record = RECORD_ADAPTER.validate_python(obj)
+    except ValidationError as e:
+        parsed.errors.extend(validation_errors(e, kind))
+        return parsed
+    if parsed.record.occurred_at > now + CLOCK_SKEW:
+        parsed.errors.append(
+            record_error("occurred_at_future", "occurred_at", value=parsed.record.occurred_at.isoformat())
+        )
+    return parsed
+
+
+def _decode(body: bytes, fmt: str) -> list[tuple[int, Any, str | None]]:
+    """(index, decoded object or None, JSON error) per record."""
+    try:
+        text = body.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise BatchError("not_utf8", f"the body is not UTF-8: {e}", "请求体不是UTF-8编码") from e
+    if fmt == "ndjson":
+        out: list[tuple[int, Any, str | None]] = []
+        for number, line in enumerate(text.splitlines(), start=1):
+            if not line.strip():
+                continue
+            try:
+                out.append((number, json.loads(line), None))
+            except json.JSONDecodeError as e:
+                out.append((number, None, e.msg))
+        return out
+    try:
+        doc = json.loads(text)
+    except json.JSONDecodeError as e:
+        raise BatchError(
+            "invalid_json",
+            f"the body is not valid JSON: {e.msg} at line {e.lineno} column {e.colno}",
+            f"请求体不是合法的JSON：第{e.lineno}行第{e.colno}列",
+        ) from e
+    records = doc.get("records") if isinstance(doc, dict) else doc
+    if not isinstance(records, list):
+        raise BatchError(
+            "no_records",
+            'a JSON batch is {"records": [...]} (or a bare array)',
+            'JSON批次格式应为 {"records": [...]}',
+        )
+    return [(i, obj, None) for i, obj in enumerate(records, start=1)]
+
+
+def batch_format(content_type: str | None, filename: str | None = None) -> str:
+    """'json' or 'ndjson' from the media type (or, offline, the file name)."""
+    media = (content_type or "").split(";")[0].strip().lower()
+    if media in NDJSON_TYPES:
+        return "ndjson"
+    if media in JSON_TYPES:
+        return "json"
+    if filename is not None and not media:
+        return "ndjson" if filename.lower().endswith((".ndjson", ".jsonl")) else "json"
+    raise BatchError(
+        "unsupported_media_type",
+        f"send application/json or application/x-ndjson, not {media or 'no content type'}",
+        "请使用 application/json 或 application/x-ndjson",
+        status=415,
+    )
+
+
+def parse_batch(body: bytes, fmt: str, now: datetime | None = None) -> ParsedBatch:
+    """Decode and check every record; also catch record ids and enterprises repeated within the batch."""
+    now = now or datetime.now(UTC)
+    decoded = _decode(body, fmt)
+    if not decoded:
+        raise BatchError("empty_batch", "the batch holds no records", "批次中没有记录")
+    if len(decoded) > MAX_RECORDS:
+        raise BatchError(
+            "too_many_records",
+            f"{len(decoded)} records: at most {MAX_RECORDS} per call; split the batch",
+            f"共{len(decoded)}条记录：每次最多{MAX_RECORDS}条，请分批推送",
+            status=413,
+        )
+    records: list[ParsedRecord] = []
+    first_id: dict[str, int] = {}
+    first_uscc: dict[str, int] = {}
+    for index, obj, json_error in decoded:
+        if json_error is not None:
+            error = record_error("invalid_json", detail=json_error)
+            records.append(ParsedRecord(index, None, None, None, None, [error]))
+            continue
+        parsed = check_record(index, obj, now)
+        rid = parsed.record_id
+        if rid is not None:
+            if rid in first_id:
+                error = record_error("record_id_repeated", "record_id", record_id=rid, first=first_id[rid])
+                parsed.errors.append(error)
+            else:
+                first_id[rid] = index
+        if isinstance(parsed.record, EnterpriseRecord):
+            uscc = parsed.record.data.uscc
+            if uscc in first_uscc:
+                parsed.errors.append(
+                    record_error("enterprise_repeated", "data.uscc", uscc=uscc, first=first_uscc[uscc])
+                )
+            else:
+                first_uscc[uscc] = index
+        records.append(parsed)
+    return ParsedBatch(fmt, records)

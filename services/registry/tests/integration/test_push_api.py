@@ -1,0 +1,298 @@
+"""Provider push (interface v1) over HTTP, on SQLite and PostgreSQL: idempotent retries, partial
+success with per-record results, ownership, project progress, and the data-quality score."""
+
+from __future__ import annotations
+
+import json
+import random
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select
+
+from contracts.api.identity import Role
+from devstack.broker import Broker
+from devstack.testing import DbFactory, RunningService, bearer, random_uscc, running_service
+from registry.main import spec
+from registry.models import enterprise_versions, enterprises, tables
+
+pytestmark = [pytest.mark.broker]
+
+NOW = datetime.now(UTC)
+NDJSON = {"Content-Type": "application/x-ndjson"}
+CITY_ENTERPRISE = {
+    "uscc": "91350100M000100Y43",
+    "name": "区里登记的企业",
+    "district_code": "500103",
+    "industry_code": "C36",
+}
+
+
+def enterprise_record(rid: str, uscc: str, version: int = 1, **data: Any) -> dict[str, Any]:
+    return {
+        "record_id": rid,
+        "version": version,
+        "kind": "enterprise",
+        "occurred_at": (NOW - timedelta(hours=2)).isoformat(),
+        "data": {"uscc": uscc, "name": f"企业{rid}", "district_code": "500112", "industry_code": "C3411", **data},
+    }
+
+
+def progress_record(rid: str, project_id: str, to_stage: str, version: int = 1) -> dict[str, Any]:
+    return {
+        "record_id": rid,
+        "version": version,
+        "kind": "project_progress",
+        "occurred_at": NOW.isoformat(),
+        "data": {"project_id": project_id, "to_stage": to_stage, "note": "平台同步"},
+    }
+
+
+def ndjson(records: list[dict[str, Any]]) -> bytes:
+    return "\n".join(json.dumps(r, ensure_ascii=False) for r in records).encode()
+
+
+@asynccontextmanager
+async def registry_with_providers(broker: Broker, db_url: str) -> AsyncIterator[tuple[RunningService, list[str]]]:
+    """A registry with two approved providers."""
+    async with running_service(spec, broker, db_url) as registry:
+        ids = []
+        for uscc in ("91440300708461136T", "914403001922038216"):
+            body = {"name": f"服务商{uscc[-4:]}", "uscc": uscc, "categories": ["solution"]}
+            pid = (await registry.client.post("/v1/providers", json=body)).json()["provider_id"]
+            ok = await registry.client.post(
+                f"/v1/providers/{pid}/status", json={"status": "approved", "reason": "通过"}
+            )
+            assert ok.status_code == 200
+            ids.append(pid)
+        yield registry, ids
+
+
+async def count(registry: RunningService, query: Any) -> int:
+    async with registry.runtime.sessions() as s:
+        return int((await s.execute(query)).scalar_one())
+
+
+async def test_same_batch_twice_is_one_version(broker: Broker, make_db: DbFactory, db_kind: str) -> None:
+    rng = random.Random(7)
+    records = [enterprise_record(f"crm-{i}", random_uscc(rng), employees=30 + i) for i in range(20)]
+    async with registry_with_providers(broker, await make_db(db_kind)) as (registry, (pid, _)):
+        as_provider = bearer(Role.PROVIDER, provider_id=pid)
+        first = await registry.client.post("/v1/push/records", json={"records": records}, headers=as_provider)
+        assert first.status_code == 200, first.text
+        report = first.json()
+        assert (report["records"], report["created"], report["rejected"], report["format"]) == (20, 20, 0, "json")
+        assert [r["entity"] for r in report["results"]] == [r["data"]["uscc"] for r in records]
+        outbox = await count(registry, select(func.count()).select_from(tables.outbox))
+
+        again = (await registry.client.post("/v1/push/records", json={"records": records}, headers=as_provider)).json()
+        assert (again["created"], again["unchanged"], again["rejected"]) == (0, 20, 0)
+        assert {r["status"] for r in again["results"]} == {"unchanged"}
+        assert await count(registry, select(func.count()).select_from(enterprises)) == 20
+        assert await count(registry, select(func.count()).select_from(enterprise_versions)) == 20
+        assert await count(registry, select(func.count()).select_from(tables.outbox)) == outbox  # no new events
+
+        one = records[0]["data"]["uscc"]
+        versions = (await registry.client.get(f"/v1/enterprises/{one}/versions", headers=as_provider)).json()
+        assert [(v["version"], v["action"], v["role"]) for v in versions] == [(1, "push", "provider")]
+
+
+async def test_ten_thousand_with_ten_bad_stores_9990(broker: Broker, make_db: DbFactory, db_kind: str) -> None:
+    rng = random.Random(10_000)
+    records = [enterprise_record(f"erp-{i:05d}", random_uscc(rng)) for i in range(10_000)]
+    bad_at = sorted(rng.sample(range(10_000), 10))
+    breakers = [
+        lambda r: r["data"].__setitem__(
+            "uscc", r["data"]["uscc"][:-1] + ("0" if r["data"]["uscc"][-1] != "0" else "1")
+        ),
+        lambda r: r["data"].__setitem__("district_code", "110101"),
+        lambda r: r["data"].pop("name"),
+        lambda r: r["data"].__setitem__("industry_code", "A01"),
+        lambda r: r.__setitem__("version", 0),
+        lambda r: r.__setitem__("occurred_at", "2026-11-01T10:00:00"),
+        lambda r: r["data"].__setitem__("tiers", [{"tier": "little_giant", "issuing_body": "工业和信息化部"}]),
+        lambda r: r["data"].__setitem__("employees", -5),
+        lambda r: r.__setitem__("kind", "invoice"),
+        lambda r: r["data"].__setitem__("uscc", CITY_ENTERPRISE["uscc"]),  # registered by the district: not ours
+    ]
+    expected_fields = [
+        "data.uscc",
+        "data.district_code",
+        "data.name",
+        "data.industry_code",
+        "version",
+        "occurred_at",
+        "data.tiers",
+        "data.employees",
+        "kind",
+        "data.uscc",
+    ]
+    for i, breaker in zip(bad_at, breakers, strict=True):
+        breaker(records[i])
+    async with registry_with_providers(broker, await make_db(db_kind)) as (registry, (pid, _)):
+        assert (await registry.client.post("/v1/enterprises", json=CITY_ENTERPRISE)).status_code == 201
+        response = await registry.client.post(
+            "/v1/push/records?results=rejected",
+            content=ndjson(records),
+            headers={**NDJSON, **bearer(Role.PROVIDER, provider_id=pid)},
+        )
+        assert response.status_code == 200, response.text[:500]
+        report = response.json()
+        assert (report["records"], report["created"], report["rejected"], report["format"]) == (
+            10_000,
+            9_990,
+            10,
+            "ndjson",
+        )
+        assert [r["index"] for r in report["results"]] == [i + 1 for i in bad_at]  # NDJSON: the line numbers
+        assert [r["errors"][0]["field"] for r in report["results"]] == expected_fields
+        assert report["results"][-1]["errors"][0]["code"] == "not_owner"
+        assert all(e["message"] and e["message_zh"] for r in report["results"] for e in r["errors"])
+        assert await count(registry, select(func.count()).select_from(enterprises)) == 9_991  # + the district's own
+        assert await count(registry, select(func.count()).where(enterprises.c.pushed_by == pid)) == 9_990
+        stored = (await registry.client.get(f"/v1/push/batches/{report['batch_id']}")).json()
+        assert [r["index"] for r in stored["results"]] == [i + 1 for i in bad_at]
+
+
+async def test_versions_ownership_and_reads(broker: Broker, make_db: DbFactory, db_kind: str) -> None:
+    uscc = random_uscc(random.Random(1))
+    async with registry_with_providers(broker, await make_db(db_kind)) as (registry, (pid, other)):
+        c = registry.client
+        me, them = bearer(Role.PROVIDER, provider_id=pid), bearer(Role.PROVIDER, provider_id=other)
+        await c.post("/v1/push/records", json={"records": [enterprise_record("a", uscc, employees=10)]}, headers=me)
+        v2 = enterprise_record("a", uscc, version=2, employees=120, revenue_yuan="35000000.00", revenue_year=2025)
+        r = (await c.post("/v1/push/records", json=[v2], headers=me)).json()["results"][0]
+        assert (r["status"], r["entity"]) == ("updated", uscc)
+        read = (await c.get(f"/v1/enterprises/{uscc}", headers=me)).json()
+        assert (read["version"], read["employees"], read["above_scale"]) == (2, 120, True)
+        stale = (await c.post("/v1/push/records", json=[enterprise_record("a", uscc, employees=1)], headers=me)).json()
+        assert stale["results"][0]["status"] == "stale"
+        reused = {**v2, "data": {**v2["data"], "employees": 121}}
+        r = (await c.post("/v1/push/records", json=[reused], headers=me)).json()["results"][0]
+        assert (r["status"], r["errors"][0]["code"], r["errors"][0]["field"]) == (
+            "rejected",
+            "version_reused",
+            "version",
+        )
+        # another provider can neither change nor read it
+        r = (await c.post("/v1/push/records", json=[enterprise_record("z", uscc)], headers=them)).json()["results"][0]
+        assert (r["status"], r["errors"][0]["code"]) == ("rejected", "not_owner")
+        assert "只能修改自己推送的企业记录" in r["errors"][0]["message_zh"]
+        assert (await c.get(f"/v1/enterprises/{uscc}", headers=them)).status_code == 403
+        assert (await c.get(f"/v1/enterprises/{uscc}")).json()["version"] == 2  # unchanged by the refusals
+
+
+async def test_project_progress(broker: Broker, make_db: DbFactory, db_kind: str) -> None:
+    async with registry_with_providers(broker, await make_db(db_kind)) as (registry, (pid, other)):
+        c = registry.client
+        assert (await c.post("/v1/enterprises", json=CITY_ENTERPRISE)).status_code == 201
+        project = (
+            await c.post("/v1/projects", json={"uscc": CITY_ENTERPRISE["uscc"], "provider_id": pid, "title": "MES"})
+        ).json()
+        jid = project["project_id"]
+        me = bearer(Role.PROVIDER, provider_id=pid)
+        batch = [progress_record("p1", jid, "strategy")]  # 诊断评估 is the expert's to complete
+        r = (await c.post("/v1/push/records", json=batch, headers=me)).json()["results"][0]
+        assert (r["status"], r["errors"][0]["code"]) == ("rejected", "role_may_not_move")
+        assert r["errors"][0]["message"] == "a provider may not complete the diagnosis stage (expert does)"
+        assert (await c.post(f"/v1/projects/{jid}/transitions", json={"to_stage": "strategy"})).status_code == 200
+        batch = [
+            progress_record("p2", jid, "design"),
+            progress_record("p3", jid, "implementation"),
+            progress_record("p4", jid, "evaluation"),  # skips 优惠政策申报
+        ]
+        report = (await c.post("/v1/push/records", json={"records": batch}, headers=me)).json()
+        assert [r["status"] for r in report["results"]] == ["updated", "updated", "rejected"]
+        assert report["results"][2]["errors"][0]["message"].endswith("is in implementation; allowed next: policy")
+        history = (await c.get(f"/v1/projects/{jid}/transitions")).json()
+        assert [(t["to_stage"], t["role"]) for t in history][-2:] == [
+            ("design", "provider"),
+            ("implementation", "provider"),
+        ]
+        r = (
+            await c.post(
+                "/v1/push/records",
+                json=[progress_record("x", jid, "policy")],
+                headers=bearer(Role.PROVIDER, provider_id=other),
+            )
+        ).json()
+        assert r["results"][0]["errors"][0]["code"] == "not_on_project"
+        again = (await c.post("/v1/push/records", json={"records": batch[:2]}, headers=me)).json()
+        assert [r["status"] for r in again["results"]] == ["unchanged", "unchanged"]
+        changed = (
+            await c.post("/v1/push/records", json=[progress_record("p2", jid, "design", version=2)], headers=me)
+        ).json()
+        assert changed["results"][0]["errors"][0]["code"] == "transition_immutable"
+        assert (await c.get(f"/v1/projects/{jid}")).json()["stage"] == "implementation"
+
+
+async def test_quality_score_and_who_sees_it(broker: Broker, make_db: DbFactory) -> None:
+    rng = random.Random(3)
+    async with registry_with_providers(broker, await make_db("sqlite")) as (registry, (pid, other)):
+        c = registry.client
+        me = bearer(Role.PROVIDER, provider_id=pid)
+        full = {
+            "employees": 50,
+            "revenue_yuan": "1000000",
+            "revenue_year": 2025,
+            "cluster": "T1",
+            "chain_platforms": ["某链主平台"],
+            "contacts": [{"name": "张三"}],
+        }
+        late = enterprise_record("late", random_uscc(rng), **full)
+        late["occurred_at"] = (NOW - timedelta(days=30)).isoformat()
+        batch = [
+            enterprise_record("full", random_uscc(rng), **full),
+            late,
+            enterprise_record("bare", random_uscc(rng)),
+            {"record_id": "broken"},
+        ]
+        assert (await c.post("/v1/push/records", json=batch, headers=me)).status_code == 200
+        await c.post("/v1/push/records", json=batch[:3], headers=me)  # a retry: not counted again
+        q = (await c.get(f"/v1/providers/{pid}/quality", headers=me)).json()
+        # 4 records, 1 rejected; optional fields 6+6+0 of 18; timely 2 of 3
+        assert (q["records"], q["rejected"], q["batches"]) == (4, 1, 2)
+        assert (q["rejected_share"], q["completeness"], q["timeliness"]) == (0.25, 0.6667, 0.6667)
+        assert q["score"] == 70.8  # 37.5 + 16.6675 + 16.6675 = 70.835
+        assert (
+            await c.get(f"/v1/providers/{pid}/quality", headers=bearer(Role.PROVIDER, provider_id=other))
+        ).status_code == 403
+        everyone = (await c.get("/v1/push/quality")).json()
+        assert [x["provider_id"] for x in everyone] == [pid]
+        assert (await c.get("/v1/push/quality", headers=me)).status_code == 403
+        mine = (await c.get("/v1/push/batches", headers=me)).json()
+        assert [b["records"] for b in mine] == [3, 4]
+        assert (await c.get("/v1/push/batches", headers=bearer(Role.PROVIDER, provider_id=other))).json() == []
+        nobody = (await c.get(f"/v1/providers/{other}/quality")).json()
+        assert (nobody["records"], nobody["score"]) == (0, None)
+
+
+async def test_whole_batch_errors(broker: Broker, make_db: DbFactory) -> None:
+    async with registry_with_providers(broker, await make_db("sqlite")) as (registry, (pid, _)):
+        c = registry.client
+        me = bearer(Role.PROVIDER, provider_id=pid)
+        not_json = await c.post(
+            "/v1/push/records", content=b"{nope", headers={**me, "Content-Type": "application/json"}
+        )
+        assert (not_json.status_code, not_json.json()["errors"][0]["field"]) == (422, "body")
+        csv = await c.post("/v1/push/records", content=b"a,b", headers={**me, "Content-Type": "text/csv"})
+        assert csv.status_code == 415
+        empty = await c.post("/v1/push/records", json={"records": []}, headers=me)
+        assert empty.status_code == 422
+        too_many = ndjson([enterprise_record(f"r{i}", "x") for i in range(10_001)])
+        r = await c.post("/v1/push/records", content=too_many, headers={**me, **NDJSON})
+        assert r.status_code == 413
+        assert "at most 10000" in r.json()["message"]
+        bad_line = await c.post("/v1/push/records", content=b'{"a":\n\n[1]', headers={**me, **NDJSON})
+        results = bad_line.json()["results"]
+        assert [(r["index"], r["errors"][0]["code"]) for r in results] == [(1, "invalid_json"), (3, "not_an_object")]
+        await c.post(f"/v1/providers/{pid}/status", json={"status": "suspended", "reason": "违规"})
+        suspended = await c.post(
+            "/v1/push/records", json=[enterprise_record("s", random_uscc(random.Random(2)))], headers=me
+        )
+        assert suspended.status_code == 403
+        assert "suspended" in suspended.json()["message"]
+        assert await count(registry, select(func.count()).select_from(enterprises)) == 0
