@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
+
+from contracts.api.journey import Stage
 
 
 class KnownEnterprise(BaseModel):
@@ -20,3 +22,21 @@ class KnownEnterprise(BaseModel):
 class ReadModelPage(BaseModel):
     total: int
     items: list[KnownEnterprise]
+
+
+class KnownProject(BaseModel):
+    """A transformation project as a consuming service knows it from registry events."""
+
+    project_id: str
+    uscc: str
+    district_code: str
+    provider_id: str | None = Field(description="null until the creation event has been seen")
+    stage: Stage
+    seq: int = Field(description="number of the last transition seen (1 = filed)")
+    stage_entered_at: datetime
+    created_at: datetime | None
+
+
+class ProjectPage(BaseModel):
+    total: int
+    items: list[KnownProject]

@@ -6,23 +6,25 @@ from fastapi import FastAPI
 
 from assessment.config import AssessmentSettings
 from assessment.handlers import SUBSCRIPTIONS
-from assessment.models import known_enterprises, metadata, tables
+from assessment.models import known_enterprises, known_projects, metadata, tables
 from readmodels.enterprises import enterprise_router
+from readmodels.projects import project_router
 from servicekit.app import ServiceSpec, create_app
 
 spec = ServiceSpec(
     name="assessment",
     title="shuzhuan assessment",
     description=(
-        "Digital-level assessment (MIIT 2024 scheme), 小灯塔 and benchmark evaluations; keeps an enterprise read model."
+        "Digital-level assessment (MIIT 2024 scheme), 小灯塔 and benchmark evaluations; "
+        "keeps enterprise and project read models."
     ),
     settings_cls=AssessmentSettings,
     metadata=metadata,
     tables=tables,
     migrations_dir=Path(__file__).resolve().parents[2] / "migrations",
-    routers=[enterprise_router(known_enterprises)],
+    routers=[enterprise_router(known_enterprises), project_router(known_projects)],
     subscriptions=SUBSCRIPTIONS,
-    read_model_tables=[known_enterprises],
+    read_model_tables=[known_enterprises, known_projects],
 )
 
 

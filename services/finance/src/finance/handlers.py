@@ -1,6 +1,7 @@
 """Events finance consumes."""
 
-from finance.models import known_enterprises
+from finance.models import known_enterprises, known_projects
 from readmodels.enterprises import enterprise_subscriptions
+from readmodels.projects import project_subscriptions
 
-SUBSCRIPTIONS = enterprise_subscriptions(known_enterprises)
+SUBSCRIPTIONS = enterprise_subscriptions(known_enterprises) + project_subscriptions(known_projects)
