@@ -8,10 +8,12 @@ class DomainError(Exception):
     code = "bad_request"
     headers: dict[str, str] | None = None
 
-    def __init__(self, message: str, *, field: str | None = None) -> None:
+    def __init__(self, message: str, *, field: str | None = None, errors: list[tuple[str, str]] | None = None) -> None:
+        """`errors`: (field, message) pairs when several fields are wrong at once."""
         super().__init__(message)
         self.message = message
         self.field = field
+        self.errors = errors or []
 
 
 class NotFound(DomainError):

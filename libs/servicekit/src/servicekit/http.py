@@ -66,7 +66,9 @@ async def _validation_error(_: Request, exc: Exception) -> JSONResponse:
 
 async def _domain_error(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, DomainError)
-    errors = [{"field": exc.field, "message": exc.message, "type": exc.code}] if exc.field else []
+    errors = [{"field": f, "message": m, "type": exc.code} for f, m in exc.errors]
+    if exc.field and not errors:
+        errors = [{"field": exc.field, "message": exc.message, "type": exc.code}]
     return _error(exc.status_code, exc.code, exc.message, errors, exc.headers)
 
 
