@@ -50,7 +50,15 @@ ACTIVITIES = TopicSpec(
     description="Programme activity records: enablement-centre services, themed events, trainings.",
 )
 
-TOPICS: tuple[TopicSpec, ...] = (ENTERPRISES, PROVIDERS, PROJECTS, ACTIVITIES)
+ASSESSMENTS = TopicSpec(
+    name="assessment.assessments.v1",
+    partitions=8,
+    key="USCC of the enterprise assessed",
+    owner="assessment",
+    description="Digital-level assessments submitted and finalised, and T0→T1 level changes of projects.",
+)
+
+TOPICS: tuple[TopicSpec, ...] = (ENTERPRISES, PROVIDERS, PROJECTS, ACTIVITIES, ASSESSMENTS)
 
 
 def all_topic_names() -> list[tuple[str, int]]:

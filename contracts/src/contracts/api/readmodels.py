@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 
 from pydantic import BaseModel, Field
 
@@ -40,3 +41,28 @@ class KnownProject(BaseModel):
 class ProjectPage(BaseModel):
     total: int
     items: list[KnownProject]
+
+
+class KnownLevelChange(BaseModel):
+    """A project's T0→T1 digital-level change as a consuming service knows it."""
+
+    project_id: str
+    uscc: str
+    district_code: str
+    scheme_id: str
+    scheme_version: int
+    t0_assessment_id: str
+    t1_assessment_id: str
+    t0_level: int
+    t1_level: int
+    level_delta: int
+    t0_total: Decimal
+    t1_total: Decimal
+    total_delta: Decimal
+    reached_level_2: bool
+    measured_at: datetime
+
+
+class LevelChangePage(BaseModel):
+    total: int
+    items: list[KnownLevelChange]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from contracts.envelope import Event
+from contracts.events.assessment import AssessmentFinalised, AssessmentSubmitted, ProjectLevelChanged
 from contracts.events.registry import (
     ActivityRecorded,
     EnterpriseRegistered,
@@ -21,6 +22,9 @@ EVENT_CLASSES: tuple[type[Event], ...] = (
     ProjectCreated,
     ProjectStageChanged,
     ActivityRecorded,
+    AssessmentSubmitted,
+    AssessmentFinalised,
+    ProjectLevelChanged,
 )
 EVENTS: dict[tuple[str, int], type[Event]] = {(c.TYPE, c.VERSION): c for c in EVENT_CLASSES}
 

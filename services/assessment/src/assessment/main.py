@@ -7,6 +7,9 @@ from fastapi import FastAPI
 from assessment.config import AssessmentSettings
 from assessment.handlers import SUBSCRIPTIONS
 from assessment.models import known_enterprises, known_projects, metadata, tables
+from assessment.routes import router as assessment_router
+from assessment.scheme_routes import router as scheme_router
+from contracts.topics import ASSESSMENTS
 from readmodels.enterprises import enterprise_router
 from readmodels.projects import project_router
 from servicekit.app import ServiceSpec, create_app
@@ -22,7 +25,8 @@ spec = ServiceSpec(
     metadata=metadata,
     tables=tables,
     migrations_dir=Path(__file__).resolve().parents[2] / "migrations",
-    routers=[enterprise_router(known_enterprises), project_router(known_projects)],
+    routers=[assessment_router, scheme_router, enterprise_router(known_enterprises), project_router(known_projects)],
+    produces=[ASSESSMENTS],
     subscriptions=SUBSCRIPTIONS,
     read_model_tables=[known_enterprises, known_projects],
 )

@@ -6,8 +6,9 @@ from fastapi import FastAPI
 
 from finance.config import FinanceSettings
 from finance.handlers import SUBSCRIPTIONS
-from finance.models import known_enterprises, known_projects, metadata, tables
+from finance.models import known_enterprises, known_projects, level_changes, metadata, tables
 from readmodels.enterprises import enterprise_router
+from readmodels.levels import level_change_router
 from readmodels.projects import project_router
 from servicekit.app import ServiceSpec, create_app
 
@@ -22,9 +23,9 @@ spec = ServiceSpec(
     metadata=metadata,
     tables=tables,
     migrations_dir=Path(__file__).resolve().parents[2] / "migrations",
-    routers=[enterprise_router(known_enterprises), project_router(known_projects)],
+    routers=[enterprise_router(known_enterprises), project_router(known_projects), level_change_router(level_changes)],
     subscriptions=SUBSCRIPTIONS,
-    read_model_tables=[known_enterprises, known_projects],
+    read_model_tables=[known_enterprises, known_projects, level_changes],
 )
 
 

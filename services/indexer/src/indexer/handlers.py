@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contracts.events.assessment import AssessmentFinalised
 from contracts.events.registry import (
     ActivityRecorded,
     EnterpriseRegistered,
@@ -11,7 +12,10 @@ from contracts.events.registry import (
 )
 from indexer import repository
 from indexer.domain import DISTRICT, DIVISION, count_increments, move_increments
+from indexer.levels import on_assessment_finalised
+from indexer.models import level_changes
 from indexer.programme import activity_increments, stage_increments
+from readmodels.levels import level_change_subscriptions
 from servicekit.consumer import Received, Subscription
 from servicekit.uow import UnitOfWork
 
@@ -59,6 +63,8 @@ async def on_project_stage_changed(uow: UnitOfWork, events: list[Received[Projec
 
 
 SUBSCRIPTIONS = [
+    Subscription(AssessmentFinalised, on_assessment_finalised),
+    *level_change_subscriptions(level_changes),
     Subscription(EnterpriseRegistered, on_enterprise_registered),
     Subscription(EnterpriseUpdated, on_enterprise_updated),
     Subscription(ActivityRecorded, on_activity_recorded),

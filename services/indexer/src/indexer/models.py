@@ -2,6 +2,8 @@
 
 from sqlalchemy import BigInteger, Column, Integer, MetaData, String, Table
 
+from readmodels.levels import level_changes_table
+from servicekit.db import UTCDateTime
 from servicekit.tables import runtime_tables
 
 metadata = MetaData()
@@ -35,3 +37,17 @@ project_stage_counts = Table(
     Column("stage", String(16), primary_key=True),
     Column("projects", BigInteger, nullable=False),
 )
+
+# Each enterprise's latest final digital level (from assessment.assessment.finalised).
+enterprise_levels = Table(
+    "enterprise_levels",
+    metadata,
+    Column("uscc", String(18), primary_key=True),
+    Column("district_code", String(8), nullable=False, index=True),
+    Column("level", Integer, nullable=False),
+    Column("assessment_id", String(40), nullable=False),
+    Column("finalised_at", UTCDateTime(), nullable=False),
+)
+
+# Projects' T0→T1 level changes (from assessment.project.level-changed).
+level_changes = level_changes_table(metadata)

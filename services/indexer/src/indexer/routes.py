@@ -7,9 +7,10 @@ from typing import Any
 from fastapi import APIRouter, Depends, Query
 
 from contracts.api.identity import Role, TokenClaims
-from contracts.api.stats import DistrictStats, IndustryStats
+from contracts.api.stats import DistrictStats, IndustryStats, LevelStats
 from indexer import repository
 from indexer.domain import DISTRICT, DIVISION, district_stats, industry_stats
+from indexer.levels import level_stats
 from indexer.programme import activity_report, stage_report
 from servicekit.app import get_uow
 from servicekit.auth import allow
@@ -48,3 +49,10 @@ async def get_project_stats(uow: UnitOfWork = Depends(get_uow), _: TokenClaims =
     """Transformation projects per current stage (all 8), and per unit."""
     async with uow:
         return stage_report(await repository.stage_rows(uow.session))
+
+
+@router.get("/levels", response_model=LevelStats)
+async def get_level_stats(uow: UnitOfWork = Depends(get_uow), _: TokenClaims = Depends(READERS)) -> LevelStats:
+    """Enterprises per digital level (latest final assessment) in every unit, and the share at 二级 or above."""
+    async with uow:
+        return await level_stats(uow.session)

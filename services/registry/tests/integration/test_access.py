@@ -34,6 +34,9 @@ PATH_VALUES = {
     "provider_id": "pv_x",
     "project_id": "pj_x",
     "batch_id": "pb_x",
+    "assessment_id": "as_x",
+    "scheme_id": "miit-2024",
+    "version": "1",
 }
 ENTERPRISE = {"uscc": "91350100M000100Y43", "name": "某企业", "district_code": "500103", "industry_code": "C36"}
 OTHER = {"uscc": "914403001922038216", "name": "别的企业", "district_code": "500104", "industry_code": "C36"}

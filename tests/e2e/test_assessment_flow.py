@@ -1,0 +1,92 @@
+"""T0 and T1 assessments of a transformation project, across four services on one broker: the level
+change is published and lands in finance's and the indexer's read models (SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from assessment.examples import BELOW_FORTY, answers, scenes
+from assessment.main import spec as assessment_spec
+from contracts.api.identity import Role
+from devstack.broker import Broker
+from devstack.testing import DbFactory, RunningService, bearer, running_service, wait_for
+from finance.main import spec as finance_spec
+from indexer.main import spec as indexer_spec
+from registry.main import spec as registry_spec
+
+pytestmark = [pytest.mark.broker, pytest.mark.timeout(300)]
+
+USCC = "91350100M000100Y43"
+EXPERT = bearer(Role.EXPERT, districts=["500103"])
+# T1: all four data-security measures (+5) and a pass rate no longer falling (+3.5): 48.375
+BETTER = {**BELOW_FORTY, "data_security": ["policy", "tools", "risk_assessment", "inventory"], "pass_rate": ["same"]}
+
+
+async def got(svc: RunningService, path: str) -> bool:
+    return (await svc.client.get(path)).status_code == 200
+
+
+async def assess(svc: RunningService, project_id: str, phase: str, body: dict[str, Any]) -> str:
+    c = svc.client
+    r = await c.post(
+        "/v1/assessments",
+        json={"uscc": USCC, "project_id": project_id, "phase": phase, "answers": body},
+        headers=EXPERT,
+    )
+    assert r.status_code == 201, r.text
+    aid = r.json()["assessment_id"]
+    assert (
+        await c.post(f"/v1/assessments/{aid}/submission", json={"pledge": True, "pledged_by": "王五"}, headers=EXPERT)
+    ).status_code == 200
+    assert (await c.post(f"/v1/assessments/{aid}/finalisation", json={}, headers=EXPERT)).status_code == 200
+    return aid
+
+
+async def test_t0_to_t1_reaches_finance_and_the_indexer(broker: Broker, make_db: DbFactory, db_kind: str) -> None:
+    async with (
+        running_service(registry_spec, broker, await make_db(db_kind)) as registry,
+        running_service(assessment_spec, broker, await make_db(db_kind)) as assessment,
+        running_service(finance_spec, broker, await make_db(db_kind)) as finance,
+        running_service(indexer_spec, broker, await make_db(db_kind)) as indexer,
+    ):
+        c = registry.client
+        body = {"uscc": USCC, "name": "某企业", "district_code": "500103", "industry_code": "C36"}
+        assert (await c.post("/v1/enterprises", json=body)).status_code == 201
+        pv = {"name": "服务商", "uscc": "91440300708461136T", "categories": ["solution"]}
+        pid = (await c.post("/v1/providers", json=pv)).json()["provider_id"]
+        await c.post(f"/v1/providers/{pid}/status", json={"status": "approved", "reason": "通过"})
+        jid = (await c.post("/v1/projects", json={"uscc": USCC, "provider_id": pid, "title": "MES"})).json()[
+            "project_id"
+        ]
+        await wait_for(
+            lambda: got(assessment, f"/v1/known-projects/{jid}"), timeout=60, what="the project in assessment"
+        )
+
+        t0 = await assess(assessment, jid, "T0", answers(BELOW_FORTY, scenes(3, 3, 2)))
+        t1 = await assess(assessment, jid, "T1", answers(BETTER, scenes(4, 3, 2)))
+
+        for svc in (finance, indexer):
+            await wait_for(
+                lambda svc=svc: got(svc, f"/v1/known-level-changes/{jid}"), timeout=60, what=f"{svc.app.title}"
+            )
+            change = (await svc.client.get(f"/v1/known-level-changes/{jid}")).json()
+            assert (change["t0_assessment_id"], change["t1_assessment_id"]) == (t0, t1)
+            assert (change["t0_level"], change["t1_level"], change["level_delta"], change["reached_level_2"]) == (
+                1,
+                2,
+                1,
+                True,
+            )
+            assert (change["t0_total"], change["t1_total"], change["total_delta"]) == ("39.875", "48.375", "8.5")
+            other_unit = bearer(Role.DISTRICT, districts=["500104"])
+            assert (await svc.client.get(f"/v1/known-level-changes/{jid}", headers=other_unit)).status_code == 403
+
+        levels = (await indexer.client.get("/v1/stats/levels")).json()
+        assert (levels["assessed"], levels["level_2_or_above"]) == (1, 1)
+        unit = next(d for d in levels["districts"] if d["district_code"] == "500103")
+        assert (unit["by_level"], unit["share_level_2_or_above"]) == ({"0": 0, "1": 0, "2": 1, "3": 0, "4": 0}, 1.0)
+
+        report = (await assessment.client.get(f"/v1/assessments/{t1}/report")).text
+        assert "改造前后对比" in report and "+8.5" in report
