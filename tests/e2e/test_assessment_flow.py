@@ -60,9 +60,9 @@ async def test_t0_to_t1_reaches_finance_and_the_indexer(broker: Broker, make_db:
         jid = (await c.post("/v1/projects", json={"uscc": USCC, "provider_id": pid, "title": "MES"})).json()[
             "project_id"
         ]
-        await wait_for(
-            lambda: got(assessment, f"/v1/known-projects/{jid}"), timeout=60, what="the project in assessment"
-        )
+        # enterprises and projects travel on different topics: the assessment service needs both
+        await wait_for(lambda: got(assessment, f"/v1/known-projects/{jid}"), timeout=60, what="the project")
+        await wait_for(lambda: got(assessment, f"/v1/known-enterprises/{USCC}"), timeout=60, what="the enterprise")
 
         t0 = await assess(assessment, jid, "T0", answers(BELOW_FORTY, scenes(3, 3, 2)))
         t1 = await assess(assessment, jid, "T1", answers(BETTER, scenes(4, 3, 2)))
