@@ -118,14 +118,10 @@ class LevelRule(Strict):
     min_constrained: int = Field(0, ge=0, description="of which constrained")
 
 
-class SchemeKind(StrEnum):
-    DIGITAL_LEVEL = "digital_level"
-
-
 class Scheme(Strict):
     scheme_id: SchemeId = Field(examples=["miit-2024"])
     version: int = Field(ge=1)
-    kind: SchemeKind = SchemeKind.DIGITAL_LEVEL
+    kind: Literal["digital_level"] = "digital_level"
     title: str
     source: str = Field(description="the notice the scheme follows")
     notes: str = ""

@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 from contracts.envelope import Event
-from contracts.events.assessment import AssessmentFinalised, AssessmentSubmitted, ProjectLevelChanged
+from contracts.events.assessment import (
+    AssessmentFinalised,
+    AssessmentSubmitted,
+    DesignationGranted,
+    ProjectLevelChanged,
+)
 from contracts.events.registry import (
     ActivityRecorded,
     EnterpriseRegistered,
@@ -25,6 +30,7 @@ EVENT_CLASSES: tuple[type[Event], ...] = (
     AssessmentSubmitted,
     AssessmentFinalised,
     ProjectLevelChanged,
+    DesignationGranted,
 )
 EVENTS: dict[tuple[str, int], type[Event]] = {(c.TYPE, c.VERSION): c for c in EVENT_CLASSES}
 

@@ -9,6 +9,7 @@ from typing import ClassVar
 from pydantic import Field
 
 from contracts.api.assessment import Phase, Source, Step
+from contracts.api.evaluations import DesignationKind
 from contracts.envelope import Event
 from contracts.fields import USCC, DistrictCode
 from contracts.topics import ASSESSMENTS, TopicSpec
@@ -77,3 +78,23 @@ class ProjectLevelChanged(Event):
     dimension_deltas: dict[str, Decimal]
     reached_level_2: bool = Field(description="T1 is 二级 or above (what several subsidy rules require)")
     measured_at: datetime
+
+
+class DesignationGranted(Event):
+    """The city designated a 小灯塔工厂 or a digital-transformation benchmark (标杆) from a passed evaluation."""
+
+    TYPE: ClassVar[str] = "assessment.designation.granted"
+    VERSION: ClassVar[int] = 1
+    TOPIC: ClassVar[TopicSpec] = ASSESSMENTS
+    KEY_FIELD: ClassVar[str] = "uscc"
+
+    designation_id: str
+    kind: DesignationKind
+    category: str = Field(description="lighthouse; or comprehensive, specialised, solution_showcase")
+    uscc: USCC
+    district_code: DistrictCode
+    evaluation_id: str
+    scheme_id: str
+    scheme_version: int
+    batch: str
+    designated_at: datetime

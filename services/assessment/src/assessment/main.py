@@ -5,6 +5,7 @@ from pathlib import Path
 from fastapi import FastAPI
 
 from assessment.config import AssessmentSettings
+from assessment.evaluation_routes import router as evaluation_router
 from assessment.handlers import SUBSCRIPTIONS
 from assessment.models import known_enterprises, known_projects, metadata, tables
 from assessment.routes import router as assessment_router
@@ -25,7 +26,13 @@ spec = ServiceSpec(
     metadata=metadata,
     tables=tables,
     migrations_dir=Path(__file__).resolve().parents[2] / "migrations",
-    routers=[assessment_router, scheme_router, enterprise_router(known_enterprises), project_router(known_projects)],
+    routers=[
+        assessment_router,
+        scheme_router,
+        evaluation_router,
+        enterprise_router(known_enterprises),
+        project_router(known_projects),
+    ],
     produces=[ASSESSMENTS],
     subscriptions=SUBSCRIPTIONS,
     read_model_tables=[known_enterprises, known_projects],

@@ -1,6 +1,6 @@
 """Assessment tables."""
 
-from sqlalchemy import Column, Index, Integer, MetaData, String, Table, Text
+from sqlalchemy import Boolean, Column, Index, Integer, MetaData, String, Table, Text
 
 from readmodels.enterprises import known_enterprises_table
 from readmodels.projects import known_projects_table
@@ -75,4 +75,43 @@ assessment_rescores = Table(
     Column("scored_at", UTCDateTime(), nullable=False),
     Column("scored_by", String(64), nullable=False),
     Column("score", Text, nullable=False),
+)
+
+# 小灯塔 and benchmark evaluations of candidates (evidence as verified on site, every rule checked).
+evaluations = Table(
+    "evaluations",
+    metadata,
+    Column("evaluation_id", String(40), primary_key=True),
+    Column("uscc", String(18), nullable=False, index=True),
+    Column("district_code", String(8), nullable=False, index=True),
+    Column("scheme_id", String(40), nullable=False),
+    Column("scheme_version", Integer, nullable=False),
+    Column("designation", String(16), nullable=False),
+    Column("category", String(40), nullable=False),
+    Column("indicators", Text, nullable=False),  # JSON lists and objects
+    Column("scenes", Text, nullable=False),
+    Column("figures", Text, nullable=False),
+    Column("replicable_scene", Text, nullable=True),
+    Column("level", Integer, nullable=True),
+    Column("passed", Boolean, nullable=False),
+    Column("checks", Text, nullable=False),
+    Column("outcomes", Text, nullable=False),
+    Column("note", Text, nullable=True),
+    Column("evaluated_at", UTCDateTime(), nullable=False),
+    Column("evaluated_by", String(64), nullable=False),
+)
+
+designations = Table(
+    "designations",
+    metadata,
+    Column("designation_id", String(40), primary_key=True),
+    Column("kind", String(16), nullable=False),
+    Column("category", String(40), nullable=False),
+    Column("uscc", String(18), nullable=False),
+    Column("district_code", String(8), nullable=False),
+    Column("evaluation_id", String(40), nullable=False, unique=True),
+    Column("batch", String(100), nullable=False),
+    Column("designated_at", UTCDateTime(), nullable=False),
+    Column("designated_by", String(64), nullable=False),
+    Index("ix_designations_holder", "uscc", "kind", "category", unique=True),
 )

@@ -6,6 +6,8 @@ from fastapi import APIRouter, Depends, status
 from pydantic import BaseModel
 
 from assessment import scheme_store
+from assessment.builtin import AnyScheme
+from contracts.api.evaluations import EvaluationScheme
 from contracts.api.identity import Role, TokenClaims
 from contracts.api.schemes import Scheme
 from servicekit.app import get_uow
@@ -33,19 +35,19 @@ async def list_schemes(uow: UnitOfWork = Depends(get_uow), actor: TokenClaims = 
         return [SchemeVersion.model_validate(s.model_dump()) for s in await scheme_store.all_schemes(uow.session)]
 
 
-@router.get("/{scheme_id}/versions/{version}", response_model=Scheme, responses=ERRORS)
+@router.get("/{scheme_id}/versions/{version}", response_model=AnyScheme, responses=ERRORS)
 async def get_scheme(
     scheme_id: str, version: int, uow: UnitOfWork = Depends(get_uow), actor: TokenClaims = Depends(ANY)
-) -> Scheme:
+) -> Scheme | EvaluationScheme:
     """One version in full: items, options and points, derivations, scenes, level rules."""
     async with uow:
         return await scheme_store.find_scheme(uow.session, scheme_id, version)
 
 
-@router.post("", status_code=status.HTTP_201_CREATED, response_model=Scheme, responses=ERRORS)
+@router.post("", status_code=status.HTTP_201_CREATED, response_model=AnyScheme, responses=ERRORS)
 async def publish_scheme(
-    body: Scheme, uow: UnitOfWork = Depends(get_uow), actor: TokenClaims = Depends(allow(Role.CITY))
-) -> Scheme:
+    body: AnyScheme, uow: UnitOfWork = Depends(get_uow), actor: TokenClaims = Depends(allow(Role.CITY))
+) -> Scheme | EvaluationScheme:
     """Publish the next version of a scheme (a corrected rule table, say). New assessments use it;
     stored ones keep the version they were scored with and can be rescored on it."""
     async with uow:

@@ -7,24 +7,33 @@ from datetime import UTC, datetime
 from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from assessment.builtin import builtin_schemes
+from assessment.builtin import ANY_SCHEME, builtin_schemes
 from assessment.models import schemes
+from contracts.api.evaluations import EvaluationScheme
 from contracts.api.identity import TokenClaims
 from contracts.api.schemes import Scheme
 from servicekit.errors import Conflict, InvalidInput, NotFound
 
+AnyScheme = Scheme | EvaluationScheme
 
-async def all_schemes(session: AsyncSession) -> list[Scheme]:
-    published = [Scheme.model_validate_json(r.document) for r in await session.execute(select(schemes))]
+
+async def all_schemes(session: AsyncSession) -> list[AnyScheme]:
+    published = [ANY_SCHEME.validate_json(r.document) for r in await session.execute(select(schemes))]
     return sorted([*builtin_schemes(), *published], key=lambda s: (s.scheme_id, s.version))
 
 
-async def get_scheme(session: AsyncSession, scheme_id: str, version: int | None = None) -> Scheme:
-    """One version of a scheme (the latest when `version` is None); 422 naming what is unknown."""
-    versions = [s for s in await all_schemes(session) if s.scheme_id == scheme_id]
+async def _versions(
+    session: AsyncSession, scheme_id: str, kind: type[Scheme] | type[EvaluationScheme]
+) -> list[AnyScheme]:
+    every = await all_schemes(session)
+    versions = [s for s in every if s.scheme_id == scheme_id and isinstance(s, kind)]
     if not versions:
-        known = sorted({s.scheme_id for s in await all_schemes(session)})
-        raise InvalidInput(f"unknown scheme {scheme_id!r}; known: {', '.join(known)}", field="scheme_id")
+        known = sorted({s.scheme_id for s in every if isinstance(s, kind)})
+        raise InvalidInput(f"unknown scheme {scheme_id!r}; known here: {', '.join(known)}", field="scheme_id")
+    return versions
+
+
+def _pick(versions: list[AnyScheme], scheme_id: str, version: int | None) -> AnyScheme:
     if version is None:
         return versions[-1]
     for s in versions:
@@ -34,7 +43,21 @@ async def get_scheme(session: AsyncSession, scheme_id: str, version: int | None 
     raise InvalidInput(f"scheme {scheme_id} has no version {version} (versions: {have})", field="scheme_version")
 
 
-async def find_scheme(session: AsyncSession, scheme_id: str, version: int) -> Scheme:
+async def get_scheme(session: AsyncSession, scheme_id: str, version: int | None = None) -> Scheme:
+    """A digital-level scheme version (the latest when `version` is None); 422 naming what is unknown."""
+    found = _pick(await _versions(session, scheme_id, Scheme), scheme_id, version)
+    assert isinstance(found, Scheme)
+    return found
+
+
+async def get_evaluation_scheme(session: AsyncSession, scheme_id: str, version: int | None = None) -> EvaluationScheme:
+    """A 小灯塔 or benchmark evaluation scheme version (the latest when `version` is None)."""
+    found = _pick(await _versions(session, scheme_id, EvaluationScheme), scheme_id, version)
+    assert isinstance(found, EvaluationScheme)
+    return found
+
+
+async def find_scheme(session: AsyncSession, scheme_id: str, version: int) -> AnyScheme:
     """A version referred to by a URL: 404 if it does not exist."""
     for s in await all_schemes(session):
         if (s.scheme_id, s.version) == (scheme_id, version):
@@ -42,7 +65,7 @@ async def find_scheme(session: AsyncSession, scheme_id: str, version: int) -> Sc
     raise NotFound(f"no scheme {scheme_id} version {version}")
 
 
-async def publish(session: AsyncSession, actor: TokenClaims, scheme: Scheme) -> datetime:
+async def publish(session: AsyncSession, actor: TokenClaims, scheme: AnyScheme) -> datetime:
     """Store a new version; it must follow the latest one of its scheme (a new scheme starts at 1)."""
     latest = max((s.version for s in await all_schemes(session) if s.scheme_id == scheme.scheme_id), default=0)
     if scheme.version != latest + 1:

@@ -192,7 +192,13 @@ async def test_a_new_scheme_version_and_rescoring(broker: Broker, make_db: DbFac
         assert (await c.post("/v1/schemes", json=v2, headers=EXPERT)).status_code == 403
         assert (await c.post("/v1/schemes", json=v2)).status_code == 201
         listed = [(s["scheme_id"], s["version"]) for s in (await c.get("/v1/schemes", headers=ME)).json()]
-        assert listed == [("miit-2022", 1), ("miit-2024", 1), ("miit-2024", 2)]
+        assert listed == [
+            ("benchmark-2024", 1),
+            ("lighthouse-2024", 1),
+            ("miit-2022", 1),
+            ("miit-2024", 1),
+            ("miit-2024", 2),
+        ]
 
         rescored = await c.post(f"/v1/assessments/{aid}/rescores", json={"scheme_version": 2})
         assert rescored.status_code == 200, rescored.text

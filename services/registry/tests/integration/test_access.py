@@ -35,6 +35,7 @@ PATH_VALUES = {
     "project_id": "pj_x",
     "batch_id": "pb_x",
     "assessment_id": "as_x",
+    "evaluation_id": "ev_x",
     "scheme_id": "miit-2024",
     "version": "1",
 }
