@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import DateTime, Dialect, Table, TypeDecorator, event
+from sqlalchemy import Column, DateTime, Dialect, Select, Table, TypeDecorator, bindparam, event, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import (
@@ -87,6 +87,27 @@ def _dialect_insert(dialect_name: str, table: Table) -> Any:
 def insert_ignore(dialect_name: str, table: Table, rows: Sequence[dict[str, Any]], keys: Sequence[str]) -> Executable:
     """INSERT … ON CONFLICT (keys) DO NOTHING for SQLite and PostgreSQL."""
     return _dialect_insert(dialect_name, table).values(list(rows)).on_conflict_do_nothing(index_elements=list(keys))
+
+
+def select_where_in(
+    dialect_name: str,
+    table: Table,
+    column: Column[Any],
+    values: Sequence[Any],
+    *where: Any,
+    columns: Sequence[Any] = (),
+) -> Select[Any]:
+    """SELECT the rows (or `columns`) of `table` whose `column` is one of `values` (up to a few thousand).
+
+    On PostgreSQL the values travel as one array joined with unnest(): an IN list of separate
+    parameters becomes, in a prepared statement's generic plan, a linear search per row (about
+    200 ms for 1,000 keys over 10,000 rows, measured in bench/registry_push.py).
+    """
+    if dialect_name == "postgresql":
+        array = bindparam("wanted", list(values), type_=postgresql.ARRAY(column.type))
+        wanted = func.unnest(array).table_valued("key").render_derived(name="wanted")
+        return select(*columns or [table]).select_from(table).join(wanted, column == wanted.c.key).where(*where)
+    return select(*columns or [table]).where(column.in_(values), *where)
 
 
 def upsert_add(

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from contracts.api.profile import TierRecognition
 from registry.models import enterprise_versions, enterprises, imports, projects
+from servicekit.db import select_where_in
 from servicekit.errors import DomainError
 
 JSON_FIELDS = ("tiers", "chain_platforms", "contacts")
@@ -67,7 +68,10 @@ async def existing_usccs(session: AsyncSession, usccs: list[str]) -> set[str]:
     found: set[str] = set()
     for i in range(0, len(usccs), 1000):
         chunk = usccs[i : i + 1000]
-        found |= set((await session.execute(select(enterprises.c.uscc).where(enterprises.c.uscc.in_(chunk)))).scalars())
+        query = select_where_in(
+            session.get_bind().dialect.name, enterprises, enterprises.c.uscc, chunk, columns=[enterprises.c.uscc]
+        )
+        found |= set((await session.execute(query)).scalars())
     return found
 
 
