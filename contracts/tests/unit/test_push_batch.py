@@ -138,3 +138,10 @@ def test_every_catalogue_message_formats_in_both_languages() -> None:
     ctx = dict.fromkeys(names.split(), "x")
     for code, (en, zh) in MESSAGES.items():
         assert "{" not in en.format(**ctx) and "{" not in zh.format(**ctx), code
+
+
+def test_odd_envelope_values_are_not_echoed_back() -> None:
+    # found by tests/fuzz: a number where `kind` belongs once broke the per-record result
+    (r,) = parse_batch(batch({**GOOD, "kind": 2**63, "record_id": "x" * 5000, "version": True}), "json").records
+    assert (r.kind, r.version, len(r.record_id or "")) == (None, None, 100)
+    assert {e.field for e in r.errors} >= {"kind"}

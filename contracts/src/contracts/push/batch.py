@@ -82,19 +82,22 @@ class BatchError(ValueError):
         self.status = status
 
 
-def _str_or_none(obj: Any, key: str) -> Any:
+def _echo(obj: Any, key: str, kinds: tuple[type, ...]) -> Any:
+    """A record's own value of `key`, to echo in its result: only if it has a sensible type and size."""
     value = obj.get(key) if isinstance(obj, dict) else None
-    return value if isinstance(value, str | int) and not isinstance(value, bool) else None
+    if isinstance(value, bool) or not isinstance(value, kinds):
+        return None
+    if isinstance(value, str):
+        return value[:100]
+    return value if isinstance(value, int) and -(2**31) <= value < 2**31 else None
 
 
 def check_record(index: int, obj: Any, now: datetime) -> ParsedRecord:
     """Validate one decoded record against the v1 schema and the code tables."""
-    kind = _str_or_none(obj, "kind")
-    rid = _str_or_none(obj, "record_id")
-    version = _str_or_none(obj, "version")
-    parsed = ParsedRecord(
-        index, None, str(rid) if rid is not None else None, kind, version if isinstance(version, int) else None
-    )
+    kind = _echo(obj, "kind", (str,))
+    rid = _echo(obj, "record_id", (str, int))
+    version = _echo(obj, "version", (int,))
+    parsed = ParsedRecord(index, None, None if rid is None else str(rid), kind, version)
     if not isinstance(obj, dict):
         parsed.errors.append(record_error("not_an_object"))
         return parsed
