@@ -12,6 +12,7 @@ from contracts.push import BatchError, BatchSummary, ProviderQuality, PushReport
 from contracts.push.batch import batch_format
 from registry import push, push_repository
 from registry.config import RegistrySettings
+from registry.metrics import count_push
 from registry.push_quality import quality
 from servicekit.app import get_settings, get_uow
 from servicekit.auth import allow
@@ -53,6 +54,7 @@ async def push_records(
     async with uow:
         report = await push.accept_batch(uow, actor, parsed, settings.push_timely_days)
         await uow.commit()
+    count_push(report)
     if results == "rejected":
         report.results = [r for r in report.results if r.status == RecordStatus.REJECTED]
     return report

@@ -266,6 +266,8 @@ async def test_quality_score_and_who_sees_it(broker: Broker, make_db: DbFactory)
         mine = (await c.get("/v1/push/batches", headers=me)).json()
         assert [b["records"] for b in mine] == [3, 4]
         assert (await c.get("/v1/push/batches", headers=bearer(Role.PROVIDER, provider_id=other))).json() == []
+        metrics = (await c.get("/metrics")).text
+        assert f'push_records_total{{provider_id="{pid}",status="rejected"}}' in metrics
         nobody = (await c.get(f"/v1/providers/{other}/quality")).json()
         assert (nobody["records"], nobody["score"]) == (0, None)
 
