@@ -11,7 +11,7 @@ from assessment.examples import BELOW_FORTY, answers, scenes
 from assessment.main import spec as assessment_spec
 from contracts.api.identity import Role
 from devstack.broker import Broker
-from devstack.testing import DbFactory, RunningService, bearer, running_service, wait_for
+from devstack.testing import DbFactory, RunningService, bearer, filed_project, running_service, wait_for
 from finance.main import spec as finance_spec
 from indexer.main import spec as indexer_spec
 from registry.main import spec as registry_spec
@@ -52,14 +52,7 @@ async def test_t0_to_t1_reaches_finance_and_the_indexer(broker: Broker, make_db:
         running_service(indexer_spec, broker, await make_db(db_kind)) as indexer,
     ):
         c = registry.client
-        body = {"uscc": USCC, "name": "某企业", "district_code": "500103", "industry_code": "C36"}
-        assert (await c.post("/v1/enterprises", json=body)).status_code == 201
-        pv = {"name": "服务商", "uscc": "91440300708461136T", "categories": ["solution"]}
-        pid = (await c.post("/v1/providers", json=pv)).json()["provider_id"]
-        await c.post(f"/v1/providers/{pid}/status", json={"status": "approved", "reason": "通过"})
-        jid = (await c.post("/v1/projects", json={"uscc": USCC, "provider_id": pid, "title": "MES"})).json()[
-            "project_id"
-        ]
+        _, jid = await filed_project(c, USCC)
         # enterprises and projects travel on different topics: the assessment service needs both
         await wait_for(lambda: got(assessment, f"/v1/known-projects/{jid}"), timeout=60, what="the project")
         await wait_for(lambda: got(assessment, f"/v1/known-enterprises/{USCC}"), timeout=60, what="the enterprise")

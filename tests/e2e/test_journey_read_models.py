@@ -13,7 +13,7 @@ from assessment.main import spec as assessment_spec
 from contracts.api.identity import Role
 from contracts.api.journey import STAGES
 from devstack.broker import Broker
-from devstack.testing import DbFactory, bearer, running_service, wait_for
+from devstack.testing import DbFactory, bearer, filed_project, running_service, wait_for
 from finance.main import spec as finance_spec
 from registry.main import spec as registry_spec
 from registry.models import tables
@@ -37,14 +37,7 @@ async def test_walk_reaches_the_read_models_in_order(broker: Broker, make_db: Db
         running_service(finance_spec, broker, await make_db(db_kind)) as finance,
     ):
         c = registry.client
-        body = {"uscc": USCC, "name": "某企业", "district_code": "500103", "industry_code": "C36"}
-        assert (await c.post("/v1/enterprises", json=body)).status_code == 201
-        pv = {"name": "服务商", "uscc": "91440300708461136T", "categories": ["solution"]}
-        pid = (await c.post("/v1/providers", json=pv)).json()["provider_id"]
-        await c.post(f"/v1/providers/{pid}/status", json={"status": "approved", "reason": "通过"})
-        jid = (await c.post("/v1/projects", json={"uscc": USCC, "provider_id": pid, "title": "MES"})).json()[
-            "project_id"
-        ]
+        pid, jid = await filed_project(c, USCC)
         provider = bearer(Role.PROVIDER, provider_id=pid)
         for done, nxt in itertools.pairwise(STAGES):
             r = await c.post(

@@ -271,3 +271,17 @@ def watched_suite(suite: Suite) -> Iterator[Suite]:
     yield suite
     stop.set()
     t.join(30)
+
+
+async def filed_project(registry: httpx.AsyncClient, uscc: str, district_code: str = "500103") -> tuple[str, str]:
+    """Through a registry client with the city's token: register the enterprise, register and approve a
+    provider, file a project for them. Returns (provider_id, project_id)."""
+    body = {"uscc": uscc, "name": "某企业", "district_code": district_code, "industry_code": "C36"}
+    assert (await registry.post("/v1/enterprises", json=body)).status_code == 201
+    provider = {"name": "服务商", "uscc": "91440300708461136T", "categories": ["solution"]}
+    pid = (await registry.post("/v1/providers", json=provider)).json()["provider_id"]
+    approved = await registry.post(f"/v1/providers/{pid}/status", json={"status": "approved", "reason": "通过"})
+    assert approved.status_code == 200, approved.text
+    project = await registry.post("/v1/projects", json={"uscc": uscc, "provider_id": pid, "title": "MES"})
+    assert project.status_code == 201, project.text
+    return pid, project.json()["project_id"]

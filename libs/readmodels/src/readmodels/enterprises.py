@@ -5,17 +5,17 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Depends, Query
-from sqlalchemy import Column, Integer, MetaData, String, Table, func, select, update
+from sqlalchemy import Column, Integer, MetaData, String, Table, update
 
 from contracts.api.errors import ErrorBody
 from contracts.api.identity import Role, TokenClaims
 from contracts.api.readmodels import KnownEnterprise, ReadModelPage
 from contracts.events.registry import EnterpriseRegistered, EnterpriseUpdated
+from readmodels.queries import one_in_scope, page
 from servicekit.app import get_uow
 from servicekit.auth import allow, require_district
 from servicekit.consumer import Received, Subscription
 from servicekit.db import UTCDateTime, insert_ignore
-from servicekit.errors import NotFound
 from servicekit.uow import UnitOfWork
 
 ERROR = {"model": ErrorBody}
@@ -102,14 +102,8 @@ def enterprise_router(table: Table) -> APIRouter:
             where = [table.c.district_code.in_(actor.districts)]
         else:
             where = []
-        async with uow:
-            total = await uow.session.scalar(select(func.count()).select_from(table).where(*where))
-            rows = (
-                await uow.session.execute(
-                    select(table).where(*where).order_by(table.c.uscc).limit(limit).offset(offset)
-                )
-            ).all()
-        return ReadModelPage(total=int(total or 0), items=[_known(r) for r in rows])
+        total, rows = await page(uow, table, where, [table.c.uscc], limit, offset)
+        return ReadModelPage(total=total, items=[_known(r) for r in rows])
 
     @router.get(
         "/{uscc}", response_model=KnownEnterprise, responses={403: {"model": ErrorBody}, 404: {"model": ErrorBody}}
@@ -119,11 +113,6 @@ def enterprise_router(table: Table) -> APIRouter:
         uow: UnitOfWork = Depends(get_uow),
         actor: TokenClaims = Depends(allow(Role.CITY, Role.DISTRICT, Role.OPS)),
     ) -> KnownEnterprise:
-        async with uow:
-            row = (await uow.session.execute(select(table).where(table.c.uscc == uscc.upper()))).first()
-        if row is None:
-            raise NotFound(f"{uscc} is not (yet) known to this service")
-        require_district(actor, row.district_code)
-        return _known(row)
+        return _known(await one_in_scope(uow, actor, table.c.uscc, uscc.upper(), uscc))
 
     return router

@@ -7,17 +7,17 @@ from decimal import Decimal
 from typing import Any
 
 from fastapi import APIRouter, Depends, Query
-from sqlalchemy import Boolean, Column, ColumnElement, Integer, MetaData, String, Table, func, select, update
+from sqlalchemy import Boolean, Column, ColumnElement, Integer, MetaData, String, Table, update
 
 from contracts.api.errors import ErrorBody
 from contracts.api.identity import Role, TokenClaims
 from contracts.api.readmodels import KnownLevelChange, LevelChangePage
 from contracts.events.assessment import ProjectLevelChanged
+from readmodels.queries import one_in_scope, page
 from servicekit.app import get_uow
-from servicekit.auth import allow, require_district
+from servicekit.auth import allow
 from servicekit.consumer import Received, Subscription
 from servicekit.db import UTCDateTime, insert_ignore
-from servicekit.errors import NotFound
 from servicekit.uow import UnitOfWork
 
 READERS = (Role.CITY, Role.DISTRICT, Role.OPS)
@@ -90,28 +90,15 @@ def level_change_router(table: Table) -> APIRouter:
             where.append(table.c.district_code.in_(actor.districts))
         if uscc:
             where.append(table.c.uscc == uscc.upper())
-        async with uow:
-            total = await uow.session.scalar(select(func.count()).select_from(table).where(*where))
-            rows = (
-                await uow.session.execute(
-                    select(table)
-                    .where(*where)
-                    .order_by(table.c.measured_at.desc(), table.c.project_id)
-                    .limit(limit)
-                    .offset(offset)
-                )
-            ).all()
-        return LevelChangePage(total=int(total or 0), items=[_known(r) for r in rows])
+        order = [table.c.measured_at.desc(), table.c.project_id]
+        total, rows = await page(uow, table, where, order, limit, offset)
+        return LevelChangePage(total=total, items=[_known(r) for r in rows])
 
     @router.get("/{project_id}", response_model=KnownLevelChange, responses=errors)
     async def get_known(
         project_id: str, uow: UnitOfWork = Depends(get_uow), actor: TokenClaims = Depends(allow(*READERS))
     ) -> KnownLevelChange:
-        async with uow:
-            row = (await uow.session.execute(select(table).where(table.c.project_id == project_id))).first()
-        if row is None:
-            raise NotFound(f"no level change of project {project_id} is known to this service (yet)")
-        require_district(actor, row.district_code)
-        return _known(row)
+        what = f"the level change of project {project_id}"
+        return _known(await one_in_scope(uow, actor, table.c.project_id, project_id, what))
 
     return router

@@ -6,18 +6,18 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Depends, Query
-from sqlalchemy import Column, ColumnElement, Integer, MetaData, String, Table, func, select, update
+from sqlalchemy import Column, ColumnElement, Integer, MetaData, String, Table, update
 
 from contracts.api.errors import ErrorBody
 from contracts.api.identity import Role, TokenClaims
 from contracts.api.journey import Stage
 from contracts.api.readmodels import KnownProject, ProjectPage
 from contracts.events.registry import ProjectCreated, ProjectStageChanged
+from readmodels.queries import one_in_scope, page
 from servicekit.app import get_uow
-from servicekit.auth import allow, require_district
+from servicekit.auth import allow
 from servicekit.consumer import Received, Subscription
 from servicekit.db import UTCDateTime, insert_ignore
-from servicekit.errors import NotFound
 from servicekit.uow import UnitOfWork
 
 READERS = (Role.CITY, Role.DISTRICT, Role.EXPERT, Role.OPS)
@@ -103,24 +103,13 @@ def project_router(table: Table) -> APIRouter:
             where.append(table.c.uscc == uscc.upper())
         if stage:
             where.append(table.c.stage == stage.value)
-        async with uow:
-            total = await uow.session.scalar(select(func.count()).select_from(table).where(*where))
-            rows = (
-                await uow.session.execute(
-                    select(table).where(*where).order_by(table.c.project_id).limit(limit).offset(offset)
-                )
-            ).all()
-        return ProjectPage(total=int(total or 0), items=[_known(r) for r in rows])
+        total, rows = await page(uow, table, where, [table.c.project_id], limit, offset)
+        return ProjectPage(total=total, items=[_known(r) for r in rows])
 
     @router.get("/{project_id}", response_model=KnownProject, responses=errors)
     async def get_known(
         project_id: str, uow: UnitOfWork = Depends(get_uow), actor: TokenClaims = Depends(allow(*READERS))
     ) -> KnownProject:
-        async with uow:
-            row = (await uow.session.execute(select(table).where(table.c.project_id == project_id))).first()
-        if row is None:
-            raise NotFound(f"project {project_id} is not (yet) known to this service")
-        require_district(actor, row.district_code)
-        return _known(row)
+        return _known(await one_in_scope(uow, actor, table.c.project_id, project_id, f"project {project_id}"))
 
     return router

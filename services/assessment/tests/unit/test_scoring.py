@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from assessment.builtin import builtin
+from assessment.examples import ZERO  # the worst answer to every item: 0 points
 from assessment.scoring import AnswerErrors, score
 from contracts.api.assessment import AnswerSet
 
@@ -33,23 +34,6 @@ TOP = {  # the best answer to every item: 100 points
     "pass_rate": ["up"],
     "market_performance": ["up"],
     "value_benefit": ["down"],
-}
-ZERO = {  # the worst answer to every item: 0 points
-    "network": ["none"],
-    "equipment_digital": ["a"],
-    "equipment_networked": ["a"],
-    "data_collection": ["none"],
-    "information_systems": ["none"],
-    "network_security": ["none"],
-    "data_security": ["none"],
-    "plan_implementation": ["none"],
-    "management_mechanisms": ["none"],
-    "talent": ["none"],
-    "funding": ["a"],
-    "energy": ["up"],
-    "pass_rate": ["down"],
-    "market_performance": ["down"],
-    "value_benefit": ["up"],
 }
 # 40 points exactly: 10 + 8 + 6 + 6 + 5 + 5
 FORTY = {
