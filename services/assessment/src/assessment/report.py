@@ -6,7 +6,8 @@ import math
 from decimal import Decimal
 from html import escape
 
-from assessment.scoring import LEVEL_ZH
+from assessment.scoring import LEVEL_ZH, clean
+from contracts import codes
 from contracts.api.assessment import AssessmentRead, PartScore, Score
 
 CSS = """
@@ -26,9 +27,9 @@ def _pct(p: PartScore) -> float:
     return float(p.points / p.max_points) if p.max_points else 0.0
 
 
-def radar(parts: list[PartScore], size: int = 300) -> str:
+def radar(parts: list[PartScore], size: int = 320) -> str:
     """An SVG radar (spider) chart of each part's share of its maximum."""
-    n, c, r = len(parts), size / 2, size / 2 - 50
+    n, c, r = len(parts), size / 2, size / 2 - 62
     if n < 3:
         return ""
 
@@ -56,6 +57,11 @@ def radar(parts: list[PartScore], size: int = 300) -> str:
         f'role="img" aria-label="radar chart">{rings}{spokes}'
         f'<polygon points="{shape}" fill="rgba(30,90,170,0.25)" stroke="#1e5aaa" stroke-width="1.5"/>{labels}</svg>'
     )
+
+
+def _district(code: str) -> str:
+    unit = codes.districts().get(code)
+    return f"{unit.name}（{code}）" if unit else code
 
 
 def _num(d: Decimal) -> str:
@@ -121,6 +127,7 @@ def _change(assessment: AssessmentRead, other: Score | None) -> str:
 
 
 def _delta(d: Decimal) -> str:
+    d = clean(d)
     cls = "up" if d > 0 else "down" if d < 0 else ""
     return f'<span class="{cls}">{"+" if d > 0 else ""}{_num(d)}</span>'
 
@@ -135,7 +142,7 @@ def render_report(a: AssessmentRead, counterpart: Score | None = None) -> str:
 <h1>中小企业数字化水平评测报告</h1>
 <table class=meta>
 <tr><td>统一社会信用代码</td><td>{escape(a.uscc)}</td><td>评测编号</td><td>{escape(a.assessment_id)}</td></tr>
-<tr><td>区县</td><td>{escape(a.district_code)}</td><td>评测方式</td><td>{source}</td></tr>
+<tr><td>区县</td><td>{escape(_district(a.district_code))}</td><td>评测方式</td><td>{source}</td></tr>
 <tr><td>评测标准</td><td>{escape(s.scheme_id)} 第{s.scheme_version}版</td><td>状态</td><td>{status}</td></tr>
 <tr><td>定稿时间</td><td>{a.finalised_at.date().isoformat() if a.finalised_at else "—"}</td>
 <td>阶段</td><td>{escape(a.phase.value) if a.phase else "—"}</td></tr>
