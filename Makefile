@@ -48,4 +48,4 @@ bench: install
 	$(PY) bench/run.py
 
 clean:
-	rm -rf var/ .pytest_cache .mypy_cache .ruff_cache
+	rm -rf var/ .pytest_cache .mypy_cache .ruff_cache .hypothesis
