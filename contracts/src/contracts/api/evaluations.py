@@ -160,3 +160,11 @@ class DesignationRead(BaseModel):
     batch: str
     designated_at: datetime
     designated_by: str
+    revoked_at: datetime | None = None
+    revocation_reason: str | None = None
+
+
+class Revocation(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    reason: str = Field(min_length=2, max_length=500, examples=["复核不达标"])

@@ -7,6 +7,7 @@ from contracts.events.assessment import (
     AssessmentFinalised,
     AssessmentSubmitted,
     DesignationGranted,
+    DesignationRevoked,
     ProjectLevelChanged,
 )
 from contracts.events.registry import (
@@ -31,6 +32,7 @@ EVENT_CLASSES: tuple[type[Event], ...] = (
     AssessmentFinalised,
     ProjectLevelChanged,
     DesignationGranted,
+    DesignationRevoked,
 )
 EVENTS: dict[tuple[str, int], type[Event]] = {(c.TYPE, c.VERSION): c for c in EVENT_CLASSES}
 

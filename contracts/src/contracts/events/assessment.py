@@ -98,3 +98,20 @@ class DesignationGranted(Event):
     scheme_version: int
     batch: str
     designated_at: datetime
+
+
+class DesignationRevoked(Event):
+    """The city revoked a designation (a 小灯塔工厂 or benchmark title), with the reason."""
+
+    TYPE: ClassVar[str] = "assessment.designation.revoked"
+    VERSION: ClassVar[int] = 1
+    TOPIC: ClassVar[TopicSpec] = ASSESSMENTS
+    KEY_FIELD: ClassVar[str] = "uscc"
+
+    designation_id: str
+    kind: DesignationKind
+    category: str
+    uscc: USCC
+    district_code: DistrictCode
+    reason: str
+    revoked_at: datetime

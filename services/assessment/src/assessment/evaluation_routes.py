@@ -11,6 +11,7 @@ from contracts.api.evaluations import (
     DesignationRead,
     EvaluationCreate,
     EvaluationRead,
+    Revocation,
 )
 from contracts.api.identity import Role, TokenClaims
 from servicekit.app import get_uow
@@ -76,3 +77,18 @@ async def list_designations(
     """Every designated 小灯塔工厂 and benchmark (public honours), newest first."""
     async with uow:
         return await svc.list_designations(uow, kind)
+
+
+@router.post("/designations/{designation_id}/revocation", response_model=DesignationRead, responses=ERRORS)
+async def revoke(
+    designation_id: str,
+    body: Revocation,
+    uow: UnitOfWork = Depends(get_uow),
+    actor: TokenClaims = Depends(allow(Role.CITY)),
+) -> DesignationRead:
+    """Withdraw a designation with the reason; publishes `assessment.designation.revoked`. The record
+    stays (marked revoked); the enterprise may be designated again later from a new evaluation."""
+    async with uow:
+        result = await svc.revoke(uow, actor, designation_id, body)
+        await uow.commit()
+    return result

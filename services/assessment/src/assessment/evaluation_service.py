@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from assessment import scheme_store
@@ -24,9 +24,10 @@ from contracts.api.evaluations import (
     EvaluationCreate,
     EvaluationRead,
     Outcomes,
+    Revocation,
 )
 from contracts.api.identity import Role, TokenClaims
-from contracts.events.assessment import DesignationGranted
+from contracts.events.assessment import DesignationGranted, DesignationRevoked
 from servicekit.auth import require_district
 from servicekit.errors import Conflict, Forbidden, InvalidInput, NotFound
 from servicekit.uow import UnitOfWork
@@ -147,7 +148,10 @@ async def designate(uow: UnitOfWork, actor: TokenClaims, cmd: DesignationCreate)
     t = designations
     held = await uow.session.scalar(
         select(t.c.designation_id).where(
-            t.c.uscc == evaluation.uscc, t.c.kind == evaluation.designation, t.c.category == evaluation.category
+            t.c.uscc == evaluation.uscc,
+            t.c.kind == evaluation.designation,
+            t.c.category == evaluation.category,
+            t.c.revoked_at.is_(None),
         )
     )
     if held:
@@ -197,3 +201,32 @@ async def list_designations(uow: UnitOfWork, kind: DesignationKind | None) -> li
     if kind is not None:
         query = query.where(t.c.kind == kind.value)
     return [DesignationRead.model_validate(dict(r._mapping)) for r in await uow.session.execute(query)]
+
+
+async def revoke(uow: UnitOfWork, actor: TokenClaims, designation_id: str, cmd: Revocation) -> DesignationRead:
+    """The city withdraws a designation; the record stays, marked revoked with the reason."""
+    t = designations
+    row = (await uow.session.execute(select(t).where(t.c.designation_id == designation_id))).first()
+    if row is None:
+        raise NotFound(f"no designation {designation_id}")
+    if row.revoked_at is not None:
+        raise Conflict(f"{designation_id} was revoked on {row.revoked_at.date().isoformat()} already")
+    now = datetime.now(UTC)
+    await uow.session.execute(
+        update(t)
+        .where(t.c.designation_id == designation_id)
+        .values(revoked_at=now, revoked_by=actor.sub, revocation_reason=cmd.reason)
+    )
+    uow.audit(actor, "designation.revoke", designation_id, {"reason": cmd.reason})
+    uow.emit(
+        DesignationRevoked(
+            designation_id=designation_id,
+            kind=DesignationKind(row.kind),
+            category=row.category,
+            uscc=row.uscc,
+            district_code=row.district_code,
+            reason=cmd.reason,
+            revoked_at=now,
+        )
+    )
+    return DesignationRead.model_validate({**row._mapping, "revoked_at": now, "revocation_reason": cmd.reason})

@@ -113,5 +113,8 @@ designations = Table(
     Column("batch", String(100), nullable=False),
     Column("designated_at", UTCDateTime(), nullable=False),
     Column("designated_by", String(64), nullable=False),
-    Index("ix_designations_holder", "uscc", "kind", "category", unique=True),
+    Column("revoked_at", UTCDateTime(), nullable=True),
+    Column("revoked_by", String(64), nullable=True),
+    Column("revocation_reason", Text, nullable=True),
+    Index("ix_designations_holder", "uscc", "kind", "category"),
 )

@@ -127,19 +127,44 @@ async def test_evaluate_then_designate(broker: Broker, make_db: DbFactory, db_ki
         ] == [low.json()["evaluation_id"]]
         assert (await c.get(f"/v1/evaluations/{b['evaluation_id']}", headers=EXPERT)).status_code == 403
 
+        # revoked, the title can be earned again from a new evaluation
+        assert (
+            await c.post(
+                f"/v1/designations/{made.json()['designation_id']}/revocation", json={"reason": "复核"}, headers=EXPERT
+            )
+        ).status_code == 403
+        revoked = await c.post(
+            f"/v1/designations/{made.json()['designation_id']}/revocation", json={"reason": "年度复核不达标"}
+        )
+        assert (revoked.status_code, revoked.json()["revocation_reason"]) == (200, "年度复核不达标")
+        assert (
+            await c.post(f"/v1/designations/{made.json()['designation_id']}/revocation", json={"reason": "再次"})
+        ).status_code == 409
+        assert (await c.post("/v1/designations/dg_nope/revocation", json={"reason": "无此称号"})).status_code == 404
+        regained = await c.post(
+            "/v1/designations", json={"evaluation_id": again["evaluation_id"], "batch": "2027年第一批"}
+        )
+        assert regained.status_code == 201, regained.text
+        listed = {
+            d["designation_id"]: d["revoked_at"] is not None
+            for d in (await c.get("/v1/designations", params={"kind": "lighthouse"})).json()
+        }
+        assert listed == {made.json()["designation_id"]: True, regained.json()["designation_id"]: False}
+
         outbox = tables.outbox
         async with svc.runtime.sessions() as s:
-            rows = (
-                await s.execute(
-                    select(outbox.c.payload)
-                    .where(outbox.c.event_type == "assessment.designation.granted")
-                    .order_by(outbox.c.id)
-                )
-            ).all()
-        made_events = [json.loads(r.payload) for r in rows]
-        assert [(e["kind"], e["category"], e["uscc"]) for e in made_events] == [
-            ("lighthouse", "lighthouse", USCC),
-            ("benchmark", "specialised", OTHER),
+            query = select(outbox.c.event_type, outbox.c.payload).where(
+                outbox.c.event_type.like("assessment.designation.%")
+            )
+            rows = (await s.execute(query.order_by(outbox.c.id))).all()
+        events = [
+            (r.event_type.rsplit(".", 1)[1], json.loads(r.payload)["kind"], json.loads(r.payload)["uscc"]) for r in rows
+        ]
+        assert events == [
+            ("granted", "lighthouse", USCC),
+            ("granted", "benchmark", OTHER),
+            ("revoked", "lighthouse", USCC),
+            ("granted", "lighthouse", USCC),
         ]
 
 

@@ -36,6 +36,7 @@ PATH_VALUES = {
     "batch_id": "pb_x",
     "assessment_id": "as_x",
     "evaluation_id": "ev_x",
+    "designation_id": "dg_x",
     "scheme_id": "miit-2024",
     "version": "1",
 }
