@@ -50,6 +50,7 @@ class ServiceSpec:
     commands: dict[str, tuple[str, Callable[[Any, list[str]], int]]] = field(default_factory=dict)
     # Called at start, before tokens are verified (the registry loads or creates its signing key here).
     startup: Callable[[FastAPI, Any], None] | None = None
+    upload_paths: Sequence[str] = ()  # path prefixes of bulk bodies (files, batches): max_upload_bytes
 
 
 @dataclass
@@ -120,6 +121,7 @@ def create_app(spec: ServiceSpec, settings: ServiceSettings | None = None) -> Fa
         service=settings.service_name,
         max_body_bytes=settings.max_body_bytes,
         max_upload_bytes=settings.max_upload_bytes,
+        upload_paths=spec.upload_paths,
     )
     install_error_handlers(app)
 

@@ -23,8 +23,6 @@ from servicekit.telemetry import context_from_traceparent, request_id_var, trace
 log = logging.getLogger(__name__)
 
 
-# Paths whose bodies are bulk data (files, pushed batches): they get max_upload_bytes, not max_body_bytes.
-UPLOAD_PATHS = ("/imports", "/push/")
 
 
 def error_responses(*codes: int) -> dict[int | str, dict[str, Any]]:
@@ -95,18 +93,28 @@ def install_error_handlers(app: FastAPI) -> None:
 class RequestMiddleware:
     """Request id, server span from `traceparent`, body-size limit and the duration histogram."""
 
-    def __init__(self, app: ASGIApp, *, service: str, max_body_bytes: int, max_upload_bytes: int) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        service: str,
+        max_body_bytes: int,
+        max_upload_bytes: int,
+        upload_paths: Sequence[str] = (),
+    ) -> None:
+        """`upload_paths`: path prefixes whose bodies are bulk data and get `max_upload_bytes`."""
         self.app = app
         self.service = service
         self.max_body_default = max_body_bytes
         self.max_upload = max_upload_bytes
+        self.upload_paths = tuple(upload_paths)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}
-        max_body = self.max_upload if any(m in scope["path"] for m in UPLOAD_PATHS) else self.max_body_default
+        max_body = self.max_upload if scope["path"].startswith(self.upload_paths) else self.max_body_default
         rid = headers.get("x-request-id") or uuid.uuid4().hex
         token = request_id_var.set(rid)
         status = {"code": 500}

@@ -50,7 +50,7 @@ class ServiceSettings(BaseSettings):
     relay_batch_size: int = 500
     relay_poll_interval_s: float = 0.5
     max_body_bytes: int = 1_048_576
-    max_upload_bytes: int = 67_108_864  # bulk paths (/imports, /push/): files and pushed batches
+    max_upload_bytes: int = 67_108_864  # bulk paths a service declares (ServiceSpec.upload_paths)
     log_level: str = "INFO"
     log_json: bool = True
     otlp_endpoint: str | None = None

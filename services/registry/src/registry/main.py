@@ -42,6 +42,7 @@ spec = ServiceSpec(
         "import": ("import an enterprise list (CSV or XLSX) with a progress bar; --help for options", import_command),
     },
     startup=_load_signer,
+    upload_paths=("/v1/enterprises/imports", "/v1/push/"),
 )
 
 
