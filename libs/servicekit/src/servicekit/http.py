@@ -23,8 +23,6 @@ from servicekit.telemetry import context_from_traceparent, request_id_var, trace
 log = logging.getLogger(__name__)
 
 
-
-
 def error_responses(*codes: int) -> dict[int | str, dict[str, Any]]:
     """OpenAPI `responses=` for routes: every listed status answers with the shared error body."""
     return {code: {"model": ErrorBody} for code in codes}
