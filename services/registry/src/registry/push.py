@@ -29,7 +29,7 @@ from contracts.push import (
     optional_fields,
 )
 from contracts.push.messages import record_error
-from registry import journey, service
+from registry import journey, repository, service
 from registry import journey_repository as journey_repo
 from registry import push_repository as repo
 from registry.journey_rules import allowed_next, may_move, who_may_complete
@@ -109,7 +109,7 @@ async def _apply_enterprises(
     uow: UnitOfWork, actor: TokenClaims, provider_id: str, todo: list[Outcome], now: datetime
 ) -> None:
     records = [(o, o.parsed.record) for o in todo]
-    known = await repo.enterprises_by_uscc(
+    known = await repository.enterprises_by_uscc(
         uow.session, [r.data.uscc for _, r in records if isinstance(r, EnterpriseRecord)]
     )
     new_rows = []

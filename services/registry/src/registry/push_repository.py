@@ -9,15 +9,11 @@ from typing import Any
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from registry.models import enterprises, push_batches, push_records
-from registry.repository import from_row
+from registry.models import push_batches, push_records
+from registry.repository import dialect
 from servicekit.db import select_where_in
 
 CHUNK = 1000
-
-
-def _dialect(session: AsyncSession) -> str:
-    return session.get_bind().dialect.name
 
 
 async def accepted_records(session: AsyncSession, provider_id: str, record_ids: list[str]) -> dict[str, Any]:
@@ -26,18 +22,9 @@ async def accepted_records(session: AsyncSession, provider_id: str, record_ids: 
     t = push_records
     for i in range(0, len(record_ids), CHUNK):
         chunk = record_ids[i : i + CHUNK]
-        query = select_where_in(_dialect(session), t, t.c.record_id, chunk, t.c.provider_id == provider_id)
+        query = select_where_in(dialect(session), t, t.c.record_id, chunk, t.c.provider_id == provider_id)
         rows = await session.execute(query)
         found |= {r.record_id: r for r in rows}
-    return found
-
-
-async def enterprises_by_uscc(session: AsyncSession, usccs: list[str]) -> dict[str, dict[str, Any]]:
-    found: dict[str, dict[str, Any]] = {}
-    for i in range(0, len(usccs), CHUNK):
-        query = select_where_in(_dialect(session), enterprises, enterprises.c.uscc, usccs[i : i + CHUNK])
-        rows = await session.execute(query)
-        found |= {r.uscc: from_row(r) for r in rows}
     return found
 
 

@@ -64,14 +64,25 @@ async def add_enterprises(session: AsyncSession, rows: list[dict[str, Any]]) -> 
         await session.execute(insert(enterprises), [empty | to_row(r) for r in rows[i : i + 1000]])
 
 
+def dialect(session: AsyncSession) -> str:
+    return session.get_bind().dialect.name
+
+
 async def existing_usccs(session: AsyncSession, usccs: list[str]) -> set[str]:
     found: set[str] = set()
     for i in range(0, len(usccs), 1000):
         chunk = usccs[i : i + 1000]
-        query = select_where_in(
-            session.get_bind().dialect.name, enterprises, enterprises.c.uscc, chunk, columns=[enterprises.c.uscc]
-        )
+        query = select_where_in(dialect(session), enterprises, enterprises.c.uscc, chunk, columns=[enterprises.c.uscc])
         found |= set((await session.execute(query)).scalars())
+    return found
+
+
+async def enterprises_by_uscc(session: AsyncSession, usccs: list[str]) -> dict[str, dict[str, Any]]:
+    """The stored values of each of `usccs` that is registered."""
+    found: dict[str, dict[str, Any]] = {}
+    for i in range(0, len(usccs), 1000):
+        query = select_where_in(dialect(session), enterprises, enterprises.c.uscc, usccs[i : i + 1000])
+        found |= {r.uscc: from_row(r) for r in await session.execute(query)}
     return found
 
 
