@@ -11,11 +11,11 @@ from typing import Any
 from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from assessment import scheme_store
+from assessment import repository, scheme_store
 from assessment.evaluation import check_evidence, evaluate, outcomes
-from assessment.models import assessments, designations, evaluations, known_enterprises
+from assessment.models import designations, evaluations
 from assessment.scoring import AnswerErrors
-from assessment.service import check_read
+from assessment.service import check_read, enterprise_unit, unfit
 from contracts.api.evaluations import (
     Check,
     DesignationCreate,
@@ -29,16 +29,8 @@ from contracts.api.evaluations import (
 from contracts.api.identity import Role, TokenClaims
 from contracts.events.assessment import DesignationGranted, DesignationRevoked
 from servicekit.auth import require_district
-from servicekit.errors import Conflict, Forbidden, InvalidInput, NotFound
+from servicekit.errors import Conflict, Forbidden, NotFound
 from servicekit.uow import UnitOfWork
-
-
-async def _latest_level(uow: UnitOfWork, uscc: str) -> int | None:
-    t = assessments
-    level = await uow.session.scalar(
-        select(t.c.level).where(t.c.uscc == uscc, t.c.status == "final").order_by(t.c.finalised_at.desc()).limit(1)
-    )
-    return None if level is None else int(level)
 
 
 def _to_read(row: dict[str, Any]) -> EvaluationRead:
@@ -55,25 +47,17 @@ def _to_read(row: dict[str, Any]) -> EvaluationRead:
 
 
 async def create_evaluation(uow: UnitOfWork, actor: TokenClaims, cmd: EvaluationCreate) -> EvaluationRead:
-    district = await uow.session.scalar(
-        select(known_enterprises.c.district_code).where(known_enterprises.c.uscc == cmd.uscc)
-    )
-    if district is None:
-        raise InvalidInput(f"enterprise {cmd.uscc} is not known to the assessment service (yet)", field="uscc")
+    district = await enterprise_unit(uow, cmd.uscc)
     require_district(actor, district)
     scheme = await scheme_store.get_evaluation_scheme(uow.session, cmd.scheme_id, cmd.scheme_version)
     try:
         check_evidence(scheme, cmd)
     except AnswerErrors as e:
-        raise InvalidInput(
-            f"{len(e.errors)} part(s) of the evidence do not fit {scheme.scheme_id}: {e.errors[0][1]}",
-            field=e.errors[0][0],
-            errors=e.errors,
-        ) from e
-    level = await _latest_level(uow, cmd.uscc)
+        raise unfit(e, f"part(s) of the evidence do not fit {scheme.scheme_id}") from e
+    level = await repository.latest_final_level(uow.session, cmd.uscc)
     checks = evaluate(scheme, cmd, level)
     now = datetime.now(UTC)
-    row = {
+    row: dict[str, Any] = {
         "evaluation_id": f"ev_{secrets.token_hex(6)}",
         "uscc": cmd.uscc,
         "district_code": district,

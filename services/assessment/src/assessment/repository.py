@@ -118,3 +118,12 @@ async def latest_final(session: AsyncSession, project_id: str, phase: str) -> di
         )
     ).first()
     return from_row(row) if row else None
+
+
+async def latest_final_level(session: AsyncSession, uscc: str) -> int | None:
+    """The digital level of the enterprise's most recently finalised assessment."""
+    t = assessments
+    level = await session.scalar(
+        select(t.c.level).where(t.c.uscc == uscc, t.c.status == "final").order_by(t.c.finalised_at.desc()).limit(1)
+    )
+    return None if level is None else int(level)

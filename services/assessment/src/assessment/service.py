@@ -39,17 +39,18 @@ from servicekit.uow import UnitOfWork
 GUIDANCE_IN_EVENT = 10
 
 
+def unfit(e: AnswerErrors, what: str, prefix: str = "") -> InvalidInput:
+    """The 422 for input that does not fit a scheme: every field named, the first in the message."""
+    errors = [(f"{prefix}{f}", m) for f, m in e.errors]
+    return InvalidInput(f"{len(errors)} {what}: {e.errors[0][1]}", field=errors[0][0], errors=errors)
+
+
 def scored(scheme: Scheme, answers: AnswerSet) -> Score:
     """Score, turning answers that do not fit the scheme into a 422 naming each item."""
     try:
         return score(scheme, answers)
     except AnswerErrors as e:
-        first_field, first = e.errors[0]
-        raise InvalidInput(
-            f"{len(e.errors)} answer(s) do not fit scheme {scheme.scheme_id} v{scheme.version}: {first}",
-            field=f"answers.{first_field}",
-            errors=[(f"answers.{f}", m) for f, m in e.errors],
-        ) from e
+        raise unfit(e, f"answer(s) do not fit scheme {scheme.scheme_id} v{scheme.version}", "answers.") from e
 
 
 def check_read(actor: TokenClaims, row: dict[str, Any]) -> None:
@@ -77,7 +78,8 @@ def _check_author(actor: TokenClaims, row: dict[str, Any]) -> None:
         raise Forbidden(f"role {actor.role.value!r} may not fill in assessments")
 
 
-async def _enterprise_unit(uow: UnitOfWork, uscc: str) -> str:
+async def enterprise_unit(uow: UnitOfWork, uscc: str) -> str:
+    """The district unit of an enterprise this service has learnt of; 422 if not (yet)."""
     t = known_enterprises
     district = await uow.session.scalar(select(t.c.district_code).where(t.c.uscc == uscc))
     if district is None:
@@ -99,7 +101,7 @@ async def _check_project(uow: UnitOfWork, cmd: AssessmentCreate) -> None:
 
 
 async def create(uow: UnitOfWork, actor: TokenClaims, cmd: AssessmentCreate) -> AssessmentRead:
-    district = await _enterprise_unit(uow, cmd.uscc)
+    district = await enterprise_unit(uow, cmd.uscc)
     _check_author(actor, {"uscc": cmd.uscc, "district_code": district})
     await _check_project(uow, cmd)
     scheme = await scheme_store.get_scheme(uow.session, cmd.scheme_id, cmd.scheme_version)
