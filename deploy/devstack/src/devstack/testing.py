@@ -8,12 +8,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import contextvars
+import itertools
 import random
 import tempfile
 import threading
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -31,6 +33,7 @@ from devstack.postgres import create_database, drop_database, find_or_start_post
 from devstack.suite import SERVICES, Suite, SuiteConfig
 from servicekit.app import Runtime, ServiceSpec, create_app
 from servicekit.auth import TokenSigner, ensure_keypair
+from servicekit.consumer import Received
 from servicekit.db import make_engine
 from servicekit.migrations import upgrade_async
 from servicekit.settings import ServiceSettings, project_root
@@ -211,9 +214,22 @@ class RunningService:
     client: httpx.AsyncClient
     runtime: Runtime
 
-    async def count(self, table: Table) -> int:
+    async def count(self, table: Table, *where: Any) -> int:
         async with self.runtime.engine.connect() as conn:
-            return int(await conn.scalar(select(func.count()).select_from(table)) or 0)
+            return int(await conn.scalar(select(func.count()).select_from(table).where(*where)) or 0)
+
+    async def deliver(self, spec: ServiceSpec, *events: Event) -> None:
+        """Hand `events` straight to the service's own handlers, in one transaction, as the consumer
+        would (each run of one event type is one batch). For tests that need a read model filled
+        without the producing service."""
+        handlers = {s.event: s.handler for s in spec.subscriptions}
+        async with self.runtime.uow() as uow:
+            for event_type, run in itertools.groupby(events, key=type):
+                received = [
+                    Received(id=str(uuid.uuid4()), time=datetime.now(UTC), source="test", payload=e) for e in run
+                ]
+                await handlers[event_type](uow, received)
+            await uow.commit()
 
 
 def random_uscc(rng: random.Random) -> str:

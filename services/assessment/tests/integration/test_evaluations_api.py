@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from assessment.examples import BELOW_FORTY, answers, scenes
 from assessment.main import spec
@@ -182,8 +182,7 @@ async def test_evidence_that_does_not_fit_is_refused(broker: Broker, make_db: Db
         for body, field in cases:
             r = await c.post("/v1/evaluations", json=body)
             assert (r.status_code, r.json()["errors"][0]["field"]) == (422, field), r.text
-        async with svc.runtime.sessions() as s:
-            assert (await s.execute(select(func.count()).select_from(evaluations))).scalar_one() == 0
+        assert await svc.count(evaluations) == 0
         wrong_kind = await c.post("/v1/assessments", json={"uscc": USCC, "scheme_id": "lighthouse-2024"})
         assert (wrong_kind.status_code, wrong_kind.json()["errors"][0]["field"]) == (422, "scheme_id")
         shipped = (await c.get("/v1/schemes/lighthouse-2024/versions/1")).json()

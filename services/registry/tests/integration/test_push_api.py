@@ -11,7 +11,6 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select
 
 from contracts.api.identity import Role
 from devstack.broker import Broker
@@ -71,11 +70,6 @@ async def registry_with_providers(broker: Broker, db_url: str) -> AsyncIterator[
         yield registry, ids
 
 
-async def count(registry: RunningService, query: Any) -> int:
-    async with registry.runtime.sessions() as s:
-        return int((await s.execute(query)).scalar_one())
-
-
 async def test_same_batch_twice_is_one_version(broker: Broker, make_db: DbFactory, db_kind: str) -> None:
     rng = random.Random(7)
     records = [enterprise_record(f"crm-{i}", random_uscc(rng), employees=30 + i) for i in range(20)]
@@ -86,14 +80,14 @@ async def test_same_batch_twice_is_one_version(broker: Broker, make_db: DbFactor
         report = first.json()
         assert (report["records"], report["created"], report["rejected"], report["format"]) == (20, 20, 0, "json")
         assert [r["entity"] for r in report["results"]] == [r["data"]["uscc"] for r in records]
-        outbox = await count(registry, select(func.count()).select_from(tables.outbox))
+        outbox = await registry.count(tables.outbox)
 
         again = (await registry.client.post("/v1/push/records", json={"records": records}, headers=as_provider)).json()
         assert (again["created"], again["unchanged"], again["rejected"]) == (0, 20, 0)
         assert {r["status"] for r in again["results"]} == {"unchanged"}
-        assert await count(registry, select(func.count()).select_from(enterprises)) == 20
-        assert await count(registry, select(func.count()).select_from(enterprise_versions)) == 20
-        assert await count(registry, select(func.count()).select_from(tables.outbox)) == outbox  # no new events
+        assert await registry.count(enterprises) == 20
+        assert await registry.count(enterprise_versions) == 20
+        assert await registry.count(tables.outbox) == outbox  # no new events
 
         one = records[0]["data"]["uscc"]
         versions = (await registry.client.get(f"/v1/enterprises/{one}/versions", headers=as_provider)).json()
@@ -151,8 +145,8 @@ async def test_ten_thousand_with_ten_bad_stores_9990(broker: Broker, make_db: Db
         assert [r["errors"][0]["field"] for r in report["results"]] == expected_fields
         assert report["results"][-1]["errors"][0]["code"] == "not_owner"
         assert all(e["message"] and e["message_zh"] for r in report["results"] for e in r["errors"])
-        assert await count(registry, select(func.count()).select_from(enterprises)) == 9_991  # + the district's own
-        assert await count(registry, select(func.count()).where(enterprises.c.pushed_by == pid)) == 9_990
+        assert await registry.count(enterprises) == 9_991  # + the district's own
+        assert await registry.count(enterprises, enterprises.c.pushed_by == pid) == 9_990
         stored = (await registry.client.get(f"/v1/push/batches/{report['batch_id']}")).json()
         assert [r["index"] for r in stored["results"]] == [i + 1 for i in bad_at]
 
@@ -297,4 +291,4 @@ async def test_whole_batch_errors(broker: Broker, make_db: DbFactory) -> None:
         )
         assert suspended.status_code == 403
         assert "suspended" in suspended.json()["message"]
-        assert await count(registry, select(func.count()).select_from(enterprises)) == 0
+        assert await registry.count(enterprises) == 0
