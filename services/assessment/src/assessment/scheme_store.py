@@ -67,7 +67,10 @@ async def find_scheme(session: AsyncSession, scheme_id: str, version: int) -> An
 
 async def publish(session: AsyncSession, actor: TokenClaims, scheme: AnyScheme) -> datetime:
     """Store a new version; it must follow the latest one of its scheme (a new scheme starts at 1)."""
-    latest = max((s.version for s in await all_schemes(session) if s.scheme_id == scheme.scheme_id), default=0)
+    versions = [s for s in await all_schemes(session) if s.scheme_id == scheme.scheme_id]
+    if versions and versions[-1].kind != scheme.kind:
+        raise Conflict(f"scheme {scheme.scheme_id} is a {versions[-1].kind} scheme, not {scheme.kind}", field="kind")
+    latest = max((s.version for s in versions), default=0)
     if scheme.version != latest + 1:
         raise Conflict(
             f"scheme {scheme.scheme_id} is at version {latest}: publish version {latest + 1}", field="version"

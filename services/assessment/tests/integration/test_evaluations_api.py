@@ -186,6 +186,13 @@ async def test_evidence_that_does_not_fit_is_refused(broker: Broker, make_db: Db
         wrong_kind = await c.post("/v1/assessments", json={"uscc": USCC, "scheme_id": "lighthouse-2024"})
         assert (wrong_kind.status_code, wrong_kind.json()["errors"][0]["field"]) == (422, "scheme_id")
         shipped = (await c.get("/v1/schemes/lighthouse-2024/versions/1")).json()
+        disguised = {
+            **(await c.get("/v1/schemes/miit-2024/versions/1")).json(),
+            "scheme_id": "lighthouse-2024",
+            "version": 2,
+        }
+        clash = await c.post("/v1/schemes", json=disguised)
+        assert (clash.status_code, clash.json()["errors"][0]["field"]) == (409, "kind")
         assert (shipped["kind"], shipped["rules"]["min_scenes"], shipped["rules"]["min_figures"]) == (
             "evaluation",
             5,
