@@ -25,12 +25,12 @@ from contracts import codes
 from contracts.api.identity import Role, TokenClaims
 from devstack.postgres import create_database, drop_database
 from devstack.testing import pg_admin, random_uscc
-from registry.bulk import import_list
-from registry.importing import parse_list
+from registry.enterprises.repository import to_row
+from registry.enterprises.service import new_enterprise
 from registry.main import spec
 from registry.models import enterprises, tables
-from registry.repository import to_row
-from registry.service import new_enterprise
+from registry.transfer.reading import parse_list
+from registry.transfer.service import import_list
 from servicekit.db import make_engine, sessionmaker
 from servicekit.migrations import upgrade_async
 from servicekit.uow import UnitOfWork

@@ -5,7 +5,7 @@
 Push = read and check an NDJSON batch of 10,000 enterprise records (`contracts.push.parse_batch`), then
 apply it in one transaction (`registry.push.accept_batch`: idempotency lookups, enterprise + version +
 event, push records, the batch report). A retry = the same batch again (every record `unchanged`).
-Baseline (same run, same enterprises): the bulk import path (`registry.bulk.import_list`), which
+Baseline (same run, same enterprises): the bulk import path (`registry.transfer.service.import_list`), which
 stores the same enterprise + version + event rows without the push bookkeeping. Results are appended
 to bench/results.md.
 """
@@ -31,10 +31,10 @@ from contracts.api.registry import EnterpriseCreate
 from contracts.push import parse_batch
 from devstack.postgres import drop_database
 from devstack.testing import pg_admin, random_uscc
-from registry.bulk import import_list
-from registry.importing import ParsedList
 from registry.models import providers, tables
-from registry.push import accept_batch
+from registry.push.service import accept_batch
+from registry.transfer.reading import ParsedList
+from registry.transfer.service import import_list
 from servicekit.db import make_engine, sessionmaker
 from servicekit.uow import UnitOfWork
 

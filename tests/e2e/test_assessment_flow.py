@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from assessment.examples import BELOW_FORTY, answers, scenes
 from assessment.main import spec as assessment_spec
+from assessment.scoring.examples import BELOW_FORTY, answers, scenes
 from contracts.api.identity import Role
 from devstack.broker import Broker
 from devstack.testing import DbFactory, RunningService, bearer, filed_project, running_service, wait_for

@@ -12,9 +12,9 @@ from typing import Any
 
 import pytest
 
-from assessment.examples import BELOW_FORTY, answers, scenes
 from assessment.main import spec as assessment_spec
 from assessment.models import assessments
+from assessment.scoring.examples import BELOW_FORTY, answers, scenes
 from contracts.api.identity import Role
 from contracts.events.registry import EnterpriseRegistered
 from devstack.broker import Broker

@@ -4,12 +4,12 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
+from assessment.assessments.routes import router as assessment_router
 from assessment.config import AssessmentSettings
-from assessment.evaluation_routes import router as evaluation_router
+from assessment.evaluations.routes import router as evaluation_router
 from assessment.handlers import SUBSCRIPTIONS
 from assessment.models import known_enterprises, known_projects, metadata, tables
-from assessment.routes import router as assessment_router
-from assessment.scheme_routes import router as scheme_router
+from assessment.schemes.routes import router as scheme_router
 from contracts.topics import ASSESSMENTS
 from readmodels.enterprises import enterprise_router
 from readmodels.projects import project_router

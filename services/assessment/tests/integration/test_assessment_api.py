@@ -9,10 +9,10 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from assessment.builtin import builtin
-from assessment.examples import BELOW_FORTY, ZERO, answers, scenes
 from assessment.main import spec
 from assessment.models import assessment_changes, assessments, tables
+from assessment.schemes.builtin import builtin
+from assessment.scoring.examples import BELOW_FORTY, ZERO, answers, scenes
 from contracts.api.identity import Role
 from devstack.broker import Broker
 from devstack.testing import DbFactory, RunningService, bearer, running_service

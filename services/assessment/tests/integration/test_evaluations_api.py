@@ -8,9 +8,9 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from assessment.examples import BELOW_FORTY, answers, scenes
 from assessment.main import spec
 from assessment.models import evaluations, tables
+from assessment.scoring.examples import BELOW_FORTY, answers, scenes
 from contracts.api.identity import Role
 from devstack.broker import Broker
 from devstack.testing import DbFactory, bearer, running_service

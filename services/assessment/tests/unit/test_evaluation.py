@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
-from assessment.builtin import builtin_schemes
-from assessment.evaluation import check_evidence, evaluate, outcomes
-from assessment.scoring import AnswerErrors
+from assessment.evaluations.rules import check_evidence, evaluate, outcomes
+from assessment.schemes.builtin import builtin_schemes
+from assessment.scoring.rules import AnswerErrors
 from contracts.api.evaluations import EvaluationCreate, EvaluationScheme
 
 SCHEMES = {s.scheme_id: s for s in builtin_schemes() if isinstance(s, EvaluationScheme)}

@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
-from assessment.builtin import builtin
-from assessment.examples import ZERO  # the worst answer to every item: 0 points
-from assessment.scoring import AnswerErrors, score
+from assessment.schemes.builtin import builtin
+from assessment.scoring.examples import ZERO  # the worst answer to every item: 0 points
+from assessment.scoring.rules import AnswerErrors, score
 from contracts.api.assessment import AnswerSet
 
 S24 = builtin("miit-2024", 1)
@@ -315,7 +315,7 @@ def test_before_after_figures_derive_the_outcome_items() -> None:
 
 
 def test_guidance_ranks_the_steps_that_close_the_gap_first() -> None:
-    from assessment.guidance import guidance
+    from assessment.scoring.guidance import guidance
 
     # 40 points and 3 constrained + 3 guiding scenes at level 2: 二级. For 三级: points and scenes short.
     r = run(FORTY, scenes(3, 3, 2))

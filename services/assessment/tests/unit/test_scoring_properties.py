@@ -10,8 +10,8 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from assessment.builtin import builtin
-from assessment.scoring import AnswerErrors, rate, score
+from assessment.schemes.builtin import builtin
+from assessment.scoring.rules import AnswerErrors, rate, score
 from contracts.api.assessment import AnswerSet
 from contracts.api.schemes import ItemKind
 

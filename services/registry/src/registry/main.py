@@ -5,16 +5,16 @@ from pathlib import Path
 from fastapi import FastAPI
 
 from contracts.topics import ACTIVITIES, ENTERPRISES, PROJECTS, PROVIDERS
-from registry.activity_routes import router as activity_router
-from registry.cli_import import import_command
+from registry.activities.routes import router as activity_router
 from registry.config import RegistrySettings
-from registry.identity import bootstrap_admin, load_signer
-from registry.identity_routes import clients_router, token_router
-from registry.journey_routes import router as journey_router
+from registry.enterprises.routes import router
+from registry.identity.routes import clients_router, token_router
+from registry.identity.service import bootstrap_admin, load_signer
+from registry.journey.routes import router as journey_router
 from registry.models import metadata, tables
-from registry.push_routes import router as push_router
-from registry.routes import router
-from registry.transfer_routes import router as transfer_router
+from registry.push.routes import router as push_router
+from registry.transfer.cli import import_command
+from registry.transfer.routes import router as transfer_router
 from servicekit.app import ServiceSpec, create_app
 
 

@@ -2,7 +2,7 @@ from decimal import Decimal
 
 import pytest
 
-from registry.importing import ImportFileError, parse_list
+from registry.transfer.reading import ImportFileError, parse_list
 
 HEADER = (
     "企业名称,统一社会信用代码,2023年度主营业务收入（万元）,是否专精特新“小巨人”企业或专精特新中小企业,区县,行业代码\n"

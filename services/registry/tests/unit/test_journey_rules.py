@@ -2,7 +2,7 @@ import pytest
 
 from contracts.api.identity import Role, TokenClaims
 from contracts.api.journey import STAGES, Stage
-from registry.journey_rules import allowed_next, may_move, who_may_complete
+from registry.journey.rules import allowed_next, may_move, who_may_complete
 
 
 def claims(role: Role, **kw: object) -> TokenClaims:

@@ -4,7 +4,7 @@ from decimal import Decimal
 import pytest
 
 from contracts.api.profile import QualityTier, SizeClass, TierRecognition
-from registry.domain import above_scale, changes, current_tier, derive, size_class
+from registry.enterprises.rules import above_scale, changes, current_tier, derive, size_class
 
 WAN = Decimal(10_000)
 

@@ -1,6 +1,6 @@
 """The data-quality score from a provider's tallies."""
 
-from registry.push_quality import quality
+from registry.push.rules import quality
 
 
 def test_score_weights_and_shares() -> None:

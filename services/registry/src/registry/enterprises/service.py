@@ -1,0 +1,199 @@
+"""Registry use cases: register, change, read, list enterprises and their history."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from contracts import codes
+from contracts.api.identity import Role, TokenClaims
+from contracts.api.registry import EnterpriseCreate, EnterprisePatch, EnterpriseRead, EnterpriseVersion
+from contracts.events.registry import EnterpriseRegistered, EnterpriseSnapshot, EnterpriseUpdated, FieldChange
+from contracts.push import EnterpriseData
+from registry.enterprises import repository
+from registry.enterprises.rules import SNAPSHOT_FIELDS, changes, derive
+from servicekit.auth import require_district
+from servicekit.errors import Conflict, Forbidden, InvalidInput, NotFound
+from servicekit.uow import UnitOfWork
+
+# What an enterprise may change about itself; recognitions, unit and industry are the authorities'.
+ENTERPRISE_EDITABLE = {"employees", "revenue_yuan", "revenue_year", "contacts", "chain_platforms"}
+PROFILE_FIELDS = (
+    "name",
+    "district_code",
+    "industry_code",
+    "employees",
+    "revenue_yuan",
+    "revenue_year",
+    "tiers",
+    "cluster",
+    "chain_platforms",
+    "contacts",
+)
+DERIVED_FIELDS = ("industry_division", "key_industry_id", "sub_industry", "size_class", "above_scale", "current_tier")
+
+
+def to_read(row: dict[str, Any]) -> EnterpriseRead:
+    return EnterpriseRead(**row, district_name=codes.districts()[row["district_code"]].name)
+
+
+def snapshot(row: dict[str, Any]) -> EnterpriseSnapshot:
+    return EnterpriseSnapshot.model_validate({"uscc": row["uscc"], **{f: row.get(f) for f in SNAPSHOT_FIELDS}})
+
+
+def new_enterprise(cmd: EnterpriseCreate | EnterpriseData, now: datetime) -> dict[str, Any]:
+    """The stored values of a newly registered enterprise, derived facts included."""
+    given = cmd.model_dump(exclude_none=True)
+    values: dict[str, Any] = {
+        **given,
+        "tiers": getattr(cmd, "tiers", None) or [],
+        "chain_platforms": cmd.chain_platforms or [],
+        "contacts": cmd.contacts or [],
+        "registered_at": now,
+        "version": 1,
+        "updated_at": None,
+    }
+    return values | derive(values, now.date())
+
+
+def first_version(values: dict[str, Any], actor: TokenClaims, action: str) -> dict[str, Any]:
+    """The history entry of a registration (version 1)."""
+    return {
+        "uscc": values["uscc"],
+        "version": 1,
+        "changed_at": values["registered_at"],
+        "actor": actor.sub,
+        "role": actor.role.value,
+        "action": action,
+        "changes": changes({}, values, (*PROFILE_FIELDS, *DERIVED_FIELDS)),
+    }
+
+
+def registered_event(values: dict[str, Any]) -> EnterpriseRegistered:
+    """The registration event; built without re-validation (the values come from a validated command
+    and the derivation rules; the contract tests check what is published)."""
+    return EnterpriseRegistered.model_construct(
+        uscc=values["uscc"],
+        name=values["name"],
+        district_code=values["district_code"],
+        industry_code=values["industry_code"],
+        industry_division=values["industry_division"],
+        registered_at=values["registered_at"],
+        key_industry_id=values["key_industry_id"],
+        size_class=values["size_class"],
+        above_scale=values["above_scale"],
+        current_tier=values["current_tier"],
+    )
+
+
+async def add_registered(uow: UnitOfWork, actor: TokenClaims, rows: list[dict[str, Any]], action: str) -> None:
+    """Store many new enterprises (from `new_enterprise`) with their first versions and events."""
+    for i in range(0, len(rows), 5000):
+        chunk = rows[i : i + 5000]
+        await repository.add_enterprises(uow.session, chunk)
+        await repository.add_versions(uow.session, [first_version(v, actor, action) for v in chunk])
+        for v in chunk:
+            uow.emit(registered_event(v))
+
+
+async def register_enterprise(uow: UnitOfWork, actor: TokenClaims, cmd: EnterpriseCreate) -> EnterpriseRead:
+    """Store a new enterprise (version 1) and emit `registry.enterprise.registered`; 409 if known."""
+    if await repository.get_enterprise(uow.session, cmd.uscc) is not None:
+        raise Conflict(f"enterprise {cmd.uscc} is already registered", field="uscc")
+    values = new_enterprise(cmd, datetime.now(UTC))
+    await repository.add_enterprise(uow.session, values)
+    await repository.add_version(uow.session, **first_version(values, actor, "register"))
+    uow.audit(actor, "enterprise.register", cmd.uscc, {"district_code": cmd.district_code, "name": cmd.name})
+    uow.emit(registered_event(values))
+    return to_read(values)
+
+
+async def _load(uow: UnitOfWork, uscc: str) -> dict[str, Any]:
+    row = await repository.get_enterprise(uow.session, uscc.strip().upper())
+    if row is None:
+        raise NotFound(f"no enterprise with USCC {uscc}")
+    return row
+
+
+def check_read(actor: TokenClaims, row: dict[str, Any]) -> None:
+    if actor.role == Role.ENTERPRISE:
+        if actor.uscc != row["uscc"]:
+            raise Forbidden("an enterprise may read only its own record")
+    elif actor.role == Role.PROVIDER:
+        if row.get("pushed_by") is None or row["pushed_by"] != actor.provider_id:
+            raise Forbidden("a provider may read only the enterprises it pushed")
+    else:
+        require_district(actor, row["district_code"])
+
+
+async def get_enterprise(uow: UnitOfWork, actor: TokenClaims, uscc: str) -> EnterpriseRead:
+    row = await _load(uow, uscc)
+    check_read(actor, row)
+    return to_read(row)
+
+
+def _check_patch(actor: TokenClaims, old: dict[str, Any], given: dict[str, Any]) -> None:
+    if actor.role == Role.ENTERPRISE:
+        if actor.uscc != old["uscc"]:
+            raise Forbidden("an enterprise may change only its own record")
+        denied = sorted(set(given) - ENTERPRISE_EDITABLE)
+        if denied:
+            raise Forbidden(f"an enterprise may not change {', '.join(denied)}", field=denied[0])
+        return
+    require_district(actor, old["district_code"])
+    if "district_code" in given:
+        require_district(actor, given["district_code"])  # moving to a unit you do not manage needs the city
+
+
+async def update_enterprise(uow: UnitOfWork, actor: TokenClaims, uscc: str, patch: EnterprisePatch) -> EnterpriseRead:
+    """Apply a partial change as a new version; emit `registry.enterprise.updated` when shared facts changed."""
+    old = await _load(uow, uscc)
+    given = patch.model_dump(exclude_unset=True)
+    for required in ("name", "district_code", "industry_code"):
+        if required in given and given[required] is None:
+            raise InvalidInput(f"{required} cannot be cleared", field=required)
+    _check_patch(actor, old, given)
+    changed = await apply_change(uow, actor, old, {k: getattr(patch, k) for k in given}, "update")
+    return to_read(changed or old)
+
+
+async def apply_change(
+    uow: UnitOfWork, actor: TokenClaims, old: dict[str, Any], given: dict[str, Any], action: str
+) -> dict[str, Any] | None:
+    """Store `given` over `old` as a new version and emit `registry.enterprise.updated` when shared facts
+    changed; None (no version, no event) when nothing changed. The caller has checked permissions."""
+    now = datetime.now(UTC)
+    new = {**old, **given}
+    for f in ("tiers", "chain_platforms", "contacts"):
+        new[f] = new[f] or []
+    new |= derive(new, now.date())
+    diff = changes(old, new, (*PROFILE_FIELDS, *DERIVED_FIELDS))
+    if not diff:
+        return None
+    version = old["version"] + 1
+    new |= {"version": version, "updated_at": now}
+    if not await repository.update_enterprise(uow.session, old["uscc"], new, old["version"]):
+        raise Conflict(f"{old['uscc']} was changed by someone else meanwhile; read it again and retry")
+    await repository.add_version(
+        uow.session,
+        uscc=old["uscc"],
+        version=version,
+        changed_at=now,
+        actor=actor.sub,
+        role=actor.role.value,
+        action=action,
+        changes=diff,
+    )
+    uow.audit(actor, f"enterprise.{action}", old["uscc"], {"version": version, "fields": sorted(diff)})
+    shared = {k: FieldChange(**v) for k, v in diff.items() if k in SNAPSHOT_FIELDS}
+    if shared:
+        uow.emit(
+            EnterpriseUpdated(uscc=old["uscc"], version=version, updated_at=now, changes=shared, profile=snapshot(new))
+        )
+    return new
+
+
+async def versions(uow: UnitOfWork, actor: TokenClaims, uscc: str) -> list[EnterpriseVersion]:
+    row = await _load(uow, uscc)
+    check_read(actor, row)
+    return [EnterpriseVersion.model_validate(v) for v in await repository.versions(uow.session, row["uscc"])]

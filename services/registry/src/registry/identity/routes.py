@@ -1,0 +1,68 @@
+"""OAuth2 client-credentials token endpoint (public) and client management (city authority)."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from urllib.parse import parse_qs
+
+from fastapi import APIRouter, Depends, Request, status
+
+from contracts.api.identity import ClientCreate, ClientCreated, ClientRead, Role, TokenClaims, TokenResponse
+from registry.identity import service as identity
+from servicekit.app import get_uow
+from servicekit.auth import TokenSigner, allow
+from servicekit.errors import DomainError, Unauthorized
+from servicekit.http import error_responses
+from servicekit.uow import UnitOfWork
+
+token_router = APIRouter(prefix="/v1/oauth", tags=["identity"])
+clients_router = APIRouter(prefix="/v1/clients", tags=["identity"])
+ERRORS = error_responses(400, 401)
+
+
+def _credentials(request: Request, form: dict[str, list[str]]) -> tuple[str, str]:
+    header = request.headers.get("authorization", "")
+    if header.lower().startswith("basic "):
+        try:
+            client_id, _, secret = base64.b64decode(header[6:]).decode().partition(":")
+        except (binascii.Error, UnicodeDecodeError) as e:
+            raise Unauthorized("malformed Basic credentials") from e
+        return client_id, secret
+    client_id, secret = form.get("client_id", [""])[0], form.get("client_secret", [""])[0]
+    if not client_id or not secret:
+        raise Unauthorized("send client_id and client_secret (form fields or HTTP Basic)")
+    return client_id, secret
+
+
+@token_router.post("/token", response_model=TokenResponse, responses=ERRORS)
+async def token(request: Request, uow: UnitOfWork = Depends(get_uow)) -> TokenResponse:
+    """RFC 6749 §4.4: `grant_type=client_credentials` as application/x-www-form-urlencoded."""
+    if not request.headers.get("content-type", "").startswith("application/x-www-form-urlencoded"):
+        raise DomainError("send the token request as application/x-www-form-urlencoded", field="content-type")
+    form = parse_qs((await request.body()).decode(errors="replace"))
+    if form.get("grant_type", [""])[0] != "client_credentials":
+        raise DomainError("grant_type must be client_credentials", field="grant_type")
+    client_id, secret = _credentials(request, form)
+    signer: TokenSigner = request.app.state.signer
+    async with uow:
+        return await identity.issue_token(uow, signer, client_id, secret)
+
+
+@clients_router.post("", status_code=status.HTTP_201_CREATED, response_model=ClientCreated)
+async def create_client(
+    body: ClientCreate, uow: UnitOfWork = Depends(get_uow), actor: TokenClaims = Depends(allow(Role.CITY))
+) -> ClientCreated:
+    """Create a machine client for an actor; the secret is in this response only."""
+    async with uow:
+        created = await identity.create_client(uow, actor, body)
+        await uow.commit()
+    return created
+
+
+@clients_router.get("", response_model=list[ClientRead])
+async def list_clients(
+    uow: UnitOfWork = Depends(get_uow), _: TokenClaims = Depends(allow(Role.CITY))
+) -> list[ClientRead]:
+    async with uow:
+        return await identity.list_clients(uow)

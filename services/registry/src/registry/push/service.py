@@ -1,0 +1,276 @@
+"""Provider push (interface v1): apply a checked batch record by record, idempotently, with a result per
+record, and keep the tallies the provider's data-quality score is computed from.
+
+A record is identified by (provider, record_id) and ordered by its version: the same version again is a
+no-op, a lower one is stale, a higher one is applied. A batch is one transaction: rejected records are
+decided before anything is written, so a failure of the batch as a whole leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import secrets
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from contracts.api.identity import Role, TokenClaims
+from contracts.api.journey import STAGE_NAMES, ProviderStatus, Stage, TransitionCreate
+from contracts.push import (
+    EnterpriseRecord,
+    ParsedBatch,
+    ParsedRecord,
+    ProgressRecord,
+    PushReport,
+    RecordError,
+    RecordResult,
+    RecordStatus,
+    optional_fields,
+)
+from contracts.push.messages import record_error
+from registry.enterprises import repository, service
+from registry.journey import repository as journey_repo
+from registry.journey import service as journey
+from registry.journey.rules import allowed_next, may_move, who_may_complete
+from registry.push import repository as repo
+from servicekit.errors import DomainError, Forbidden
+from servicekit.uow import UnitOfWork
+
+ROLE_ZH = {
+    Role.CITY: "市经济信息委",
+    Role.DISTRICT: "区县主管部门",
+    Role.EXPERT: "评估专家",
+    Role.ENTERPRISE: "企业",
+    Role.PROVIDER: "服务商",
+}
+
+
+@dataclass
+class Outcome:
+    parsed: ParsedRecord
+    status: RecordStatus
+    entity: str | None = None
+    errors: list[RecordError] = field(default_factory=list)
+    first_delivery: bool = True  # counts for quality (not a retry of an accepted version, not stale)
+    prior: Any = None  # the stored push record, if any
+
+    def result(self) -> RecordResult:
+        p = self.parsed
+        return RecordResult(
+            index=p.index,
+            record_id=p.record_id,
+            kind=p.kind,
+            version=p.version,
+            status=self.status,
+            entity=self.entity,
+            errors=self.errors or p.errors,
+        )
+
+
+def content_hash(record: EnterpriseRecord | ProgressRecord) -> str:
+    body = record.model_dump(mode="json", exclude={"record_id", "version"})
+    return hashlib.sha256(json.dumps(body, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
+async def check_provider(uow: UnitOfWork, actor: TokenClaims) -> str:
+    provider = await journey_repo.get_provider(uow.session, actor.provider_id or "")
+    if provider is None:
+        raise Forbidden(f"provider {actor.provider_id} is not registered")
+    if provider["status"] != ProviderStatus.APPROVED.value:
+        raise Forbidden(f"provider {actor.provider_id} is {provider['status']}: only an approved provider may push")
+    return str(provider["provider_id"])
+
+
+def _against_prior(o: Outcome, record: EnterpriseRecord | ProgressRecord, digest: str) -> None:
+    """Settle a record pushed before: a retry, a stale version, a reused version or a changed kind."""
+    prior = o.prior
+    o.entity = prior.entity
+    if prior.kind != record.kind:
+        o.status = RecordStatus.REJECTED
+        o.errors = [record_error("kind_changed", "kind", record_id=record.record_id, before=prior.kind)]
+    elif record.version < prior.version:
+        o.status, o.first_delivery = RecordStatus.STALE, False
+    elif record.version == prior.version:
+        if prior.content_hash == digest:
+            o.status, o.first_delivery = RecordStatus.UNCHANGED, False
+        else:
+            o.status = RecordStatus.REJECTED
+            o.errors = [record_error("version_reused", "version", version=record.version, record_id=record.record_id)]
+    elif isinstance(record, ProgressRecord):
+        o.status = RecordStatus.REJECTED
+        o.errors = [
+            record_error(
+                "transition_immutable", "version", record_id=record.record_id, project_id=record.data.project_id
+            )
+        ]
+
+
+async def _apply_enterprises(
+    uow: UnitOfWork, actor: TokenClaims, provider_id: str, todo: list[Outcome], now: datetime
+) -> None:
+    records = [(o, o.parsed.record) for o in todo]
+    known = await repository.enterprises_by_uscc(
+        uow.session, [r.data.uscc for _, r in records if isinstance(r, EnterpriseRecord)]
+    )
+    new_rows = []
+    for o, record in records:
+        assert isinstance(record, EnterpriseRecord)
+        data = record.data
+        o.entity = data.uscc
+        old = known.get(data.uscc)
+        if old is None:
+            new_rows.append(service.new_enterprise(data, now) | {"pushed_by": provider_id})
+            o.status = RecordStatus.CREATED
+        elif old.get("pushed_by") != provider_id:
+            o.status = RecordStatus.REJECTED
+            o.errors = [record_error("not_owner", "data.uscc", uscc=data.uscc)]
+        else:
+            given = {k: getattr(data, k) for k in data.model_fields_set}
+            changed = await service.apply_change(uow, actor, old, given, "push")
+            o.status = RecordStatus.UPDATED if changed else RecordStatus.UNCHANGED
+    await service.add_registered(uow, actor, new_rows, "push")
+
+
+async def _apply_progress(uow: UnitOfWork, actor: TokenClaims, provider_id: str, o: Outcome) -> None:
+    record = o.parsed.record
+    assert isinstance(record, ProgressRecord)
+    data = record.data
+    o.entity = data.project_id
+    project = await journey_repo.get_project(uow.session, data.project_id)
+    if project is None or project["provider_id"] != provider_id:
+        o.status, o.errors = (
+            RecordStatus.REJECTED,
+            [record_error("not_on_project", "data.project_id", **data.model_dump(include={"project_id"}))],
+        )
+        return
+    stage = Stage(project["stage"])
+    allowed = allowed_next(stage)
+    if data.to_stage not in allowed:
+        o.status = RecordStatus.REJECTED
+        o.errors = [
+            record_error(
+                "stage_not_allowed",
+                "data.to_stage",
+                project_id=data.project_id,
+                stage=stage.value,
+                stage_zh=STAGE_NAMES[stage],
+                allowed=", ".join(s.value for s in allowed) or "none (the last stage)",
+                allowed_zh="、".join(STAGE_NAMES[s] for s in allowed) or "无（已是最后阶段）",
+            )
+        ]
+        return
+    if may_move(actor, stage, uscc=project["uscc"], district=project["district_code"], provider_id=provider_id):
+        who = sorted(who_may_complete(stage) - {Role.CITY}, key=lambda r: r.value)
+        o.status = RecordStatus.REJECTED
+        o.errors = [
+            record_error(
+                "role_may_not_move",
+                "data.to_stage",
+                stage=stage.value,
+                stage_zh=STAGE_NAMES[stage],
+                who=", ".join(r.value for r in who),
+                who_zh="、".join(ROLE_ZH[r] for r in who),
+            )
+        ]
+        return
+    note = data.note or f"pushed as {record.record_id} v{record.version}"
+    try:
+        await journey.move_project(
+            uow, actor, data.project_id, TransitionCreate(to_stage=data.to_stage, evidence=data.evidence, note=note)
+        )
+    except DomainError as e:  # a concurrent move: report it on the record
+        o.status, o.errors = RecordStatus.REJECTED, [record_error("conflict", e.field or "", detail=str(e))]
+        return
+    o.status = RecordStatus.UPDATED
+
+
+async def _store_records(
+    uow: UnitOfWork, provider_id: str, batch_id: str, outcomes: list[Outcome], now: datetime
+) -> None:
+    fresh = []
+    for o in outcomes:
+        record = o.parsed.record
+        if record is None or o.status in (RecordStatus.REJECTED, RecordStatus.STALE) or not o.first_delivery:
+            continue
+        values = {
+            "provider_id": provider_id,
+            "record_id": record.record_id,
+            "kind": record.kind,
+            "version": record.version,
+            "content_hash": content_hash(record),
+            "entity": o.entity,
+            "batch_id": batch_id,
+            "accepted_at": now,
+        }
+        if o.prior is None:
+            fresh.append(values)
+        else:
+            await repo.update_record(uow.session, values)
+    await repo.add_records(uow.session, fresh)
+
+
+def _tallies(outcomes: list[Outcome], now: datetime, timely_days: int) -> dict[str, int]:
+    counted = [o for o in outcomes if o.first_delivery]
+    accepted = [o for o in counted if o.status != RecordStatus.REJECTED]
+    filled = possible = timely = 0
+    for o in accepted:
+        record = o.parsed.record
+        assert record is not None
+        f, p = optional_fields(record)
+        filled, possible = filled + f, possible + p
+        timely += now - record.occurred_at <= timedelta(days=timely_days)
+    return {
+        "counted": len(counted),
+        "accepted": len(accepted),
+        "optional_filled": filled,
+        "optional_possible": possible,
+        "timely": timely,
+    }
+
+
+async def accept_batch(uow: UnitOfWork, actor: TokenClaims, parsed: ParsedBatch, timely_days: int) -> PushReport:
+    """Apply every good record of a batch; reject the others with their reasons; store the batch's report."""
+    provider_id = await check_provider(uow, actor)
+    now = datetime.now(UTC)
+    batch_id = f"pb_{secrets.token_hex(8)}"
+    outcomes = [Outcome(p, RecordStatus.REJECTED) for p in parsed.records]
+    good = [o for o in outcomes if o.parsed.ok]
+    priors = await repo.accepted_records(uow.session, provider_id, [o.parsed.record.record_id for o in good])  # type: ignore[union-attr]
+    enterprise_todo: list[Outcome] = []
+    progress_todo: list[Outcome] = []
+    for o in good:
+        record = o.parsed.record
+        assert record is not None
+        o.prior = priors.get(record.record_id)
+        o.status = RecordStatus.CREATED  # provisional
+        if o.prior is not None:
+            _against_prior(o, record, content_hash(record))
+            if o.status != RecordStatus.CREATED:
+                continue
+        (enterprise_todo if isinstance(record, EnterpriseRecord) else progress_todo).append(o)
+    await _apply_enterprises(uow, actor, provider_id, enterprise_todo, now)
+    for o in progress_todo:
+        await _apply_progress(uow, actor, provider_id, o)
+    await _store_records(uow, provider_id, batch_id, outcomes, now)
+    counts = {s.value: sum(1 for o in outcomes if o.status == s) for s in RecordStatus}
+    results = [o.result() for o in outcomes]
+    summary = {
+        "batch_id": batch_id,
+        "provider_id": provider_id,
+        "received_at": now,
+        "format": parsed.format,
+        "records": len(outcomes),
+        **counts,
+    }
+    await repo.add_batch(
+        uow.session,
+        {
+            **summary,
+            "actor": actor.sub,
+            **_tallies(outcomes, now, timely_days),
+            "rejected_results": [r.model_dump(mode="json") for r in results if r.status == RecordStatus.REJECTED],
+        },
+    )
+    uow.audit(actor, "push.batch", batch_id, {k: summary[k] for k in ("records", *counts)})
+    return PushReport(**summary, results=results)
