@@ -1,3 +1,3 @@
 """Shared fixtures for every test in the workspace (see devstack/testing.py)."""
 
-pytest_plugins = ["devstack.testing"]
+pytest_plugins = ["testkit.plugin"]

@@ -24,7 +24,6 @@ from pathlib import Path
 from contracts import codes
 from contracts.api.identity import Role, TokenClaims
 from devstack.postgres import create_database, drop_database
-from devstack.testing import pg_admin, random_uscc
 from registry.enterprises.repository import to_row
 from registry.enterprises.service import new_enterprise
 from registry.main import spec
@@ -34,6 +33,7 @@ from registry.transfer.service import import_list
 from servicekit.db import make_engine, sessionmaker
 from servicekit.migrations import upgrade_async
 from servicekit.uow import UnitOfWork
+from testkit.plugin import pg_admin, random_uscc
 
 RESULTS = Path(__file__).parent / "results.md"
 ACTOR = TokenClaims(sub="bench", role=Role.CITY, iat=0, exp=0)

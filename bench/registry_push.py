@@ -30,13 +30,13 @@ from contracts.api.identity import Role, TokenClaims
 from contracts.api.registry import EnterpriseCreate
 from contracts.push import parse_batch
 from devstack.postgres import drop_database
-from devstack.testing import pg_admin, random_uscc
 from registry.models import providers, tables
 from registry.push.service import accept_batch
 from registry.transfer.reading import ParsedList
 from registry.transfer.service import import_list
 from servicekit.db import make_engine, sessionmaker
 from servicekit.uow import UnitOfWork
+from testkit.plugin import pg_admin, random_uscc
 
 PROVIDER = TokenClaims(sub="bench-provider", role=Role.PROVIDER, provider_id="pv_bench", iat=0, exp=0)
 CITY = TokenClaims(sub="bench", role=Role.CITY, iat=0, exp=0)

@@ -25,7 +25,6 @@ from contracts import codes
 from contracts.events.registry import EnterpriseRegistered
 from devstack.broker import Broker, free_port
 from devstack.postgres import create_database, drop_database
-from devstack.testing import pg_admin, random_uscc
 from indexer.main import spec as indexer_spec
 from indexer.models import enterprise_counts
 from registry.main import spec as registry_spec
@@ -36,6 +35,7 @@ from servicekit.migrations import upgrade_async
 from servicekit.relay import OutboxRelay
 from servicekit.settings import ServiceSettings
 from servicekit.uow import UnitOfWork
+from testkit.plugin import pg_admin, random_uscc
 
 RESULTS = Path(__file__).parent / "results.md"
 

@@ -12,8 +12,8 @@ from aiokafka import AIOKafkaConsumer, TopicPartition
 from contracts.generate import SCHEMA_DIR, asyncapi
 from contracts.topics import ENTERPRISES
 from devstack.broker import Broker
-from devstack.testing import DbFactory, running_service, wait_for
 from registry.main import spec as registry_spec
+from testkit.plugin import DbFactory, running_service, wait_for
 
 pytestmark = [pytest.mark.broker]
 

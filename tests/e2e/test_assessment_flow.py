@@ -11,10 +11,10 @@ from assessment.main import spec as assessment_spec
 from assessment.scoring.examples import BELOW_FORTY, answers, scenes
 from contracts.api.identity import Role
 from devstack.broker import Broker
-from devstack.testing import DbFactory, RunningService, bearer, filed_project, running_service, wait_for
 from finance.main import spec as finance_spec
 from indexer.main import spec as indexer_spec
 from registry.main import spec as registry_spec
+from testkit.plugin import DbFactory, RunningService, bearer, filed_project, running_service, wait_for
 
 pytestmark = [pytest.mark.broker, pytest.mark.timeout(300)]
 

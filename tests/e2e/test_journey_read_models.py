@@ -13,10 +13,10 @@ from assessment.main import spec as assessment_spec
 from contracts.api.identity import Role
 from contracts.api.journey import STAGES
 from devstack.broker import Broker
-from devstack.testing import DbFactory, bearer, filed_project, running_service, wait_for
 from finance.main import spec as finance_spec
 from registry.main import spec as registry_spec
 from registry.models import tables
+from testkit.plugin import DbFactory, bearer, filed_project, running_service, wait_for
 
 pytestmark = [pytest.mark.broker, pytest.mark.timeout(300)]
 

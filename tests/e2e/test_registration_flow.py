@@ -13,7 +13,7 @@ import pytest
 
 from contracts import codes
 from devstack.suite import Suite
-from devstack.testing import random_uscc, wait_for
+from testkit.plugin import random_uscc, wait_for
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(600)]
 

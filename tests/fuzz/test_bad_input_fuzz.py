@@ -18,9 +18,9 @@ from assessment.scoring.examples import BELOW_FORTY, answers, scenes
 from contracts.api.identity import Role
 from contracts.events.registry import EnterpriseRegistered
 from devstack.broker import Broker
-from devstack.testing import DbFactory, bearer, random_uscc, running_service
 from registry.main import spec as registry_spec
 from registry.models import enterprises
+from testkit.plugin import DbFactory, bearer, random_uscc, running_service
 
 pytestmark = [pytest.mark.broker, pytest.mark.timeout(300)]
 

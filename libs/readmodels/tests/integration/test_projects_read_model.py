@@ -12,7 +12,7 @@ from assessment.models import known_projects
 from contracts.api.journey import STAGES, Stage
 from contracts.events.registry import ProjectCreated, ProjectStageChanged
 from devstack.broker import Broker
-from devstack.testing import DbFactory, running_service
+from testkit.plugin import DbFactory, running_service
 
 pytestmark = [pytest.mark.broker]
 

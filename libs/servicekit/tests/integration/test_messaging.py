@@ -16,7 +16,6 @@ from sqlalchemy import Column, Integer, MetaData, String, Table, insert, select
 
 from contracts.envelope import Event
 from devstack.broker import Broker, free_port
-from devstack.testing import DbFactory, create_tables, ping_event_class, settings_for_test, wait_for
 from servicekit.codec import Envelope, encode
 from servicekit.consumer import ConsumerRunner, Received, Subscription
 from servicekit.db import make_engine, sessionmaker
@@ -25,6 +24,7 @@ from servicekit.relay import OutboxRelay, mark_for_replay
 from servicekit.settings import ServiceSettings
 from servicekit.tables import runtime_tables
 from servicekit.uow import UnitOfWork
+from testkit.plugin import DbFactory, create_tables, ping_event_class, settings_for_test, wait_for
 
 pytestmark = [pytest.mark.broker]
 

@@ -14,9 +14,9 @@ from sqlalchemy.engine import make_url
 
 from devstack.postgres import drop_database
 from devstack.suite import SERVICES
-from devstack.testing import DbFactory, pg_admin
 from servicekit.db import make_engine
 from servicekit.migrations import upgrade_async
+from testkit.plugin import DbFactory, pg_admin
 
 
 @pytest.mark.parametrize("service", list(SERVICES))

@@ -10,7 +10,7 @@ import pytest
 from assessment.main import spec
 from contracts.api.journey import Stage
 from contracts.events.registry import EnterpriseRegistered, ProjectCreated
-from devstack.testing import RunningService
+from testkit.plugin import RunningService
 
 NOW = datetime(2026, 5, 1, tzinfo=UTC)
 

@@ -15,7 +15,7 @@ from assessment.schemes.builtin import builtin
 from assessment.scoring.examples import BELOW_FORTY, ZERO, answers, scenes
 from contracts.api.identity import Role
 from devstack.broker import Broker
-from devstack.testing import DbFactory, RunningService, bearer, running_service
+from testkit.plugin import DbFactory, RunningService, bearer, running_service
 
 pytestmark = [pytest.mark.broker]
 

@@ -13,7 +13,7 @@ from assessment.models import evaluations, tables
 from assessment.scoring.examples import BELOW_FORTY, answers, scenes
 from contracts.api.identity import Role
 from devstack.broker import Broker
-from devstack.testing import DbFactory, bearer, running_service
+from testkit.plugin import DbFactory, bearer, running_service
 
 pytestmark = [pytest.mark.broker]
 

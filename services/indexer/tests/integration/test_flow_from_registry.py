@@ -12,10 +12,10 @@ from assessment.main import spec as assessment_spec
 from catalog.main import spec as catalog_spec
 from contracts import codes
 from devstack.broker import Broker
-from devstack.testing import DbFactory, random_uscc, running_service, wait_for
 from finance.main import spec as finance_spec
 from indexer.main import spec as indexer_spec
 from registry.main import spec as registry_spec
+from testkit.plugin import DbFactory, random_uscc, running_service, wait_for
 
 pytestmark = [pytest.mark.broker]
 

@@ -8,12 +8,12 @@ import pytest
 from sqlalchemy import select
 
 from devstack.broker import Broker
-from devstack.testing import DbFactory, running_service, wait_for
 from indexer.main import spec as indexer_spec
 from indexer.models import enterprise_counts
 from registry.main import spec as registry_spec
 from servicekit.cli import rebuild_read_models
 from servicekit.db import make_engine
+from testkit.plugin import DbFactory, running_service, wait_for
 
 pytestmark = [pytest.mark.broker]
 

@@ -11,9 +11,9 @@ from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
 from devstack.broker import Broker
-from devstack.testing import DbFactory, running_service, wait_for
 from indexer.main import spec as indexer_spec
 from registry.main import spec as registry_spec
+from testkit.plugin import DbFactory, running_service, wait_for
 
 pytestmark = [pytest.mark.broker]
 

@@ -17,12 +17,12 @@ from sqlalchemy import select
 from contracts.api.identity import Role
 from devstack.broker import Broker
 from devstack.suite import SERVICES
-from devstack.testing import DbFactory, RunningService, bearer, mint_token, running_service
 from registry.config import RegistrySettings
 from registry.identity.service import bootstrap_admin
 from registry.main import spec as registry_spec
 from registry.models import clients
 from servicekit.auth import TokenSigner, ensure_keypair
+from testkit.plugin import DbFactory, RunningService, bearer, mint_token, running_service
 
 pytestmark = [pytest.mark.broker]
 

@@ -8,9 +8,9 @@ from typing import Any
 import pytest
 
 from devstack.broker import Broker
-from devstack.testing import DbFactory, RunningService, running_service
 from registry.main import spec
 from registry.models import enterprises, tables
+from testkit.plugin import DbFactory, RunningService, running_service
 
 pytestmark = [pytest.mark.broker]
 

@@ -18,10 +18,10 @@ from sqlalchemy import func, select
 from contracts import codes
 from contracts.api.identity import Role
 from devstack.broker import Broker
-from devstack.testing import DbFactory, bearer, random_uscc, running_service
 from registry.main import spec
 from registry.models import enterprises, tables
 from servicekit.migrations import upgrade_async
+from testkit.plugin import DbFactory, bearer, random_uscc, running_service
 
 pytestmark = [pytest.mark.broker]
 

@@ -11,9 +11,9 @@ from sqlalchemy import select
 
 from contracts.api.identity import Role
 from devstack.broker import Broker
-from devstack.testing import DbFactory, RunningService, bearer, running_service
 from registry.main import spec
 from registry.models import tables
+from testkit.plugin import DbFactory, RunningService, bearer, running_service
 
 pytestmark = [pytest.mark.broker]
 

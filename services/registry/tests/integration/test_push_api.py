@@ -14,9 +14,9 @@ import pytest
 
 from contracts.api.identity import Role
 from devstack.broker import Broker
-from devstack.testing import DbFactory, RunningService, bearer, random_uscc, running_service
 from registry.main import spec
 from registry.models import enterprise_versions, enterprises, tables
+from testkit.plugin import DbFactory, RunningService, bearer, random_uscc, running_service
 
 pytestmark = [pytest.mark.broker]
 
