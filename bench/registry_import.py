@@ -21,13 +21,14 @@ import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 
+from sqlalchemy import insert
+
 from contracts import codes
 from contracts.api.identity import Role, TokenClaims
 from devstack.postgres import create_database, drop_database
-from registry.enterprises.repository import to_row
-from registry.enterprises.service import new_enterprise
+from registry.enterprises.service import new_enterprise, row_values
 from registry.main import spec
-from registry.models import enterprises, tables
+from registry.models import Enterprise, tables
 from registry.transfer.reading import parse_list
 from registry.transfer.service import import_list
 from servicekit.db import make_engine, sessionmaker
@@ -100,13 +101,13 @@ async def run(kind: str, data: bytes, tmp: Path) -> dict[str, float]:
         await engine.dispose()
         # Baseline: the same enterprise rows, already validated and derived, plainly inserted.
         now = datetime.now(UTC)
-        rows = [to_row(new_enterprise(cmd, now)) for _, cmd in parsed.good]
+        rows = [row_values(new_enterprise(cmd, now)) for _, cmd in parsed.good]
         url = await fresh_db(kind, tmp, created)
         engine = make_engine(url)
         t = time.perf_counter()
         async with engine.begin() as conn:
             for i in range(0, n, 1000):
-                await conn.execute(enterprises.insert(), rows[i : i + 1000])
+                await conn.execute(insert(Enterprise), rows[i : i + 1000])
         plain_s = time.perf_counter() - t
         await engine.dispose()
         return {

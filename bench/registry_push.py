@@ -30,7 +30,7 @@ from contracts.api.identity import Role, TokenClaims
 from contracts.api.registry import EnterpriseCreate
 from contracts.push import parse_batch
 from devstack.postgres import drop_database
-from registry.models import providers, tables
+from registry.models import Provider, tables
 from registry.push.service import accept_batch
 from registry.transfer.reading import ParsedList
 from registry.transfer.service import import_list
@@ -78,12 +78,12 @@ async def run(kind: str, batch: list[dict[str, object]], tmp: Path) -> dict[str,
         now = datetime.now(UTC)
         async with engine.begin() as conn:
             await conn.execute(
-                insert(providers).values(
+                insert(Provider).values(
                     provider_id="pv_bench",
                     name="bench",
                     uscc="91440300708461136T",
-                    categories="[]",
-                    platforms="[]",
+                    categories=[],
+                    platforms=[],
                     status="approved",
                     status_reason=None,
                     created_at=now,

@@ -26,7 +26,7 @@ from contracts.events.registry import EnterpriseRegistered
 from devstack.broker import Broker, free_port
 from devstack.postgres import create_database, drop_database
 from indexer.main import spec as indexer_spec
-from indexer.models import enterprise_counts
+from indexer.models import EnterpriseCount
 from registry.main import spec as registry_spec
 from servicekit.consumer import ConsumerRunner
 from servicekit.db import make_engine, sessionmaker
@@ -96,8 +96,8 @@ async def consume(broker: Broker, url: str, prefix: str, n: int, max_records: in
     while True:
         async with engine.connect() as conn:
             total = await conn.scalar(
-                select(func.coalesce(func.sum(enterprise_counts.c.enterprises), 0)).where(
-                    enterprise_counts.c.dimension == "district"
+                select(func.coalesce(func.sum(EnterpriseCount.enterprises), 0)).where(
+                    EnterpriseCount.dimension == "district"
                 )
             )
         if int(total or 0) >= n:

@@ -13,13 +13,13 @@ from typing import Any
 import pytest
 
 from assessment.main import spec as assessment_spec
-from assessment.models import assessments
+from assessment.models import Assessment
 from assessment.scoring.examples import BELOW_FORTY, answers, scenes
 from contracts.api.identity import Role
 from contracts.events.registry import EnterpriseRegistered
 from devstack.broker import Broker
 from registry.main import spec as registry_spec
-from registry.models import enterprises
+from registry.models import Enterprise
 from testkit.plugin import DbFactory, bearer, random_uscc, running_service
 
 pytestmark = [pytest.mark.broker, pytest.mark.timeout(300)]
@@ -113,7 +113,7 @@ async def test_pushed_batches(broker: Broker, make_db: DbFactory, db_kind: str) 
                 assert report["records"] == len(report["results"])
                 assert all(x["errors"] for x in report["results"] if x["status"] == "rejected")
                 stored += report["created"]
-        assert await registry.count(enterprises) == stored
+        assert await registry.count(Enterprise) == stored
         assert stored > 0, "the fuzzing must also let good records through"
 
 
@@ -144,7 +144,7 @@ async def test_assessment_answers(broker: Broker, make_db: DbFactory) -> None:
             patch = mutate({"answers": good["answers"]}, rng)
             r = await svc.client.patch(f"/v1/assessments/{aid}/answers", json=patch)
             assert r.status_code < 500, (i, patch, r.text[:300])
-        assert await svc.count(assessments) == created
+        assert await svc.count(Assessment) == created
         final = (await svc.client.get(f"/v1/assessments/{aid}")).json()
         assert final["score"]["total"] == str(
             sum(__import__("decimal").Decimal(i["points"]) for i in final["score"]["items"])

@@ -185,3 +185,13 @@ def scheme_problems(s: Scheme) -> list[str]:
     if len(set(levels)) != len(levels):
         out.append("level rules repeat a level")
     return out
+
+
+class SchemeVersion(BaseModel):
+    """One version of a scheme, as listed (the full content is at its own URL)."""
+
+    scheme_id: str
+    version: int
+    kind: str
+    title: str
+    source: str

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from assessment.main import spec
-from assessment.models import known_projects
+from assessment.models import KnownProject
 from contracts.api.journey import STAGES, Stage
 from contracts.events.registry import ProjectCreated, ProjectStageChanged
 from devstack.broker import Broker
@@ -50,6 +50,6 @@ async def test_redelivered_and_reordered_events(broker: Broker, make_db: DbFacto
         for batch in feed:  # one transaction each
             await svc.deliver(spec, *batch)
         async with svc.runtime.sessions() as s:
-            row = (await s.execute(select(known_projects))).one()
+            row = (await s.execute(select(KnownProject))).scalar_one()
         assert (row.stage, row.seq, row.provider_id) == ("implementation", 4, "pv_1")
         assert (row.created_at, row.stage_entered_at) == (T0, T0 + timedelta(days=4))

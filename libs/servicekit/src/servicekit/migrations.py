@@ -12,7 +12,7 @@ from alembic.config import Config
 from sqlalchemy import MetaData, text
 from sqlalchemy.engine import Connection, make_url
 
-from servicekit.db import UTCDateTime, make_engine, normalize_url
+from servicekit.db import DecimalText, JSONText, UTCDateTime, make_engine, normalize_url
 
 
 def alembic_config(migrations_dir: Path, url: str) -> Config:
@@ -58,6 +58,10 @@ def run_env(target_metadata: MetaData) -> None:
         # Migrations stay plain SQLAlchemy: the UTC decorator is DateTime(timezone=True) in DDL.
         if type_ == "type" and isinstance(obj, UTCDateTime):
             return "sa.DateTime(timezone=True)"
+        if type_ == "type" and isinstance(obj, JSONText):
+            return "sa.Text()"
+        if type_ == "type" and isinstance(obj, DecimalText):
+            return f"sa.String(length={getattr(obj.impl_instance, 'length', None)})"
         return False
 
     def do_run(connection: Connection) -> None:

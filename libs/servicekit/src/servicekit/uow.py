@@ -80,6 +80,8 @@ class UnitOfWork:
     ) -> None:
         session, self._session = self._session, None
         if session is not None:
+            # Rows read in the unit of work stay usable after it (a rollback would expire them).
+            session.expunge_all()
             await session.rollback()  # no-op after commit; undoes everything otherwise
             await session.close()
         self._events = []

@@ -214,7 +214,8 @@ class RunningService:
     client: httpx.AsyncClient
     runtime: Runtime
 
-    async def count(self, table: Table, *where: Any) -> int:
+    async def count(self, table: Table | type[Any], *where: Any) -> int:
+        """Rows of a table (or a SQLModel table class) matching `where`."""
         async with self.runtime.engine.connect() as conn:
             return int(await conn.scalar(select(func.count()).select_from(table).where(*where)) or 0)
 

@@ -1,7 +1,6 @@
 """Events assessment consumes."""
 
-from assessment.models import known_enterprises, known_projects
-from readmodels.enterprises import enterprise_subscriptions
-from readmodels.projects import project_subscriptions
+from assessment.models import KnownEnterprise, KnownProject
+from readmodels.handlers import enterprise_subscriptions, project_subscriptions
 
-SUBSCRIPTIONS = enterprise_subscriptions(known_enterprises) + project_subscriptions(known_projects)
+SUBSCRIPTIONS = enterprise_subscriptions(KnownEnterprise) + project_subscriptions(KnownProject)

@@ -8,12 +8,12 @@ from assessment.assessments.routes import router as assessment_router
 from assessment.config import AssessmentSettings
 from assessment.evaluations.routes import router as evaluation_router
 from assessment.handlers import SUBSCRIPTIONS
-from assessment.models import known_enterprises, known_projects, metadata, tables
+from assessment.models import KnownEnterprise, KnownProject, metadata, tables
 from assessment.schemes.routes import router as scheme_router
 from contracts.topics import ASSESSMENTS
-from readmodels.enterprises import enterprise_router
-from readmodels.projects import project_router
+from readmodels.routes import enterprise_router, project_router
 from servicekit.app import ServiceSpec, create_app
+from servicekit.db import table_of
 
 spec = ServiceSpec(
     name="assessment",
@@ -30,12 +30,12 @@ spec = ServiceSpec(
         assessment_router,
         scheme_router,
         evaluation_router,
-        enterprise_router(known_enterprises),
-        project_router(known_projects),
+        enterprise_router(KnownEnterprise),
+        project_router(KnownProject),
     ],
     produces=[ASSESSMENTS],
     subscriptions=SUBSCRIPTIONS,
-    read_model_tables=[known_enterprises, known_projects],
+    read_model_tables=[table_of(KnownEnterprise), table_of(KnownProject)],
 )
 
 

@@ -1,120 +1,143 @@
-"""Assessment tables."""
+"""Assessment tables (typed rows)."""
 
-from sqlalchemy import Boolean, Column, Index, Integer, MetaData, String, Table, Text
+from __future__ import annotations
 
-from readmodels.enterprises import known_enterprises_table
-from readmodels.projects import known_projects_table
-from servicekit.db import UTCDateTime
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import Index, Integer, String, Text
+from sqlalchemy.orm import registry
+from sqlmodel import Field, SQLModel
+
+from contracts.api.assessment import AnswerSet, Score
+from contracts.api.evaluations import Check, Outcomes
+from readmodels.models import KnownEnterpriseFields, KnownProjectFields
+from servicekit.db import DecimalText, JSONText, UTCDateTime
 from servicekit.tables import runtime_tables
 
-metadata = MetaData()
+
+class AssessmentTable(SQLModel, registry=registry()):
+    """Base of every assessment table: the assessment service's own metadata (one database per service)."""
+
+
+metadata = AssessmentTable.metadata
 tables = runtime_tables(metadata)
-known_enterprises = known_enterprises_table(metadata)
-known_projects = known_projects_table(metadata)
 
-# Scheme versions published by an administrator (the shipped ones are files, see builtin.py).
-schemes = Table(
-    "schemes",
-    metadata,
-    Column("scheme_id", String(40), primary_key=True),
-    Column("version", Integer, primary_key=True),
-    Column("document", Text, nullable=False),  # the Scheme as JSON
-    Column("published_at", UTCDateTime(), nullable=False),
-    Column("published_by", String(64), nullable=False),
-)
 
-assessments = Table(
-    "assessments",
-    metadata,
-    Column("assessment_id", String(40), primary_key=True),
-    Column("uscc", String(18), nullable=False, index=True),
-    Column("district_code", String(8), nullable=False, index=True),
-    Column("scheme_id", String(40), nullable=False),
-    Column("scheme_version", Integer, nullable=False),
-    Column("source", String(8), nullable=False),
-    Column("status", String(12), nullable=False),
-    Column("project_id", String(40), nullable=True, index=True),
-    Column("phase", String(2), nullable=True),
-    Column("answers", Text, nullable=False),  # AnswerSet JSON
-    Column("score", Text, nullable=False),  # Score JSON on (scheme_id, scheme_version)
-    Column("total", String(16), nullable=False),  # exact decimal as text
-    Column("level", Integer, nullable=False),
-    Column("created_at", UTCDateTime(), nullable=False),
-    Column("created_by", String(64), nullable=False),
-    Column("submitted_at", UTCDateTime(), nullable=True),
-    Column("pledged_by", String(100), nullable=True),
-    Column("finalised_at", UTCDateTime(), nullable=True),
-    Column("verified_by", String(64), nullable=True),
-    Column("verification_note", Text, nullable=True),
-    Column("revision", Integer, nullable=False),  # optimistic lock
-    Index("ix_assessments_project_phase", "project_id", "phase", "status"),
-)
+class KnownEnterprise(KnownEnterpriseFields, AssessmentTable, table=True):
+    __tablename__ = "known_enterprises"
 
-# On-site changes of a submitted assessment: one row per changed answer, with the reason.
-assessment_changes = Table(
-    "assessment_changes",
-    metadata,
-    Column("assessment_id", String(40), primary_key=True),
-    Column("seq", Integer, primary_key=True),
-    Column("at", UTCDateTime(), nullable=False),
-    Column("actor", String(64), nullable=False),
-    Column("role", String(16), nullable=False),
-    Column("field", String(100), nullable=False),
-    Column("before", Text, nullable=True),
-    Column("after", Text, nullable=True),
-    Column("reason", Text, nullable=False),
-)
 
-# Rescorings on other scheme versions; the original score stays on the assessment.
-assessment_rescores = Table(
-    "assessment_rescores",
-    metadata,
-    Column("assessment_id", String(40), primary_key=True),
-    Column("scheme_version", Integer, primary_key=True),
-    Column("scheme_id", String(40), nullable=False),
-    Column("scored_at", UTCDateTime(), nullable=False),
-    Column("scored_by", String(64), nullable=False),
-    Column("score", Text, nullable=False),
-)
+class KnownProject(KnownProjectFields, AssessmentTable, table=True):
+    __tablename__ = "known_projects"
 
-# 小灯塔 and benchmark evaluations of candidates (evidence as verified on site, every rule checked).
-evaluations = Table(
-    "evaluations",
-    metadata,
-    Column("evaluation_id", String(40), primary_key=True),
-    Column("uscc", String(18), nullable=False, index=True),
-    Column("district_code", String(8), nullable=False, index=True),
-    Column("scheme_id", String(40), nullable=False),
-    Column("scheme_version", Integer, nullable=False),
-    Column("designation", String(16), nullable=False),
-    Column("category", String(40), nullable=False),
-    Column("indicators", Text, nullable=False),  # JSON lists and objects
-    Column("scenes", Text, nullable=False),
-    Column("figures", Text, nullable=False),
-    Column("replicable_scene", Text, nullable=True),
-    Column("level", Integer, nullable=True),
-    Column("passed", Boolean, nullable=False),
-    Column("checks", Text, nullable=False),
-    Column("outcomes", Text, nullable=False),
-    Column("note", Text, nullable=True),
-    Column("evaluated_at", UTCDateTime(), nullable=False),
-    Column("evaluated_by", String(64), nullable=False),
-)
 
-designations = Table(
-    "designations",
-    metadata,
-    Column("designation_id", String(40), primary_key=True),
-    Column("kind", String(16), nullable=False),
-    Column("category", String(40), nullable=False),
-    Column("uscc", String(18), nullable=False),
-    Column("district_code", String(8), nullable=False),
-    Column("evaluation_id", String(40), nullable=False, unique=True),
-    Column("batch", String(100), nullable=False),
-    Column("designated_at", UTCDateTime(), nullable=False),
-    Column("designated_by", String(64), nullable=False),
-    Column("revoked_at", UTCDateTime(), nullable=True),
-    Column("revoked_by", String(64), nullable=True),
-    Column("revocation_reason", Text, nullable=True),
-    Index("ix_designations_holder", "uscc", "kind", "category"),
-)
+class PublishedScheme(AssessmentTable, table=True):
+    """A scheme version published by an administrator (the shipped ones are files, see schemes/builtin.py)."""
+
+    __tablename__ = "schemes"
+
+    scheme_id: str = Field(primary_key=True, sa_type=String(40))
+    version: int = Field(primary_key=True, sa_type=Integer, sa_column_kwargs={"autoincrement": False})
+    document: str = Field(sa_type=Text)  # the Scheme as JSON, validated by its model when read
+    published_at: datetime = Field(sa_type=UTCDateTime())
+    published_by: str = Field(sa_type=String(64))
+
+
+class Assessment(AssessmentTable, table=True):
+    __tablename__ = "assessments"
+    __table_args__ = (Index("ix_assessments_project_phase", "project_id", "phase", "status"),)
+
+    assessment_id: str = Field(primary_key=True, sa_type=String(40))
+    uscc: str = Field(sa_type=String(18), index=True)
+    district_code: str = Field(sa_type=String(8), index=True)
+    scheme_id: str = Field(sa_type=String(40))
+    scheme_version: int = Field(sa_type=Integer)
+    source: str = Field(sa_type=String(8))
+    status: str = Field(sa_type=String(12))
+    project_id: str | None = Field(default=None, sa_type=String(40), index=True)
+    phase: str | None = Field(default=None, sa_type=String(2))
+    answers: AnswerSet = Field(sa_type=JSONText(AnswerSet))
+    score: Score = Field(sa_type=JSONText(Score))  # on (scheme_id, scheme_version)
+    total: Decimal = Field(sa_type=DecimalText(16))
+    level: int = Field(sa_type=Integer)
+    created_at: datetime = Field(sa_type=UTCDateTime())
+    created_by: str = Field(sa_type=String(64))
+    submitted_at: datetime | None = Field(default=None, sa_type=UTCDateTime())
+    pledged_by: str | None = Field(default=None, sa_type=String(100))
+    finalised_at: datetime | None = Field(default=None, sa_type=UTCDateTime())
+    verified_by: str | None = Field(default=None, sa_type=String(64))
+    verification_note: str | None = Field(default=None, sa_type=Text)
+    revision: int = Field(sa_type=Integer)  # optimistic lock
+
+
+class AssessmentChange(AssessmentTable, table=True):
+    """An on-site change of a submitted assessment: one row per changed answer, with the reason."""
+
+    __tablename__ = "assessment_changes"
+
+    assessment_id: str = Field(primary_key=True, sa_type=String(40))
+    seq: int = Field(primary_key=True, sa_type=Integer, sa_column_kwargs={"autoincrement": False})
+    at: datetime = Field(sa_type=UTCDateTime())
+    actor: str = Field(sa_type=String(64))
+    role: str = Field(sa_type=String(16))
+    field: str = Field(sa_type=String(100))
+    before: str | None = Field(default=None, sa_type=Text)
+    after: str | None = Field(default=None, sa_type=Text)
+    reason: str = Field(sa_type=Text)
+
+
+class AssessmentRescore(AssessmentTable, table=True):
+    """A rescoring on another scheme version; the original score stays on the assessment."""
+
+    __tablename__ = "assessment_rescores"
+
+    assessment_id: str = Field(primary_key=True, sa_type=String(40))
+    scheme_version: int = Field(primary_key=True, sa_type=Integer, sa_column_kwargs={"autoincrement": False})
+    scheme_id: str = Field(sa_type=String(40))
+    scored_at: datetime = Field(sa_type=UTCDateTime())
+    scored_by: str = Field(sa_type=String(64))
+    score: Score = Field(sa_type=JSONText(Score))
+
+
+class Evaluation(AssessmentTable, table=True):
+    """A 小灯塔 or benchmark evaluation of a candidate (evidence as verified on site, every rule checked)."""
+
+    __tablename__ = "evaluations"
+
+    evaluation_id: str = Field(primary_key=True, sa_type=String(40))
+    uscc: str = Field(sa_type=String(18), index=True)
+    district_code: str = Field(sa_type=String(8), index=True)
+    scheme_id: str = Field(sa_type=String(40))
+    scheme_version: int = Field(sa_type=Integer)
+    designation: str = Field(sa_type=String(16))
+    category: str = Field(sa_type=String(40))
+    indicators: list[str] = Field(sa_type=JSONText(list[str]))
+    scenes: list[str] = Field(sa_type=JSONText(list[str]))
+    figures: dict[str, Decimal] = Field(sa_type=JSONText(dict[str, Decimal]))
+    replicable_scene: str | None = Field(default=None, sa_type=Text)
+    level: int | None = Field(default=None, sa_type=Integer)
+    passed: bool
+    checks: list[Check] = Field(sa_type=JSONText(list[Check]))
+    outcomes: Outcomes = Field(sa_type=JSONText(Outcomes))
+    note: str | None = Field(default=None, sa_type=Text)
+    evaluated_at: datetime = Field(sa_type=UTCDateTime())
+    evaluated_by: str = Field(sa_type=String(64))
+
+
+class Designation(AssessmentTable, table=True):
+    __tablename__ = "designations"
+    __table_args__ = (Index("ix_designations_holder", "uscc", "kind", "category"),)
+
+    designation_id: str = Field(primary_key=True, sa_type=String(40))
+    kind: str = Field(sa_type=String(16))
+    category: str = Field(sa_type=String(40))
+    uscc: str = Field(sa_type=String(18))
+    district_code: str = Field(sa_type=String(8))
+    evaluation_id: str = Field(sa_type=String(40), unique=True)
+    batch: str = Field(sa_type=String(100))
+    designated_at: datetime = Field(sa_type=UTCDateTime())
+    designated_by: str = Field(sa_type=String(64))
+    revoked_at: datetime | None = Field(default=None, sa_type=UTCDateTime())
+    revoked_by: str | None = Field(default=None, sa_type=String(64))
+    revocation_reason: str | None = Field(default=None, sa_type=Text)

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from assessment.main import spec
-from assessment.models import assessment_changes, assessments, tables
+from assessment.models import Assessment, AssessmentChange, tables
 from assessment.schemes.builtin import builtin
 from assessment.scoring.examples import BELOW_FORTY, ZERO, answers, scenes
 from contracts.api.identity import Role
@@ -137,7 +137,7 @@ async def test_bad_answers_are_refused_naming_the_item_and_nothing_is_stored(
         assert r.status_code == 422, r.text
         assert r.json()["errors"][0]["field"] == field
         assert message in r.json()["errors"][0]["message"]
-        assert await svc.count(assessments) == 0
+        assert await svc.count(Assessment) == 0
         aid = (await c.post("/v1/assessments", json={"uscc": USCC}, headers=ME)).json()["assessment_id"]
         r = await c.patch(f"/v1/assessments/{aid}/answers", json={"answers": body}, headers=ME)
         assert (r.status_code, r.json()["errors"][0]["field"]) == (422, field)
@@ -166,7 +166,7 @@ async def test_bad_requests_that_are_not_answers(broker: Broker, make_db: DbFact
             r = await c.post("/v1/assessments", json=body)
             assert r.status_code == 422, (body, r.text)
             assert r.json()["errors"][0]["field"] == field, (body, r.json())
-        assert await svc.count(assessments) == 0
+        assert await svc.count(Assessment) == 0
         assert (await c.get("/v1/assessments/as_nope")).status_code == 404
 
 
@@ -260,4 +260,4 @@ async def test_on_site_changes_are_kept_in_order(broker: Broker, make_db: DbFact
             ("choices.talent", "有专职人员"),
             ("choices.funding", "投入占比核实为25%"),
         ]
-        assert await svc.count(assessment_changes) == 2
+        assert await svc.count(AssessmentChange) == 2

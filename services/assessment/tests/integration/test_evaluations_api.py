@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from assessment.main import spec
-from assessment.models import evaluations, tables
+from assessment.models import Evaluation, tables
 from assessment.scoring.examples import BELOW_FORTY, answers, scenes
 from contracts.api.identity import Role
 from devstack.broker import Broker
@@ -182,7 +182,7 @@ async def test_evidence_that_does_not_fit_is_refused(broker: Broker, make_db: Db
         for body, field in cases:
             r = await c.post("/v1/evaluations", json=body)
             assert (r.status_code, r.json()["errors"][0]["field"]) == (422, field), r.text
-        assert await svc.count(evaluations) == 0
+        assert await svc.count(Evaluation) == 0
         wrong_kind = await c.post("/v1/assessments", json={"uscc": USCC, "scheme_id": "lighthouse-2024"})
         assert (wrong_kind.status_code, wrong_kind.json()["errors"][0]["field"]) == (422, "scheme_id")
         shipped = (await c.get("/v1/schemes/lighthouse-2024/versions/1")).json()

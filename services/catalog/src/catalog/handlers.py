@@ -1,6 +1,6 @@
 """Events catalog consumes."""
 
-from catalog.models import known_enterprises
-from readmodels.enterprises import enterprise_subscriptions
+from catalog.models import KnownEnterprise
+from readmodels.handlers import enterprise_subscriptions
 
-SUBSCRIPTIONS = enterprise_subscriptions(known_enterprises)
+SUBSCRIPTIONS = enterprise_subscriptions(KnownEnterprise)

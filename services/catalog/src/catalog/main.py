@@ -6,9 +6,10 @@ from fastapi import FastAPI
 
 from catalog.config import CatalogSettings
 from catalog.handlers import SUBSCRIPTIONS
-from catalog.models import known_enterprises, metadata, tables
-from readmodels.enterprises import enterprise_router
+from catalog.models import KnownEnterprise, metadata, tables
+from readmodels.routes import enterprise_router
 from servicekit.app import ServiceSpec, create_app
+from servicekit.db import table_of
 
 spec = ServiceSpec(
     name="catalog",
@@ -18,9 +19,9 @@ spec = ServiceSpec(
     metadata=metadata,
     tables=tables,
     migrations_dir=Path(__file__).resolve().parents[2] / "migrations",
-    routers=[enterprise_router(known_enterprises)],
+    routers=[enterprise_router(KnownEnterprise)],
     subscriptions=SUBSCRIPTIONS,
-    read_model_tables=[known_enterprises],
+    read_model_tables=[table_of(KnownEnterprise)],
 )
 
 

@@ -1,10 +1,19 @@
-"""Catalog tables."""
+"""Catalog tables (typed rows)."""
 
-from sqlalchemy import MetaData
+from sqlalchemy.orm import registry
+from sqlmodel import SQLModel
 
-from readmodels.enterprises import known_enterprises_table
+from readmodels.models import KnownEnterpriseFields
 from servicekit.tables import runtime_tables
 
-metadata = MetaData()
+
+class CatalogTable(SQLModel, registry=registry()):
+    """Base of every catalog table: the catalog's own metadata (one database per service)."""
+
+
+metadata = CatalogTable.metadata
 tables = runtime_tables(metadata)
-known_enterprises = known_enterprises_table(metadata)
+
+
+class KnownEnterprise(KnownEnterpriseFields, CatalogTable, table=True):
+    __tablename__ = "known_enterprises"

@@ -1,12 +1,10 @@
 """Events finance consumes."""
 
-from finance.models import known_enterprises, known_projects, level_changes
-from readmodels.enterprises import enterprise_subscriptions
-from readmodels.levels import level_change_subscriptions
-from readmodels.projects import project_subscriptions
+from finance.models import KnownEnterprise, KnownLevelChange, KnownProject
+from readmodels.handlers import enterprise_subscriptions, level_change_subscriptions, project_subscriptions
 
 SUBSCRIPTIONS = (
-    enterprise_subscriptions(known_enterprises)
-    + project_subscriptions(known_projects)
-    + level_change_subscriptions(level_changes)
+    enterprise_subscriptions(KnownEnterprise)
+    + project_subscriptions(KnownProject)
+    + level_change_subscriptions(KnownLevelChange)
 )

@@ -6,11 +6,10 @@ from fastapi import FastAPI
 
 from finance.config import FinanceSettings
 from finance.handlers import SUBSCRIPTIONS
-from finance.models import known_enterprises, known_projects, level_changes, metadata, tables
-from readmodels.enterprises import enterprise_router
-from readmodels.levels import level_change_router
-from readmodels.projects import project_router
+from finance.models import KnownEnterprise, KnownLevelChange, KnownProject, metadata, tables
+from readmodels.routes import enterprise_router, level_change_router, project_router
 from servicekit.app import ServiceSpec, create_app
+from servicekit.db import table_of
 
 spec = ServiceSpec(
     name="finance",
@@ -23,9 +22,9 @@ spec = ServiceSpec(
     metadata=metadata,
     tables=tables,
     migrations_dir=Path(__file__).resolve().parents[2] / "migrations",
-    routers=[enterprise_router(known_enterprises), project_router(known_projects), level_change_router(level_changes)],
+    routers=[enterprise_router(KnownEnterprise), project_router(KnownProject), level_change_router(KnownLevelChange)],
     subscriptions=SUBSCRIPTIONS,
-    read_model_tables=[known_enterprises, known_projects, level_changes],
+    read_model_tables=[table_of(m) for m in (KnownEnterprise, KnownProject, KnownLevelChange)],
 )
 
 

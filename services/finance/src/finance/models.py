@@ -1,14 +1,27 @@
-"""Finance tables."""
+"""Finance tables (typed rows)."""
 
-from sqlalchemy import MetaData
+from sqlalchemy.orm import registry
+from sqlmodel import SQLModel
 
-from readmodels.enterprises import known_enterprises_table
-from readmodels.levels import level_changes_table
-from readmodels.projects import known_projects_table
+from readmodels.models import KnownEnterpriseFields, KnownLevelChangeFields, KnownProjectFields
 from servicekit.tables import runtime_tables
 
-metadata = MetaData()
+
+class FinanceTable(SQLModel, registry=registry()):
+    """Base of every finance table: finance's own metadata (one database per service)."""
+
+
+metadata = FinanceTable.metadata
 tables = runtime_tables(metadata)
-known_enterprises = known_enterprises_table(metadata)
-known_projects = known_projects_table(metadata)
-level_changes = level_changes_table(metadata)
+
+
+class KnownEnterprise(KnownEnterpriseFields, FinanceTable, table=True):
+    __tablename__ = "known_enterprises"
+
+
+class KnownProject(KnownProjectFields, FinanceTable, table=True):
+    __tablename__ = "known_projects"
+
+
+class KnownLevelChange(KnownLevelChangeFields, FinanceTable, table=True):
+    __tablename__ = "known_level_changes"

@@ -1,4 +1,5 @@
-"""Events the indexer consumes."""
+"""Events the indexer consumes: each handler turns a batch into counter increments or rows and writes
+them with one set-based statement per table."""
 
 from __future__ import annotations
 
@@ -11,11 +12,10 @@ from contracts.events.registry import (
     ProjectStageChanged,
 )
 from indexer import repository
-from indexer.domain import DISTRICT, DIVISION, count_increments, move_increments
-from indexer.levels import on_assessment_finalised
-from indexer.models import level_changes
-from indexer.programme import activity_increments, stage_increments
-from readmodels.levels import level_change_subscriptions
+from indexer.models import KnownLevelChange
+from indexer.programme_rules import activity_increments, stage_increments
+from indexer.rules import DISTRICT, DIVISION, count_increments, move_increments
+from readmodels.handlers import level_change_subscriptions
 from servicekit.consumer import Received, Subscription
 from servicekit.uow import UnitOfWork
 
@@ -23,7 +23,7 @@ from servicekit.uow import UnitOfWork
 async def on_enterprise_registered(uow: UnitOfWork, events: list[Received[EnterpriseRegistered]]) -> None:
     """Count each new enterprise once per district and per division (the inbox makes it exactly once)."""
     increments = count_increments((e.payload.district_code, e.payload.industry_division) for e in events)
-    await repository.add_counts(uow.session, uow.dialect, increments)
+    await repository.add_counts(uow.session, increments)
 
 
 async def on_enterprise_updated(uow: UnitOfWork, events: list[Received[EnterpriseUpdated]]) -> None:
@@ -35,7 +35,7 @@ async def on_enterprise_updated(uow: UnitOfWork, events: list[Received[Enterpris
         for field, dimension in fields.items()
         if (change := e.payload.changes.get(field)) is not None
     ]
-    await repository.add_counts(uow.session, uow.dialect, move_increments(moves))
+    await repository.add_counts(uow.session, move_increments(moves))
 
 
 async def on_activity_recorded(uow: UnitOfWork, events: list[Received[ActivityRecorded]]) -> None:
@@ -49,22 +49,37 @@ async def on_activity_recorded(uow: UnitOfWork, events: list[Received[ActivityRe
         )
         for e in events
     )
-    await repository.add_activity(uow.session, uow.dialect, rows)
+    await repository.add_activity(uow.session, rows)
 
 
 async def on_project_created(uow: UnitOfWork, events: list[Received[ProjectCreated]]) -> None:
     moves = [(e.payload.district_code, None, e.payload.stage.value) for e in events]
-    await repository.add_stages(uow.session, uow.dialect, stage_increments(moves))
+    await repository.add_stages(uow.session, stage_increments(moves))
 
 
 async def on_project_stage_changed(uow: UnitOfWork, events: list[Received[ProjectStageChanged]]) -> None:
     moves = [(e.payload.district_code, e.payload.from_stage.value, e.payload.to_stage.value) for e in events]
-    await repository.add_stages(uow.session, uow.dialect, stage_increments(moves))
+    await repository.add_stages(uow.session, stage_increments(moves))
+
+
+async def on_assessment_finalised(uow: UnitOfWork, events: list[Received[AssessmentFinalised]]) -> None:
+    """Keep each enterprise's latest final level."""
+    rows = [
+        {
+            "uscc": p.uscc,
+            "district_code": p.district_code,
+            "level": p.level,
+            "assessment_id": p.assessment_id,
+            "finalised_at": p.finalised_at,
+        }
+        for p in (e.payload for e in events)
+    ]
+    await repository.put_levels(uow.session, rows)
 
 
 SUBSCRIPTIONS = [
     Subscription(AssessmentFinalised, on_assessment_finalised),
-    *level_change_subscriptions(level_changes),
+    *level_change_subscriptions(KnownLevelChange),
     Subscription(EnterpriseRegistered, on_enterprise_registered),
     Subscription(EnterpriseUpdated, on_enterprise_updated),
     Subscription(ActivityRecorded, on_activity_recorded),

@@ -7,17 +7,18 @@ from fastapi import FastAPI
 from indexer.config import IndexerSettings
 from indexer.handlers import SUBSCRIPTIONS
 from indexer.models import (
-    activity_totals,
-    enterprise_counts,
-    enterprise_levels,
-    level_changes,
+    ActivityTotal,
+    EnterpriseCount,
+    EnterpriseLevel,
+    KnownLevelChange,
+    ProjectStageCount,
     metadata,
-    project_stage_counts,
     tables,
 )
 from indexer.routes import router
-from readmodels.levels import level_change_router
+from readmodels.routes import level_change_router
 from servicekit.app import ServiceSpec, create_app
+from servicekit.db import table_of
 
 spec = ServiceSpec(
     name="indexer",
@@ -27,9 +28,11 @@ spec = ServiceSpec(
     metadata=metadata,
     tables=tables,
     migrations_dir=Path(__file__).resolve().parents[2] / "migrations",
-    routers=[router, level_change_router(level_changes)],
+    routers=[router, level_change_router(KnownLevelChange)],
     subscriptions=SUBSCRIPTIONS,
-    read_model_tables=[enterprise_counts, activity_totals, project_stage_counts, enterprise_levels, level_changes],
+    read_model_tables=[
+        table_of(m) for m in (EnterpriseCount, ActivityTotal, ProjectStageCount, EnterpriseLevel, KnownLevelChange)
+    ],
 )
 
 

@@ -1,53 +1,71 @@
-"""Indexer tables."""
+"""Indexer tables (typed rows)."""
 
-from sqlalchemy import BigInteger, Column, Integer, MetaData, String, Table
+from __future__ import annotations
 
-from readmodels.levels import level_changes_table
+from datetime import datetime
+
+from sqlalchemy import BigInteger, Integer, String
+from sqlalchemy.orm import registry
+from sqlmodel import Field, SQLModel
+
+from readmodels.models import KnownLevelChangeFields
 from servicekit.db import UTCDateTime
 from servicekit.tables import runtime_tables
 
-metadata = MetaData()
+
+class IndexerTable(SQLModel, registry=registry()):
+    """Base of every indexer table: the indexer's own metadata (one database per service)."""
+
+
+metadata = IndexerTable.metadata
 tables = runtime_tables(metadata)
 
-# One counter per (dimension, code): dimension "district" (41 units) or "division" (GB/T 4754).
-enterprise_counts = Table(
-    "enterprise_counts",
-    metadata,
-    Column("dimension", String(16), primary_key=True),
-    Column("code", String(16), primary_key=True),
-    Column("enterprises", BigInteger, nullable=False),
-)
 
-# Programme activities per year, unit and metric (enablement_services 家次, events_and_trainings 场次,
-# people_trained 人次), kept from registry.activity.recorded.
-activity_totals = Table(
-    "activity_totals",
-    metadata,
-    Column("year", Integer, primary_key=True),
-    Column("district_code", String(8), primary_key=True),
-    Column("metric", String(32), primary_key=True),
-    Column("value", BigInteger, nullable=False),
-)
+class EnterpriseCount(IndexerTable, table=True):
+    """One counter per (dimension, code): dimension "district" (41 units) or "division" (GB/T 4754)."""
 
-# Transformation projects per unit and current stage, kept from the registry's project events.
-project_stage_counts = Table(
-    "project_stage_counts",
-    metadata,
-    Column("district_code", String(8), primary_key=True),
-    Column("stage", String(16), primary_key=True),
-    Column("projects", BigInteger, nullable=False),
-)
+    __tablename__ = "enterprise_counts"
 
-# Each enterprise's latest final digital level (from assessment.assessment.finalised).
-enterprise_levels = Table(
-    "enterprise_levels",
-    metadata,
-    Column("uscc", String(18), primary_key=True),
-    Column("district_code", String(8), nullable=False, index=True),
-    Column("level", Integer, nullable=False),
-    Column("assessment_id", String(40), nullable=False),
-    Column("finalised_at", UTCDateTime(), nullable=False),
-)
+    dimension: str = Field(primary_key=True, sa_type=String(16))
+    code: str = Field(primary_key=True, sa_type=String(16))
+    enterprises: int = Field(sa_type=BigInteger)
 
-# Projects' T0→T1 level changes (from assessment.project.level-changed).
-level_changes = level_changes_table(metadata)
+
+class ActivityTotal(IndexerTable, table=True):
+    """Programme activities per year, unit and metric (enablement_services 家次, events_and_trainings 场次,
+    people_trained 人次), kept from registry.activity.recorded."""
+
+    __tablename__ = "activity_totals"
+
+    year: int = Field(primary_key=True, sa_type=Integer, sa_column_kwargs={"autoincrement": False})
+    district_code: str = Field(primary_key=True, sa_type=String(8))
+    metric: str = Field(primary_key=True, sa_type=String(32))
+    value: int = Field(sa_type=BigInteger)
+
+
+class ProjectStageCount(IndexerTable, table=True):
+    """Transformation projects per unit and current stage, kept from the registry's project events."""
+
+    __tablename__ = "project_stage_counts"
+
+    district_code: str = Field(primary_key=True, sa_type=String(8))
+    stage: str = Field(primary_key=True, sa_type=String(16))
+    projects: int = Field(sa_type=BigInteger)
+
+
+class EnterpriseLevel(IndexerTable, table=True):
+    """Each enterprise's latest final digital level (from assessment.assessment.finalised)."""
+
+    __tablename__ = "enterprise_levels"
+
+    uscc: str = Field(primary_key=True, sa_type=String(18))
+    district_code: str = Field(sa_type=String(8), index=True)
+    level: int = Field(sa_type=Integer)
+    assessment_id: str = Field(sa_type=String(40))
+    finalised_at: datetime = Field(sa_type=UTCDateTime())
+
+
+class KnownLevelChange(KnownLevelChangeFields, IndexerTable, table=True):
+    """Projects' T0→T1 level changes (from assessment.project.level-changed)."""
+
+    __tablename__ = "known_level_changes"

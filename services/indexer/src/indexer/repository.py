@@ -1,46 +1,69 @@
-"""Every indexer query."""
+"""Every indexer query: counters added per batch with one upsert, and the reads behind the statistics."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col, select
 
-from indexer.models import activity_totals, enterprise_counts, project_stage_counts
-from servicekit.db import upsert_add
+from indexer.models import ActivityTotal, EnterpriseCount, EnterpriseLevel, ProjectStageCount
+from servicekit.db import latest_per_key, table_of, upsert, upsert_add
 
 
-async def add_counts(session: AsyncSession, dialect: str, rows: Sequence[dict[str, Any]]) -> None:
+def _dialect(session: AsyncSession) -> str:
+    return session.get_bind().dialect.name
+
+
+async def add_counts(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> None:
     if rows:
-        await session.execute(upsert_add(dialect, enterprise_counts, rows, ["dimension", "code"], "enterprises"))
+        t = table_of(EnterpriseCount)
+        await session.execute(upsert_add(_dialect(session), t, rows, ["dimension", "code"], "enterprises"))
 
 
 async def counts(session: AsyncSession, dimension: str) -> dict[str, int]:
-    t = enterprise_counts
-    result = await session.execute(select(t.c.code, t.c.enterprises).where(t.c.dimension == dimension))
-    return {code: int(n) for code, n in result.all()}
+    query = select(EnterpriseCount.code, EnterpriseCount.enterprises).where(EnterpriseCount.dimension == dimension)
+    return {code: int(n) for code, n in (await session.execute(query)).all()}
 
 
-async def add_activity(session: AsyncSession, dialect: str, rows: Sequence[dict[str, Any]]) -> None:
+async def add_activity(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> None:
     if rows:
-        await session.execute(upsert_add(dialect, activity_totals, rows, ["year", "district_code", "metric"], "value"))
+        t = table_of(ActivityTotal)
+        await session.execute(upsert_add(_dialect(session), t, rows, ["year", "district_code", "metric"], "value"))
 
 
-async def add_stages(session: AsyncSession, dialect: str, rows: Sequence[dict[str, Any]]) -> None:
+async def add_stages(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> None:
     if rows:
-        await session.execute(upsert_add(dialect, project_stage_counts, rows, ["district_code", "stage"], "projects"))
+        t = table_of(ProjectStageCount)
+        await session.execute(upsert_add(_dialect(session), t, rows, ["district_code", "stage"], "projects"))
 
 
 async def activity_rows(session: AsyncSession, year: int) -> list[tuple[str, str, int]]:
-    a = activity_totals
-    result = await session.execute(select(a.c.district_code, a.c.metric, a.c.value).where(a.c.year == year))
-    return [(d, m, int(v)) for d, m, v in result.all()]
+    a = ActivityTotal
+    query = select(a.district_code, a.metric, a.value).where(a.year == year)
+    return [(d, m, int(v)) for d, m, v in (await session.execute(query)).all()]
 
 
 async def stage_rows(session: AsyncSession) -> dict[tuple[str, str], int]:
-    p = project_stage_counts
-    return {
-        (d, s): int(n) for d, s, n in (await session.execute(select(p.c.district_code, p.c.stage, p.c.projects))).all()
-    }
+    p = ProjectStageCount
+    query = select(p.district_code, p.stage, p.projects)
+    return {(d, s): int(n) for d, s, n in (await session.execute(query)).all()}
+
+
+async def put_levels(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> None:
+    """Each enterprise's latest final level: a later finalisation replaces it, a replayed older one does not."""
+    if rows:
+        latest = latest_per_key(rows, ["uscc"], "finalised_at")
+        columns = ["district_code", "level", "assessment_id", "finalised_at"]
+        await session.execute(
+            upsert(_dialect(session), EnterpriseLevel, ["uscc"], columns, newer="finalised_at"), latest
+        )
+
+
+async def level_counts(session: AsyncSession) -> list[tuple[str, int, int]]:
+    """(district, level, enterprises) for every combination that occurs."""
+    t = EnterpriseLevel
+    query = select(t.district_code, t.level, func.count()).group_by(col(t.district_code), col(t.level))
+    return [(d, int(level), int(n)) for d, level, n in (await session.execute(query)).all()]

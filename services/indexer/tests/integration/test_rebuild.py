@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from devstack.broker import Broker
 from indexer.main import spec as indexer_spec
-from indexer.models import enterprise_counts
+from indexer.models import EnterpriseCount
 from registry.main import spec as registry_spec
 from servicekit.cli import rebuild_read_models
 from servicekit.db import make_engine
@@ -42,7 +42,7 @@ async def test_rebuild_refills_the_read_model_exactly(broker: Broker, make_db: D
         assert group in message
         engine = make_engine(indexer_db)
         async with engine.connect() as conn:
-            assert (await conn.execute(select(enterprise_counts))).all() == []
+            assert (await conn.execute(select(EnterpriseCount))).all() == []
             assert (await conn.execute(select(indexer_spec.tables.inbox))).all() == []
         await engine.dispose()
         async with running_service(indexer_spec, broker, indexer_db, consumer_group=group) as indexer:

@@ -1,9 +1,12 @@
 """Registry settings (env prefix SHUZHUAN_REGISTRY_)."""
 
 from pathlib import Path
+from typing import Annotated
 
+from fastapi import Depends
 from pydantic_settings import SettingsConfigDict
 
+from servicekit.app import get_settings
 from servicekit.settings import ServiceSettings
 
 
@@ -19,3 +22,7 @@ class RegistrySettings(ServiceSettings):
     @property
     def private_key_path(self) -> Path:
         return self.auth_private_key_file or self.var_dir / "keys" / "token-signing.pem"
+
+
+Settings = Annotated[RegistrySettings, Depends(get_settings)]
+"""The registry's settings, as a route dependency."""

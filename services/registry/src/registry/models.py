@@ -1,197 +1,220 @@
-"""Registry tables."""
+"""Registry tables as typed rows (SQLModel); bulk paths use their `__table__` with Core statements."""
 
-from sqlalchemy import (
-    BigInteger,
-    Boolean,
-    Column,
-    Date,
-    Index,
-    Integer,
-    MetaData,
-    String,
-    Table,
-    Text,
-    UniqueConstraint,
-)
+from __future__ import annotations
 
-from servicekit.db import UTCDateTime
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import BigInteger, Date, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import registry
+from sqlmodel import Field, SQLModel
+
+from contracts.api.journey import Evidence
+from contracts.api.profile import Contact, TierRecognition
+from servicekit.db import JSONText, UTCDateTime
 from servicekit.tables import runtime_tables
 
-metadata = MetaData()
+
+class RegistryTable(SQLModel, registry=registry()):
+    """Base of every registry table: the registry's own metadata (one database per service)."""
+
+
+metadata = RegistryTable.metadata
 tables = runtime_tables(metadata)
 
-enterprises = Table(
-    "enterprises",
-    metadata,
-    Column("uscc", String(18), primary_key=True),
-    Column("name", String(200), nullable=False),
-    Column("district_code", String(8), nullable=False),
-    Column("industry_code", String(5), nullable=False),
-    Column("industry_division", String(3), nullable=False),
-    Column("key_industry_id", Integer, nullable=True),
-    Column("registered_at", UTCDateTime(), nullable=False),
-    Column("sub_industry", String(16), nullable=True),
-    Column("employees", Integer, nullable=True),
-    Column("revenue_fen", BigInteger, nullable=True),  # main-business revenue in 0.01 yuan: exact on every database
-    Column("revenue_year", Integer, nullable=True),
-    Column("size_class", String(8), nullable=True),
-    Column("above_scale", Boolean, nullable=True),
-    Column("tiers", Text, nullable=False, server_default="[]"),  # JSON list of TierRecognition
-    Column("current_tier", String(16), nullable=True),
-    Column("cluster", String(16), nullable=True),
-    Column("chain_platforms", Text, nullable=False, server_default="[]"),
-    Column("contacts", Text, nullable=False, server_default="[]"),
-    Column("version", Integer, nullable=False, server_default="1"),
-    Column("updated_at", UTCDateTime(), nullable=True),
-    Column("pushed_by", String(40), nullable=True),  # the provider whose push registered it (it may change it)
-    Index("ix_enterprises_district", "district_code"),
-    Index("ix_enterprises_division", "industry_division"),
-    Index("ix_enterprises_key_industry", "key_industry_id"),
-    Index("ix_enterprises_tier", "current_tier"),
-    Index("ix_enterprises_size", "size_class"),
-)
 
-# Every version of every enterprise: who changed what, when (version 1 is the registration).
-enterprise_versions = Table(
-    "enterprise_versions",
-    metadata,
-    Column("uscc", String(18), primary_key=True),
-    Column("version", Integer, primary_key=True),
-    Column("changed_at", UTCDateTime(), nullable=False),
-    Column("actor", String(64), nullable=False),
-    Column("role", String(16), nullable=False),
-    Column("action", String(32), nullable=False),
-    Column("changes", Text, nullable=False),
-)
+class Enterprise(RegistryTable, table=True):
+    """An enterprise's current profile; every change is also kept in `EnterpriseVersion`."""
 
-# Machine clients (OAuth2 client credentials); only a hash of each secret is kept.
-clients = Table(
-    "clients",
-    metadata,
-    Column("client_id", String(40), primary_key=True),
-    Column("name", String(200), nullable=False),
-    Column("role", String(16), nullable=False),
-    Column("districts", Text, nullable=False),  # JSON list of district codes
-    Column("provider_id", String(64), nullable=True),
-    Column("uscc", String(18), nullable=True),
-    Column("bank_id", String(64), nullable=True),
-    Column("secret_hash", String(200), nullable=False),
-    Column("active", Boolean, nullable=False),
-    Column("created_at", UTCDateTime(), nullable=False),
-)
+    __tablename__ = "enterprises"
+    __table_args__ = (
+        Index("ix_enterprises_district", "district_code"),
+        Index("ix_enterprises_division", "industry_division"),
+        Index("ix_enterprises_key_industry", "key_industry_id"),
+        Index("ix_enterprises_tier", "current_tier"),
+        Index("ix_enterprises_size", "size_class"),
+    )
 
-# One row per bulk import: its counts and every rejected row with the reason (downloadable).
-imports = Table(
-    "imports",
-    metadata,
-    Column("import_id", String(40), primary_key=True),
-    Column("at", UTCDateTime(), nullable=False),
-    Column("actor", String(64), nullable=False),
-    Column("filename", String(200), nullable=False),
-    Column("rows", Integer, nullable=False),
-    Column("stored", Integer, nullable=False),
-    Column("already_registered", Integer, nullable=False),
-    Column("rejected", Integer, nullable=False),
-    Column("errors", Text, nullable=False),  # JSON list of {row, uscc, field, reason}
-)
+    uscc: str = Field(primary_key=True, sa_type=String(18))
+    name: str = Field(sa_type=String(200))
+    district_code: str = Field(sa_type=String(8))
+    industry_code: str = Field(sa_type=String(5))
+    industry_division: str = Field(sa_type=String(3))
+    key_industry_id: int | None = Field(default=None, sa_type=Integer)
+    registered_at: datetime = Field(sa_type=UTCDateTime())
+    sub_industry: str | None = Field(default=None, sa_type=String(16))
+    employees: int | None = Field(default=None, sa_type=Integer)
+    # Main-business revenue in 0.01 yuan: exact on every database.
+    revenue_fen: int | None = Field(default=None, sa_type=BigInteger)
+    revenue_year: int | None = Field(default=None, sa_type=Integer)
+    size_class: str | None = Field(default=None, sa_type=String(8))
+    above_scale: bool | None = None
+    tiers: list[TierRecognition] = Field(
+        default_factory=list,
+        sa_type=JSONText(list[TierRecognition]),
+        sa_column_kwargs={"server_default": "[]"},
+    )
+    current_tier: str | None = Field(default=None, sa_type=String(16))
+    cluster: str | None = Field(default=None, sa_type=String(16))
+    chain_platforms: list[str] = Field(
+        default_factory=list, sa_type=JSONText(list[str]), sa_column_kwargs={"server_default": "[]"}
+    )
+    contacts: list[Contact] = Field(
+        default_factory=list, sa_type=JSONText(list[Contact]), sa_column_kwargs={"server_default": "[]"}
+    )
+    version: int = Field(default=1, sa_type=Integer, sa_column_kwargs={"server_default": "1"})
+    updated_at: datetime | None = Field(default=None, sa_type=UTCDateTime())
+    # The provider whose push registered it (it may change it).
+    pushed_by: str | None = Field(default=None, sa_type=String(40))
 
-providers = Table(
-    "providers",
-    metadata,
-    Column("provider_id", String(40), primary_key=True),
-    Column("name", String(200), nullable=False),
-    Column("uscc", String(18), nullable=False, unique=True),
-    Column("categories", Text, nullable=False),  # JSON list
-    Column("platforms", Text, nullable=False),  # JSON list
-    Column("status", String(16), nullable=False),
-    Column("status_reason", Text, nullable=True),
-    Column("created_at", UTCDateTime(), nullable=False),
-    Column("status_changed_at", UTCDateTime(), nullable=False),
-)
 
-# A transformation project: one enterprise, one provider, moving through the 8 stages.
-projects = Table(
-    "projects",
-    metadata,
-    Column("project_id", String(40), primary_key=True),
-    Column("uscc", String(18), nullable=False, index=True),
-    Column("district_code", String(8), nullable=False, index=True),
-    Column("provider_id", String(40), nullable=False, index=True),
-    Column("title", String(200), nullable=False),
-    Column("planned_solutions", Text, nullable=False),  # JSON list
-    Column("stage", String(16), nullable=False),
-    Column("stage_entered_at", UTCDateTime(), nullable=False),
-    Column("seq", Integer, nullable=False),  # number of the last transition (1 = creation)
-    Column("created_at", UTCDateTime(), nullable=False),
-    Index("ix_projects_stage_entered", "stage", "stage_entered_at"),
-)
+class EnterpriseVersion(RegistryTable, table=True):
+    """Every version of every enterprise: who changed what, when (version 1 is the registration)."""
 
-project_transitions = Table(
-    "project_transitions",
-    metadata,
-    Column("project_id", String(40), primary_key=True),
-    Column("seq", Integer, primary_key=True),
-    Column("from_stage", String(16), nullable=True),
-    Column("to_stage", String(16), nullable=False),
-    Column("at", UTCDateTime(), nullable=False),
-    Column("actor", String(64), nullable=False),
-    Column("role", String(16), nullable=False),
-    Column("evidence", Text, nullable=False),  # JSON list of Evidence
-    Column("note", Text, nullable=True),
-)
+    __tablename__ = "enterprise_versions"
 
-# Programme activity records (家次, 场次, 人次), idempotent per (organiser, external_ref).
-activities = Table(
-    "activities",
-    metadata,
-    Column("activity_id", String(40), primary_key=True),
-    Column("kind", String(24), nullable=False),
-    Column("district_code", String(8), nullable=False, index=True),
-    Column("held_on", Date, nullable=False),
-    Column("title", String(200), nullable=False),
-    Column("organiser", String(200), nullable=False),
-    Column("enterprises", Text, nullable=False),  # JSON list of USCCs
-    Column("participants", Integer, nullable=False),
-    Column("external_ref", String(100), nullable=True),
-    Column("recorded_at", UTCDateTime(), nullable=False),
-    Column("recorded_by", String(64), nullable=False),
-    UniqueConstraint("organiser", "external_ref", name="uq_activities_external_ref"),
-)
+    uscc: str = Field(primary_key=True, sa_type=String(18))
+    version: int = Field(primary_key=True, sa_type=Integer, sa_column_kwargs={"autoincrement": False})
+    changed_at: datetime = Field(sa_type=UTCDateTime())
+    actor: str = Field(sa_type=String(64))
+    role: str = Field(sa_type=String(16))
+    action: str = Field(sa_type=String(32))
+    changes: dict[str, dict[str, Any]] = Field(sa_type=JSONText())
 
-# Provider push (interface v1): the last accepted version of every record a provider pushed.
-push_records = Table(
-    "push_records",
-    metadata,
-    Column("provider_id", String(40), primary_key=True),
-    Column("record_id", String(100), primary_key=True),
-    Column("kind", String(24), nullable=False),
-    Column("version", Integer, nullable=False),
-    Column("content_hash", String(64), nullable=False),
-    Column("entity", String(40), nullable=False),  # USCC or project id
-    Column("batch_id", String(40), nullable=False),
-    Column("accepted_at", UTCDateTime(), nullable=False),
-)
 
-# One row per pushed batch: its counts, the data-quality tallies, and the rejected records' results.
-push_batches = Table(
-    "push_batches",
-    metadata,
-    Column("batch_id", String(40), primary_key=True),
-    Column("provider_id", String(40), nullable=False),
-    Column("received_at", UTCDateTime(), nullable=False),
-    Column("actor", String(64), nullable=False),
-    Column("format", String(8), nullable=False),
-    Column("records", Integer, nullable=False),
-    Column("created", Integer, nullable=False),
-    Column("updated", Integer, nullable=False),
-    Column("unchanged", Integer, nullable=False),
-    Column("stale", Integer, nullable=False),
-    Column("rejected", Integer, nullable=False),
-    Column("counted", Integer, nullable=False),  # records counted for quality (first deliveries)
-    Column("optional_filled", Integer, nullable=False),
-    Column("optional_possible", Integer, nullable=False),
-    Column("timely", Integer, nullable=False),
-    Column("accepted", Integer, nullable=False),  # counted records that were accepted
-    Column("rejected_results", Text, nullable=False),  # JSON list of RecordResult
-    Index("ix_push_batches_provider_received", "provider_id", "received_at"),
-)
+class Client(RegistryTable, table=True):
+    """A machine client (OAuth2 client credentials); only a hash of its secret is kept."""
+
+    __tablename__ = "clients"
+
+    client_id: str = Field(primary_key=True, sa_type=String(40))
+    name: str = Field(sa_type=String(200))
+    role: str = Field(sa_type=String(16))
+    districts: list[str] = Field(sa_type=JSONText(list[str]))
+    provider_id: str | None = Field(default=None, sa_type=String(64))
+    uscc: str | None = Field(default=None, sa_type=String(18))
+    bank_id: str | None = Field(default=None, sa_type=String(64))
+    secret_hash: str = Field(sa_type=String(200))
+    active: bool
+    created_at: datetime = Field(sa_type=UTCDateTime())
+
+
+class Import(RegistryTable, table=True):
+    """One bulk import: its counts and every rejected row with the reason (downloadable)."""
+
+    __tablename__ = "imports"
+
+    import_id: str = Field(primary_key=True, sa_type=String(40))
+    at: datetime = Field(sa_type=UTCDateTime())
+    actor: str = Field(sa_type=String(64))
+    filename: str = Field(sa_type=String(200))
+    rows: int = Field(sa_type=Integer)
+    stored: int = Field(sa_type=Integer)
+    already_registered: int = Field(sa_type=Integer)
+    rejected: int = Field(sa_type=Integer)
+    errors: list[dict[str, Any]] = Field(sa_type=JSONText())  # {row, uscc, field, reason}
+
+
+class Provider(RegistryTable, table=True):
+    __tablename__ = "providers"
+
+    provider_id: str = Field(primary_key=True, sa_type=String(40))
+    name: str = Field(sa_type=String(200))
+    uscc: str = Field(sa_type=String(18), unique=True)
+    categories: list[str] = Field(sa_type=JSONText(list[str]))
+    platforms: list[str] = Field(sa_type=JSONText(list[str]))
+    status: str = Field(sa_type=String(16))
+    status_reason: str | None = Field(default=None, sa_type=Text)
+    created_at: datetime = Field(sa_type=UTCDateTime())
+    status_changed_at: datetime = Field(sa_type=UTCDateTime())
+
+
+class Project(RegistryTable, table=True):
+    """A transformation project: one enterprise, one provider, moving through the 8 stages."""
+
+    __tablename__ = "projects"
+    __table_args__ = (Index("ix_projects_stage_entered", "stage", "stage_entered_at"),)
+
+    project_id: str = Field(primary_key=True, sa_type=String(40))
+    uscc: str = Field(sa_type=String(18), index=True)
+    district_code: str = Field(sa_type=String(8), index=True)
+    provider_id: str = Field(sa_type=String(40), index=True)
+    title: str = Field(sa_type=String(200))
+    planned_solutions: list[str] = Field(sa_type=JSONText(list[str]))
+    stage: str = Field(sa_type=String(16))
+    stage_entered_at: datetime = Field(sa_type=UTCDateTime())
+    seq: int = Field(sa_type=Integer)  # number of the last transition (1 = creation)
+    created_at: datetime = Field(sa_type=UTCDateTime())
+
+
+class ProjectTransition(RegistryTable, table=True):
+    __tablename__ = "project_transitions"
+
+    project_id: str = Field(primary_key=True, sa_type=String(40))
+    seq: int = Field(primary_key=True, sa_type=Integer, sa_column_kwargs={"autoincrement": False})
+    from_stage: str | None = Field(default=None, sa_type=String(16))
+    to_stage: str = Field(sa_type=String(16))
+    at: datetime = Field(sa_type=UTCDateTime())
+    actor: str = Field(sa_type=String(64))
+    role: str = Field(sa_type=String(16))
+    evidence: list[Evidence] = Field(sa_type=JSONText(list[Evidence]))
+    note: str | None = Field(default=None, sa_type=Text)
+
+
+class Activity(RegistryTable, table=True):
+    """A programme activity record (家次, 场次, 人次), idempotent per (organiser, external_ref)."""
+
+    __tablename__ = "activities"
+    __table_args__ = (UniqueConstraint("organiser", "external_ref", name="uq_activities_external_ref"),)
+
+    activity_id: str = Field(primary_key=True, sa_type=String(40))
+    kind: str = Field(sa_type=String(24))
+    district_code: str = Field(sa_type=String(8), index=True)
+    held_on: date = Field(sa_type=Date)
+    title: str = Field(sa_type=String(200))
+    organiser: str = Field(sa_type=String(200))
+    enterprises: list[str] = Field(sa_type=JSONText(list[str]))  # USCCs
+    participants: int = Field(sa_type=Integer)
+    external_ref: str | None = Field(default=None, sa_type=String(100))
+    recorded_at: datetime = Field(sa_type=UTCDateTime())
+    recorded_by: str = Field(sa_type=String(64))
+
+
+class PushRecord(RegistryTable, table=True):
+    """Provider push (interface v1): the last accepted version of every record a provider pushed."""
+
+    __tablename__ = "push_records"
+
+    provider_id: str = Field(primary_key=True, sa_type=String(40))
+    record_id: str = Field(primary_key=True, sa_type=String(100))
+    kind: str = Field(sa_type=String(24))
+    version: int = Field(sa_type=Integer)
+    content_hash: str = Field(sa_type=String(64))
+    entity: str = Field(sa_type=String(40))  # USCC or project id
+    batch_id: str = Field(sa_type=String(40))
+    accepted_at: datetime = Field(sa_type=UTCDateTime())
+
+
+class PushBatch(RegistryTable, table=True):
+    """One pushed batch: its counts, the data-quality tallies, and the rejected records' results."""
+
+    __tablename__ = "push_batches"
+    __table_args__ = (Index("ix_push_batches_provider_received", "provider_id", "received_at"),)
+
+    batch_id: str = Field(primary_key=True, sa_type=String(40))
+    provider_id: str = Field(sa_type=String(40))
+    received_at: datetime = Field(sa_type=UTCDateTime())
+    actor: str = Field(sa_type=String(64))
+    format: str = Field(sa_type=String(8))
+    records: int = Field(sa_type=Integer)
+    created: int = Field(sa_type=Integer)
+    updated: int = Field(sa_type=Integer)
+    unchanged: int = Field(sa_type=Integer)
+    stale: int = Field(sa_type=Integer)
+    rejected: int = Field(sa_type=Integer)
+    counted: int = Field(sa_type=Integer)  # records counted for quality (first deliveries)
+    optional_filled: int = Field(sa_type=Integer)
+    optional_possible: int = Field(sa_type=Integer)
+    timely: int = Field(sa_type=Integer)
+    accepted: int = Field(sa_type=Integer)  # counted records that were accepted
+    rejected_results: list[dict[str, Any]] = Field(sa_type=JSONText())  # RecordResult as JSON

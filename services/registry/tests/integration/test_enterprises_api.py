@@ -9,7 +9,7 @@ import pytest
 
 from devstack.broker import Broker
 from registry.main import spec
-from registry.models import enterprises, tables
+from registry.models import Enterprise, tables
 from testkit.plugin import DbFactory, RunningService, running_service
 
 pytestmark = [pytest.mark.broker]
@@ -80,7 +80,7 @@ async def test_bad_input_is_a_clear_4xx_and_stores_nothing(
     assert message in err["message"]
     if field:
         assert field in [e["field"] for e in err["errors"]], err
-    assert await registry.count(enterprises) == 1
+    assert await registry.count(Enterprise) == 1
     assert await registry.count(tables.outbox) == 1
 
 
@@ -93,7 +93,7 @@ async def test_oversized_chunked_body_without_length_is_413(registry: RunningSer
 
     r = await registry.client.post("/v1/enterprises", content=chunks(), headers={"content-type": "application/json"})
     assert r.status_code == 413
-    assert await registry.count(enterprises) == 0
+    assert await registry.count(Enterprise) == 0
 
 
 async def test_unknown_enterprise_is_404(registry: RunningService) -> None:

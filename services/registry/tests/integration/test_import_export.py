@@ -19,7 +19,7 @@ from contracts import codes
 from contracts.api.identity import Role
 from devstack.broker import Broker
 from registry.main import spec
-from registry.models import enterprises, tables
+from registry.models import Enterprise, tables
 from servicekit.migrations import upgrade_async
 from testkit.plugin import DbFactory, bearer, random_uscc, running_service
 
@@ -100,7 +100,7 @@ async def test_10000_rows_with_3_broken_store_9997_and_reimport_changes_nothing(
         ]
         assert "check character" in report["errors"][0]["reason"]
         assert report["errors"][2]["reason"] == "duplicate of row 9 in this file"
-        assert await registry.count(enterprises) == 9_997
+        assert await registry.count(Enterprise) == 9_997
         assert await registry.count(tables.outbox) == 9_997  # one event per stored row
         errors_csv = await registry.client.get(report["errors_url"])
         lines = list(csv.reader(io.StringIO(errors_csv.text.lstrip("\ufeff"))))
@@ -110,7 +110,7 @@ async def test_10000_rows_with_3_broken_store_9997_and_reimport_changes_nothing(
             await registry.client.post("/v1/enterprises/imports", content=body, headers={"content-type": XLSX})
         ).json()
         assert (again["stored"], again["already_registered"], again["rejected"]) == (0, 9_997, 3)
-        assert await registry.count(enterprises) == 9_997
+        assert await registry.count(Enterprise) == 9_997
         assert await registry.count(tables.outbox) == 9_997
         one = (await registry.client.get(f"/v1/enterprises/{rows[0][1]}")).json()
         assert one["revenue_year"] == 2023
@@ -167,7 +167,7 @@ async def test_cli_import_with_progress_and_an_errors_file(make_db: DbFactory, t
 
     engine = make_engine(url)
     async with engine.connect() as conn:
-        assert await conn.scalar(select(func.count()).select_from(enterprises)) == 2499
+        assert await conn.scalar(select(func.count()).select_from(Enterprise)) == 2499
     await engine.dispose()
     missing = subprocess.run(
         [sys.executable, "-m", "registry", "import", str(tmp_path / "nope.csv")],

@@ -15,7 +15,7 @@ import pytest
 from contracts.api.identity import Role
 from devstack.broker import Broker
 from registry.main import spec
-from registry.models import enterprise_versions, enterprises, tables
+from registry.models import Enterprise, EnterpriseVersion, tables
 from testkit.plugin import DbFactory, RunningService, bearer, random_uscc, running_service
 
 pytestmark = [pytest.mark.broker]
@@ -85,8 +85,8 @@ async def test_same_batch_twice_is_one_version(broker: Broker, make_db: DbFactor
         again = (await registry.client.post("/v1/push/records", json={"records": records}, headers=as_provider)).json()
         assert (again["created"], again["unchanged"], again["rejected"]) == (0, 20, 0)
         assert {r["status"] for r in again["results"]} == {"unchanged"}
-        assert await registry.count(enterprises) == 20
-        assert await registry.count(enterprise_versions) == 20
+        assert await registry.count(Enterprise) == 20
+        assert await registry.count(EnterpriseVersion) == 20
         assert await registry.count(tables.outbox) == outbox  # no new events
 
         one = records[0]["data"]["uscc"]
@@ -145,8 +145,8 @@ async def test_ten_thousand_with_ten_bad_stores_9990(broker: Broker, make_db: Db
         assert [r["errors"][0]["field"] for r in report["results"]] == expected_fields
         assert report["results"][-1]["errors"][0]["code"] == "not_owner"
         assert all(e["message"] and e["message_zh"] for r in report["results"] for e in r["errors"])
-        assert await registry.count(enterprises) == 9_991  # + the district's own
-        assert await registry.count(enterprises, enterprises.c.pushed_by == pid) == 9_990
+        assert await registry.count(Enterprise) == 9_991  # + the district's own
+        assert await registry.count(Enterprise, Enterprise.pushed_by == pid) == 9_990
         stored = (await registry.client.get(f"/v1/push/batches/{report['batch_id']}")).json()
         assert [r["index"] for r in stored["results"]] == [i + 1 for i in bad_at]
 
@@ -291,4 +291,4 @@ async def test_whole_batch_errors(broker: Broker, make_db: DbFactory) -> None:
         )
         assert suspended.status_code == 403
         assert "suspended" in suspended.json()["message"]
-        assert await registry.count(enterprises) == 0
+        assert await registry.count(Enterprise) == 0

@@ -1,82 +1,73 @@
-"""Every assessment query."""
+"""Every query on assessments, their on-site changes and rescorings."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
-from sqlalchemy import ColumnElement, CursorResult, delete, func, insert, select, update
+from sqlalchemy import ColumnElement, CursorResult, delete, func, insert, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col, select
 
-from assessment.models import assessment_changes, assessment_rescores, assessments
-from contracts.api.assessment import AnswerSet, Score
-
-
-def to_row(values: dict[str, Any]) -> dict[str, Any]:
-    row = dict(values)
-    if isinstance(row.get("answers"), AnswerSet):
-        row["answers"] = row["answers"].model_dump_json()
-    if isinstance(row.get("score"), Score):
-        score = row["score"]
-        row |= {"score": score.model_dump_json(), "total": str(score.total), "level": score.level}
-    return row
+from assessment.models import Assessment, AssessmentChange, AssessmentRescore
+from servicekit.db import columns_of
 
 
-def from_row(row: Any) -> dict[str, Any]:
-    m = dict(row._mapping)
-    m["answers"] = AnswerSet.model_validate_json(m["answers"])
-    m["score"] = Score.model_validate_json(m["score"])
-    return m
+async def add(session: AsyncSession, row: Assessment) -> None:
+    await session.execute(insert(Assessment).values(**columns_of(row)))
 
 
-async def add(session: AsyncSession, values: dict[str, Any]) -> None:
-    await session.execute(insert(assessments).values(**to_row(values)))
-
-
-async def get(session: AsyncSession, assessment_id: str) -> dict[str, Any] | None:
-    row = (await session.execute(select(assessments).where(assessments.c.assessment_id == assessment_id))).first()
-    return from_row(row) if row else None
+async def get(session: AsyncSession, assessment_id: str) -> Assessment | None:
+    query = select(Assessment).where(Assessment.assessment_id == assessment_id)
+    return (await session.execute(query.execution_options(populate_existing=True))).scalar_one_or_none()
 
 
 async def update_assessment(session: AsyncSession, assessment_id: str, values: dict[str, Any], revision: int) -> bool:
     """Write a change; False when another writer changed it since `revision` was read."""
-    t = assessments
     result = cast(
         CursorResult[Any],
         await session.execute(
-            update(t)
-            .where(t.c.assessment_id == assessment_id, t.c.revision == revision)
-            .values(**to_row(values), revision=revision + 1)
+            update(Assessment)
+            .where(col(Assessment.assessment_id) == assessment_id, col(Assessment.revision) == revision)
+            .values(**values, revision=revision + 1)
         ),
     )
     return bool(result.rowcount)
 
 
-async def add_changes(session: AsyncSession, assessment_id: str, rows: list[dict[str, Any]]) -> None:
-    t = assessment_changes
-    start = await session.scalar(select(func.coalesce(func.max(t.c.seq), 0)).where(t.c.assessment_id == assessment_id))
-    for i, r in enumerate(rows, start=int(start or 0) + 1):
-        await session.execute(insert(t).values(assessment_id=assessment_id, seq=i, **r))
+async def add_changes(session: AsyncSession, assessment_id: str, rows: Sequence[AssessmentChange]) -> None:
+    """Append on-site changes, numbered after the ones stored."""
+    t = AssessmentChange
+    start = await session.scalar(select(func.coalesce(func.max(t.seq), 0)).where(t.assessment_id == assessment_id))
+    values = [
+        columns_of(r) | {"assessment_id": assessment_id, "seq": i} for i, r in enumerate(rows, int(start or 0) + 1)
+    ]
+    if values:
+        await session.execute(insert(AssessmentChange), values)
 
 
-async def changes(session: AsyncSession, assessment_id: str) -> list[dict[str, Any]]:
-    t = assessment_changes
-    rows = await session.execute(select(t).where(t.c.assessment_id == assessment_id).order_by(t.c.seq))
-    return [dict(r._mapping) for r in rows]
+async def changes(session: AsyncSession, assessment_id: str) -> Sequence[AssessmentChange]:
+    query = select(AssessmentChange).where(AssessmentChange.assessment_id == assessment_id)
+    return (await session.execute(query.order_by(col(AssessmentChange.seq)))).scalars().all()
 
 
-async def put_rescore(session: AsyncSession, values: dict[str, Any]) -> None:
-    t = assessment_rescores
+async def count_changes(session: AsyncSession, assessment_id: str) -> int:
+    query = select(func.count()).select_from(AssessmentChange).where(AssessmentChange.assessment_id == assessment_id)
+    return int(await session.scalar(query) or 0)
+
+
+async def put_rescore(session: AsyncSession, row: AssessmentRescore) -> None:
+    t = AssessmentRescore
     await session.execute(
-        delete(t).where(t.c.assessment_id == values["assessment_id"], t.c.scheme_version == values["scheme_version"])
+        delete(t).where(col(t.assessment_id) == row.assessment_id, col(t.scheme_version) == row.scheme_version)
     )
-    await session.execute(insert(t).values(**{**values, "score": values["score"].model_dump_json()}))
+    await session.execute(insert(t).values(**columns_of(row)))
 
 
-async def rescores(session: AsyncSession, assessment_id: str) -> list[dict[str, Any]]:
-    t = assessment_rescores
-    rows = await session.execute(select(t).where(t.c.assessment_id == assessment_id).order_by(t.c.scheme_version))
-    return [{**r._mapping, "score": Score.model_validate_json(r.score)} for r in rows]
+async def rescores(session: AsyncSession, assessment_id: str) -> Sequence[AssessmentRescore]:
+    query = select(AssessmentRescore).where(AssessmentRescore.assessment_id == assessment_id)
+    return (await session.execute(query.order_by(col(AssessmentRescore.scheme_version)))).scalars().all()
 
 
 @dataclass
@@ -89,41 +80,36 @@ class AssessmentFilter:
 
 async def list_assessments(
     session: AsyncSession, f: AssessmentFilter, limit: int, offset: int
-) -> tuple[int, list[dict[str, Any]]]:
-    t = assessments
+) -> tuple[int, Sequence[Assessment]]:
+    t = Assessment
     where: list[ColumnElement[bool]] = []
     if f.districts is not None:
-        where.append(t.c.district_code.in_(f.districts))
+        where.append(col(t.district_code).in_(f.districts))
     if f.uscc:
-        where.append(t.c.uscc == f.uscc)
+        where.append(col(t.uscc) == f.uscc)
     if f.status:
-        where.append(t.c.status == f.status)
+        where.append(col(t.status) == f.status)
     if f.project_id:
-        where.append(t.c.project_id == f.project_id)
+        where.append(col(t.project_id) == f.project_id)
     total = await session.scalar(select(func.count()).select_from(t).where(*where))
-    rows = await session.execute(
-        select(t).where(*where).order_by(t.c.created_at.desc(), t.c.assessment_id).limit(limit).offset(offset)
+    query = select(t).where(*where).order_by(col(t.created_at).desc(), col(t.assessment_id)).limit(limit).offset(offset)
+    return int(total or 0), (await session.execute(query)).scalars().all()
+
+
+async def latest_final(session: AsyncSession, project_id: str, phase: str) -> Assessment | None:
+    t = Assessment
+    query = (
+        select(t)
+        .where(t.project_id == project_id, t.phase == phase, t.status == "final")
+        .order_by(col(t.finalised_at).desc())
+        .limit(1)
     )
-    return int(total or 0), [from_row(r) for r in rows]
-
-
-async def latest_final(session: AsyncSession, project_id: str, phase: str) -> dict[str, Any] | None:
-    t = assessments
-    row = (
-        await session.execute(
-            select(t)
-            .where(t.c.project_id == project_id, t.c.phase == phase, t.c.status == "final")
-            .order_by(t.c.finalised_at.desc())
-            .limit(1)
-        )
-    ).first()
-    return from_row(row) if row else None
+    return (await session.execute(query)).scalar_one_or_none()
 
 
 async def latest_final_level(session: AsyncSession, uscc: str) -> int | None:
     """The digital level of the enterprise's most recently finalised assessment."""
-    t = assessments
-    level = await session.scalar(
-        select(t.c.level).where(t.c.uscc == uscc, t.c.status == "final").order_by(t.c.finalised_at.desc()).limit(1)
-    )
+    t = Assessment
+    query = select(t.level).where(t.uscc == uscc, t.status == "final").order_by(col(t.finalised_at).desc()).limit(1)
+    level = await session.scalar(query)
     return None if level is None else int(level)

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from fastapi import APIRouter, Depends, Query, Response, status
 from fastapi.responses import HTMLResponse
 
-from assessment.assessments import repository, service
+from assessment.assessments import service
 from assessment.assessments.report import render_report
+from assessment.assessments.repository import AssessmentFilter
 from contracts.api.assessment import (
     AnswersUpdate,
     AssessmentCreate,
@@ -18,24 +21,23 @@ from contracts.api.assessment import (
     Submission,
 )
 from contracts.api.identity import Role, TokenClaims
-from servicekit.app import get_uow
 from servicekit.auth import allow
+from servicekit.deps import CityActor, Uow
 from servicekit.http import error_responses
-from servicekit.uow import UnitOfWork
 
 router = APIRouter(prefix="/v1/assessments", tags=["assessments"])
 ERRORS = error_responses(401, 403, 404, 409, 422)
-READERS = allow(Role.CITY, Role.DISTRICT, Role.EXPERT, Role.ENTERPRISE)
-AUTHORS = allow(Role.CITY, Role.EXPERT, Role.ENTERPRISE)
-VERIFIERS = allow(Role.CITY, Role.EXPERT)
+Readers = Annotated[TokenClaims, Depends(allow(Role.CITY, Role.DISTRICT, Role.EXPERT, Role.ENTERPRISE))]
+Authors = Annotated[TokenClaims, Depends(allow(Role.CITY, Role.EXPERT, Role.ENTERPRISE))]
+Verifiers = Annotated[TokenClaims, Depends(allow(Role.CITY, Role.EXPERT))]
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=AssessmentRead, responses=ERRORS)
 async def create_assessment(
     body: AssessmentCreate,
     response: Response,
-    uow: UnitOfWork = Depends(get_uow),
-    actor: TokenClaims = Depends(AUTHORS),
+    uow: Uow,
+    actor: Authors,
 ) -> AssessmentRead:
     """Start an assessment (a draft) on a scheme version, optionally with answers and linked to a
     project as T0 or T1. An enterprise assesses itself (source self); an expert of its unit rates it
@@ -49,38 +51,29 @@ async def create_assessment(
 
 @router.get("", response_model=list[AssessmentSummary], responses=ERRORS)
 async def list_assessments(
+    uow: Uow,
+    actor: Readers,
     uscc: str | None = Query(None, max_length=18),
     status_: AssessmentStatus | None = Query(None, alias="status"),
     project_id: str | None = Query(None, max_length=40),
     limit: int = Query(50, ge=1, le=500),
     offset: int = Query(0, ge=0),
-    uow: UnitOfWork = Depends(get_uow),
-    actor: TokenClaims = Depends(READERS),
 ) -> list[AssessmentSummary]:
     """Assessments in the caller's scope, newest first."""
-    f = repository.AssessmentFilter(uscc=uscc.upper() if uscc else None, status=status_, project_id=project_id)
-    if actor.role in (Role.DISTRICT, Role.EXPERT):
-        f.districts = list(actor.districts)
-    elif actor.role == Role.ENTERPRISE:
-        f.uscc = actor.uscc
+    f = AssessmentFilter(uscc=uscc.upper() if uscc else None, status=status_, project_id=project_id)
     async with uow:
-        _, rows = await repository.list_assessments(uow.session, f, limit, offset)
-    return [AssessmentSummary.model_validate({**r, "total": r["score"].total}) for r in rows]
+        return await service.list_summaries(uow, actor, f, limit, offset)
 
 
 @router.get("/{assessment_id}", response_model=AssessmentRead, responses=ERRORS)
-async def get_assessment(
-    assessment_id: str, uow: UnitOfWork = Depends(get_uow), actor: TokenClaims = Depends(READERS)
-) -> AssessmentRead:
+async def get_assessment(assessment_id: str, uow: Uow, actor: Readers) -> AssessmentRead:
     """One assessment: answers, the score on its scheme version, rescorings, on-site changes, guidance."""
     async with uow:
         return await service.read(uow, actor, assessment_id)
 
 
 @router.patch("/{assessment_id}/answers", response_model=AssessmentRead, responses=ERRORS)
-async def update_answers(
-    assessment_id: str, body: AnswersUpdate, uow: UnitOfWork = Depends(get_uow), actor: TokenClaims = Depends(AUTHORS)
-) -> AssessmentRead:
+async def update_answers(assessment_id: str, body: AnswersUpdate, uow: Uow, actor: Authors) -> AssessmentRead:
     """Answer or change items, figures and scene levels (the given ones replace the stored ones).
     A submitted assessment changes only on site, by an expert, with a reason; every change is recorded."""
     async with uow:
@@ -90,9 +83,7 @@ async def update_answers(
 
 
 @router.post("/{assessment_id}/submission", response_model=AssessmentRead, responses=ERRORS)
-async def submit(
-    assessment_id: str, body: Submission, uow: UnitOfWork = Depends(get_uow), actor: TokenClaims = Depends(AUTHORS)
-) -> AssessmentRead:
+async def submit(assessment_id: str, body: Submission, uow: Uow, actor: Authors) -> AssessmentRead:
     """Submit a complete draft with the truthfulness pledge; publishes `assessment.assessment.submitted`."""
     async with uow:
         result = await service.submit(uow, actor, assessment_id, body)
@@ -101,9 +92,7 @@ async def submit(
 
 
 @router.post("/{assessment_id}/finalisation", response_model=AssessmentRead, responses=ERRORS)
-async def finalise(
-    assessment_id: str, body: Finalisation, uow: UnitOfWork = Depends(get_uow), actor: TokenClaims = Depends(VERIFIERS)
-) -> AssessmentRead:
+async def finalise(assessment_id: str, body: Finalisation, uow: Uow, actor: Verifiers) -> AssessmentRead:
     """Verified on site: the assessment is final. Publishes `assessment.assessment.finalised` and, when
     the project's T0 and T1 are both final, `assessment.project.level-changed`."""
     async with uow:
@@ -116,8 +105,8 @@ async def finalise(
 async def rescore(
     assessment_id: str,
     body: Rescore,
-    uow: UnitOfWork = Depends(get_uow),
-    actor: TokenClaims = Depends(allow(Role.CITY)),
+    uow: Uow,
+    actor: CityActor,
 ) -> AssessmentRead:
     """Score the same answers on another version of its scheme; the original result is kept."""
     async with uow:
@@ -127,16 +116,10 @@ async def rescore(
 
 
 @router.get("/{assessment_id}/report", response_class=HTMLResponse, responses=ERRORS)
-async def report(
-    assessment_id: str, uow: UnitOfWork = Depends(get_uow), actor: TokenClaims = Depends(READERS)
-) -> HTMLResponse:
+async def report(assessment_id: str, uow: Uow, actor: Readers) -> HTMLResponse:
     """A printable report (HTML, A4): dimension scores with a radar chart, scene levels, the level and
     what is missing for the next, and the project's T0→T1 change."""
     async with uow:
         assessment = await service.read(uow, actor, assessment_id)
-        counterpart = None
-        if assessment.project_id and assessment.phase:
-            other = "T1" if assessment.phase.value == "T0" else "T0"
-            row = await repository.latest_final(uow.session, assessment.project_id, other)
-            counterpart = row["score"] if row else None
+        counterpart = await service.counterpart_score(uow, assessment)
     return HTMLResponse(render_report(assessment, counterpart))

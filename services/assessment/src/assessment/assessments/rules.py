@@ -3,39 +3,50 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Protocol
 
 from assessment.scoring.rules import AnswerErrors, clean, score
-from contracts.api.assessment import Score
+from contracts.api.assessment import AnswerSet, Score
 from contracts.api.schemes import Scheme
 from contracts.events.assessment import ProjectLevelChanged
 
 
-def comparable_t0(t0: dict[str, Any], t1_scheme: Scheme) -> Score:
+class Scored(Protocol):
+    """What the rules read of a stored assessment."""
+
+    assessment_id: str
+    uscc: str
+    district_code: str
+    project_id: str | None
+    answers: AnswerSet
+    score: Score
+
+
+def comparable_t0(t0: Scored, t1_scheme: Scheme) -> Score:
     """T0's score on T1's scheme version when they differ (T0's own record stays as it is); T0's own
     score when its answers do not fit that version or the schemes differ."""
-    own: Score = t0["score"]
+    own = t0.score
     if (own.scheme_id, own.scheme_version) == (t1_scheme.scheme_id, t1_scheme.version):
         return own
     if own.scheme_id != t1_scheme.scheme_id:
         return own
     try:
-        return score(t1_scheme, t0["answers"])
+        return score(t1_scheme, t0.answers)
     except AnswerErrors:
         return own
 
 
-def level_change(t0: dict[str, Any], t1: dict[str, Any], t1_scheme: Scheme, at: datetime) -> ProjectLevelChanged:
-    before, after = comparable_t0(t0, t1_scheme), t1["score"]
+def level_change(t0: Scored, t1: Scored, t1_scheme: Scheme, at: datetime) -> ProjectLevelChanged:
+    before, after = comparable_t0(t0, t1_scheme), t1.score
     dims_before = {d.id: d.points for d in before.dimensions}
     return ProjectLevelChanged(
-        project_id=t1["project_id"],
-        uscc=t1["uscc"],
-        district_code=t1["district_code"],
+        project_id=t1.project_id,
+        uscc=t1.uscc,
+        district_code=t1.district_code,
         scheme_id=after.scheme_id,
         scheme_version=after.scheme_version,
-        t0_assessment_id=t0["assessment_id"],
-        t1_assessment_id=t1["assessment_id"],
+        t0_assessment_id=t0.assessment_id,
+        t1_assessment_id=t1.assessment_id,
         t0_level=before.level,
         t1_level=after.level,
         level_delta=after.level - before.level,

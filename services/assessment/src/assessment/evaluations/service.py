@@ -2,29 +2,24 @@
 
 from __future__ import annotations
 
-import json
 import secrets
 from datetime import UTC, datetime
-from decimal import Decimal
-from typing import Any
 
-from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from assessment.assessments import repository
+from assessment.assessments import repository as assessments
 from assessment.assessments.service import check_read, enterprise_unit, unfit
+from assessment.evaluations import repository
 from assessment.evaluations.rules import check_evidence, evaluate, outcomes
-from assessment.models import designations, evaluations
+from assessment.models import Designation, Evaluation
 from assessment.schemes import service as scheme_store
 from assessment.scoring.rules import AnswerErrors
 from contracts.api.evaluations import (
-    Check,
     DesignationCreate,
     DesignationKind,
     DesignationRead,
     EvaluationCreate,
     EvaluationRead,
-    Outcomes,
     Revocation,
 )
 from contracts.api.identity import Role, TokenClaims
@@ -34,86 +29,66 @@ from servicekit.errors import Conflict, Forbidden, NotFound
 from servicekit.uow import UnitOfWork
 
 
-def _to_read(row: dict[str, Any]) -> EvaluationRead:
+def _to_read(row: Evaluation, designation_id: str | None = None) -> EvaluationRead:
     return EvaluationRead.model_validate(
-        {
-            **row,
-            "indicators": json.loads(row["indicators"]),
-            "scenes": json.loads(row["scenes"]),
-            "figures": {k: Decimal(v) for k, v in json.loads(row["figures"]).items()},
-            "checks": [Check.model_validate(c) for c in json.loads(row["checks"])],
-            "outcomes": Outcomes.model_validate_json(row["outcomes"]),
-        }
+        {**{f: getattr(row, f) for f in Evaluation.model_fields if f != "note"}, "designation_id": designation_id}
     )
 
 
 async def create_evaluation(uow: UnitOfWork, actor: TokenClaims, cmd: EvaluationCreate) -> EvaluationRead:
     district = await enterprise_unit(uow, cmd.uscc)
     require_district(actor, district)
-    scheme = await scheme_store.get_evaluation_scheme(uow.session, cmd.scheme_id, cmd.scheme_version)
+    scheme = await scheme_store.get_evaluation_scheme(uow, cmd.scheme_id, cmd.scheme_version)
     try:
         check_evidence(scheme, cmd)
     except AnswerErrors as e:
         raise unfit(e, f"part(s) of the evidence do not fit {scheme.scheme_id}") from e
-    level = await repository.latest_final_level(uow.session, cmd.uscc)
+    level = await assessments.latest_final_level(uow.session, cmd.uscc)
     checks = evaluate(scheme, cmd, level)
-    now = datetime.now(UTC)
-    row: dict[str, Any] = {
-        "evaluation_id": f"ev_{secrets.token_hex(6)}",
-        "uscc": cmd.uscc,
-        "district_code": district,
-        "scheme_id": scheme.scheme_id,
-        "scheme_version": scheme.version,
-        "designation": scheme.designation,
-        "category": cmd.category,
-        "indicators": json.dumps(cmd.indicators),
-        "scenes": json.dumps(cmd.scenes),
-        "figures": json.dumps({k: str(v) for k, v in cmd.figures.items()}),
-        "replicable_scene": cmd.replicable_scene,
-        "level": level,
-        "passed": all(c.passed for c in checks),
-        "checks": json.dumps([c.model_dump() for c in checks], ensure_ascii=False),
-        "outcomes": outcomes(cmd.figures).model_dump_json(),
-        "note": cmd.note,
-        "evaluated_at": now,
-        "evaluated_by": actor.sub,
-    }
-    await uow.session.execute(insert(evaluations).values(**row))
+    row = Evaluation(
+        evaluation_id=f"ev_{secrets.token_hex(6)}",
+        uscc=cmd.uscc,
+        district_code=district,
+        scheme_id=scheme.scheme_id,
+        scheme_version=scheme.version,
+        designation=scheme.designation,
+        category=cmd.category,
+        indicators=cmd.indicators,
+        scenes=cmd.scenes,
+        figures=cmd.figures,
+        replicable_scene=cmd.replicable_scene,
+        level=level,
+        passed=all(c.passed for c in checks),
+        checks=checks,
+        outcomes=outcomes(cmd.figures),
+        note=cmd.note,
+        evaluated_at=datetime.now(UTC),
+        evaluated_by=actor.sub,
+    )
+    await repository.add_evaluation(uow.session, row)
     uow.audit(
         actor,
         "evaluation.create",
-        row["evaluation_id"],
-        {"uscc": cmd.uscc, "scheme": scheme.scheme_id, "passed": row["passed"]},
+        row.evaluation_id,
+        {"uscc": cmd.uscc, "scheme": scheme.scheme_id, "passed": row.passed},
     )
     return _to_read(row)
 
 
-async def _designation_of(uow: UnitOfWork, evaluation_id: str) -> str | None:
-    t = designations
-    return await uow.session.scalar(select(t.c.designation_id).where(t.c.evaluation_id == evaluation_id))
-
-
 async def get_evaluation(uow: UnitOfWork, actor: TokenClaims, evaluation_id: str) -> EvaluationRead:
-    row = (await uow.session.execute(select(evaluations).where(evaluations.c.evaluation_id == evaluation_id))).first()
+    row = await repository.get_evaluation(uow.session, evaluation_id)
     if row is None:
         raise NotFound(f"no evaluation {evaluation_id}")
-    values = dict(row._mapping)
-    check_read(actor, values)
-    return _to_read(values).model_copy(update={"designation_id": await _designation_of(uow, evaluation_id)})
+    check_read(actor, row.uscc, row.district_code)
+    return _to_read(row, await repository.designation_of(uow.session, evaluation_id))
 
 
 async def list_evaluations(
     uow: UnitOfWork, actor: TokenClaims, passed: bool | None, limit: int
 ) -> list[EvaluationRead]:
-    t = evaluations
-    query = select(t).order_by(t.c.evaluated_at.desc()).limit(limit)
-    if actor.role in (Role.DISTRICT, Role.EXPERT):
-        query = query.where(t.c.district_code.in_(actor.districts))
-    elif actor.role == Role.ENTERPRISE:
-        query = query.where(t.c.uscc == actor.uscc)
-    if passed is not None:
-        query = query.where(t.c.passed == passed)
-    return [_to_read(dict(r._mapping)) for r in await uow.session.execute(query)]
+    districts = list(actor.districts) if actor.role in (Role.DISTRICT, Role.EXPERT) else None
+    uscc = actor.uscc if actor.role == Role.ENTERPRISE else None
+    return [_to_read(r) for r in await repository.list_evaluations(uow.session, districts, uscc, passed, limit)]
 
 
 async def designate(uow: UnitOfWork, actor: TokenClaims, cmd: DesignationCreate) -> DesignationRead:
@@ -130,78 +105,56 @@ async def designate(uow: UnitOfWork, actor: TokenClaims, cmd: DesignationCreate)
             f"evaluation {cmd.evaluation_id} led to designation {evaluation.designation_id} already",
             field="evaluation_id",
         )
-    t = designations
-    held = await uow.session.scalar(
-        select(t.c.designation_id).where(
-            t.c.uscc == evaluation.uscc,
-            t.c.kind == evaluation.designation,
-            t.c.category == evaluation.category,
-            t.c.revoked_at.is_(None),
-        )
-    )
+    held = await repository.held_designation(uow.session, evaluation.uscc, evaluation.designation, evaluation.category)
     if held:
         raise Conflict(f"{evaluation.uscc} holds this designation already ({held})", field="evaluation_id")
-    now = datetime.now(UTC)
-    row: dict[str, Any] = {
-        "designation_id": f"dg_{secrets.token_hex(6)}",
-        "kind": evaluation.designation,
-        "category": evaluation.category,
-        "uscc": evaluation.uscc,
-        "district_code": evaluation.district_code,
-        "evaluation_id": evaluation.evaluation_id,
-        "batch": cmd.batch,
-        "designated_at": now,
-        "designated_by": actor.sub,
-    }
+    row = Designation(
+        designation_id=f"dg_{secrets.token_hex(6)}",
+        kind=evaluation.designation,
+        category=evaluation.category,
+        uscc=evaluation.uscc,
+        district_code=evaluation.district_code,
+        evaluation_id=evaluation.evaluation_id,
+        batch=cmd.batch,
+        designated_at=datetime.now(UTC),
+        designated_by=actor.sub,
+    )
     try:
-        await uow.session.execute(insert(t).values(**row))
+        await repository.add_designation(uow.session, row)
     except IntegrityError as e:  # pragma: no cover - a concurrent designation of the same evaluation
         raise Conflict(f"evaluation {cmd.evaluation_id} was designated meanwhile", field="evaluation_id") from e
-    uow.audit(actor, "designation.make", row["designation_id"], {"uscc": evaluation.uscc, "kind": row["kind"]})
+    uow.audit(actor, "designation.make", row.designation_id, {"uscc": evaluation.uscc, "kind": row.kind})
     uow.emit(
         DesignationGranted(
-            **{
-                k: row[k]
-                for k in (
-                    "designation_id",
-                    "category",
-                    "uscc",
-                    "district_code",
-                    "evaluation_id",
-                    "batch",
-                    "designated_at",
-                )
-            },
-            kind=DesignationKind(row["kind"]),
+            designation_id=row.designation_id,
+            category=row.category,
+            uscc=row.uscc,
+            district_code=row.district_code,
+            evaluation_id=row.evaluation_id,
+            batch=row.batch,
+            designated_at=row.designated_at,
+            kind=DesignationKind(row.kind),
             scheme_id=evaluation.scheme_id,
             scheme_version=evaluation.scheme_version,
         )
     )
-    return DesignationRead.model_validate(row)
+    return DesignationRead.model_validate(row, from_attributes=True)
 
 
 async def list_designations(uow: UnitOfWork, kind: DesignationKind | None) -> list[DesignationRead]:
-    t = designations
-    query = select(t).order_by(t.c.designated_at.desc())
-    if kind is not None:
-        query = query.where(t.c.kind == kind.value)
-    return [DesignationRead.model_validate(dict(r._mapping)) for r in await uow.session.execute(query)]
+    rows = await repository.list_designations(uow.session, kind.value if kind else None)
+    return [DesignationRead.model_validate(r, from_attributes=True) for r in rows]
 
 
 async def revoke(uow: UnitOfWork, actor: TokenClaims, designation_id: str, cmd: Revocation) -> DesignationRead:
     """The city withdraws a designation; the record stays, marked revoked with the reason."""
-    t = designations
-    row = (await uow.session.execute(select(t).where(t.c.designation_id == designation_id))).first()
+    row = await repository.get_designation(uow.session, designation_id)
     if row is None:
         raise NotFound(f"no designation {designation_id}")
     if row.revoked_at is not None:
         raise Conflict(f"{designation_id} was revoked on {row.revoked_at.date().isoformat()} already")
     now = datetime.now(UTC)
-    await uow.session.execute(
-        update(t)
-        .where(t.c.designation_id == designation_id)
-        .values(revoked_at=now, revoked_by=actor.sub, revocation_reason=cmd.reason)
-    )
+    await repository.revoke(uow.session, designation_id, now, actor.sub, cmd.reason)
     uow.audit(actor, "designation.revoke", designation_id, {"reason": cmd.reason})
     uow.emit(
         DesignationRevoked(
@@ -214,4 +167,5 @@ async def revoke(uow: UnitOfWork, actor: TokenClaims, designation_id: str, cmd: 
             revoked_at=now,
         )
     )
-    return DesignationRead.model_validate({**row._mapping, "revoked_at": now, "revocation_reason": cmd.reason})
+    read = DesignationRead.model_validate(row, from_attributes=True)
+    return read.model_copy(update={"revoked_at": now, "revocation_reason": cmd.reason})

@@ -2,56 +2,46 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, status
-from pydantic import BaseModel
+from typing import Annotated
 
-from assessment.schemes import service as scheme_store
+from fastapi import APIRouter, Depends, status
+
+from assessment.schemes import service
 from assessment.schemes.builtin import AnyScheme
 from contracts.api.evaluations import EvaluationScheme
 from contracts.api.identity import Role, TokenClaims
-from contracts.api.schemes import Scheme
-from servicekit.app import get_uow
+from contracts.api.schemes import Scheme, SchemeVersion
 from servicekit.auth import allow
+from servicekit.deps import CityActor, Uow
 from servicekit.http import error_responses
-from servicekit.uow import UnitOfWork
 
 router = APIRouter(prefix="/v1/schemes", tags=["schemes"])
 ERRORS = error_responses(401, 403, 404, 409, 422)
-ANY = allow(Role.CITY, Role.DISTRICT, Role.EXPERT, Role.ENTERPRISE, Role.PROVIDER, Role.OPS)
-
-
-class SchemeVersion(BaseModel):
-    scheme_id: str
-    version: int
-    kind: str
-    title: str
-    source: str
+Anyone = Annotated[
+    TokenClaims,
+    Depends(allow(Role.CITY, Role.DISTRICT, Role.EXPERT, Role.ENTERPRISE, Role.PROVIDER, Role.OPS)),
+]
 
 
 @router.get("", response_model=list[SchemeVersion], responses=ERRORS)
-async def list_schemes(uow: UnitOfWork = Depends(get_uow), actor: TokenClaims = Depends(ANY)) -> list[SchemeVersion]:
+async def list_schemes(uow: Uow, actor: Anyone) -> list[SchemeVersion]:
     """Every scheme version (shipped and published)."""
     async with uow:
-        return [SchemeVersion.model_validate(s.model_dump()) for s in await scheme_store.all_schemes(uow.session)]
+        return await service.versions(uow)
 
 
 @router.get("/{scheme_id}/versions/{version}", response_model=AnyScheme, responses=ERRORS)
-async def get_scheme(
-    scheme_id: str, version: int, uow: UnitOfWork = Depends(get_uow), actor: TokenClaims = Depends(ANY)
-) -> Scheme | EvaluationScheme:
+async def get_scheme(scheme_id: str, version: int, uow: Uow, actor: Anyone) -> Scheme | EvaluationScheme:
     """One version in full: items, options and points, derivations, scenes, level rules."""
     async with uow:
-        return await scheme_store.find_scheme(uow.session, scheme_id, version)
+        return await service.find_scheme(uow, scheme_id, version)
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=AnyScheme, responses=ERRORS)
-async def publish_scheme(
-    body: AnyScheme, uow: UnitOfWork = Depends(get_uow), actor: TokenClaims = Depends(allow(Role.CITY))
-) -> Scheme | EvaluationScheme:
+async def publish_scheme(body: AnyScheme, uow: Uow, actor: CityActor) -> Scheme | EvaluationScheme:
     """Publish the next version of a scheme (a corrected rule table, say). New assessments use it;
     stored ones keep the version they were scored with and can be rescored on it."""
     async with uow:
-        await scheme_store.publish(uow.session, actor, body)
-        uow.audit(actor, "scheme.publish", f"{body.scheme_id}@{body.version}", {"title": body.title})
+        await service.publish(uow, actor, body)
         await uow.commit()
     return body

@@ -2,24 +2,20 @@
 
 from __future__ import annotations
 
-import json
 import secrets
-from datetime import UTC, date, datetime
-from typing import Any
-
-from sqlalchemy import insert, select
+from datetime import UTC, datetime
 
 from contracts.api.activities import ActivityCreate, ActivityKind, ActivityRead
 from contracts.api.identity import Role, TokenClaims
 from contracts.events.registry import ActivityRecorded
-from registry.models import activities
+from registry.activities import repository
+from registry.models import Activity
 from servicekit.auth import require_district
 from servicekit.uow import UnitOfWork
 
 
-def _read(row: Any) -> ActivityRead:
-    m = dict(row._mapping)
-    return ActivityRead.model_validate({**m, "enterprises": json.loads(m["enterprises"])})
+def to_read(row: Activity) -> ActivityRead:
+    return ActivityRead.model_validate(row, from_attributes=True)
 
 
 async def record_activity(uow: UnitOfWork, actor: TokenClaims, cmd: ActivityCreate) -> tuple[ActivityRead, bool]:
@@ -28,24 +24,21 @@ async def record_activity(uow: UnitOfWork, actor: TokenClaims, cmd: ActivityCrea
     if actor.role != Role.CITY:
         require_district(actor, cmd.district_code)
     if cmd.external_ref:
-        stmt = select(activities).where(
-            activities.c.organiser == cmd.organiser, activities.c.external_ref == cmd.external_ref
-        )
-        if (row := (await uow.session.execute(stmt)).first()) is not None:
-            return _read(row), False
-    values = {
-        **cmd.model_dump(),
-        "kind": cmd.kind.value,
-        "enterprises": json.dumps(cmd.enterprises),
-        "activity_id": f"ac_{secrets.token_hex(6)}",
-        "recorded_at": datetime.now(UTC),
-        "recorded_by": actor.sub,
-    }
-    await uow.session.execute(insert(activities).values(**values))
-    uow.audit(actor, "activity.record", values["activity_id"], {"kind": cmd.kind.value, "district": cmd.district_code})
+        stored = await repository.by_external_ref(uow.session, cmd.organiser, cmd.external_ref)
+        if stored is not None:
+            return to_read(stored), False
+    row = Activity(
+        **cmd.model_dump(exclude={"kind"}),
+        kind=cmd.kind.value,
+        activity_id=f"ac_{secrets.token_hex(6)}",
+        recorded_at=datetime.now(UTC),
+        recorded_by=actor.sub,
+    )
+    await repository.add_activity(uow.session, row)
+    uow.audit(actor, "activity.record", row.activity_id, {"kind": cmd.kind.value, "district": cmd.district_code})
     uow.emit(
         ActivityRecorded(
-            activity_id=values["activity_id"],
+            activity_id=row.activity_id,
             kind=cmd.kind,
             district_code=cmd.district_code,
             held_on=cmd.held_on,
@@ -53,18 +46,12 @@ async def record_activity(uow: UnitOfWork, actor: TokenClaims, cmd: ActivityCrea
             participants=cmd.participants,
         )
     )
-    return ActivityRead.model_validate({**values, "enterprises": cmd.enterprises}), True
+    return to_read(row), True
 
 
 async def list_activities(
     uow: UnitOfWork, actor: TokenClaims, year: int | None, kind: ActivityKind | None, limit: int
 ) -> list[ActivityRead]:
-    a = activities
-    stmt = select(a).order_by(a.c.held_on.desc()).limit(limit)
-    if actor.role == Role.DISTRICT:
-        stmt = stmt.where(a.c.district_code.in_(actor.districts))
-    if year:
-        stmt = stmt.where(a.c.held_on >= date(year, 1, 1), a.c.held_on <= date(year, 12, 31))
-    if kind:
-        stmt = stmt.where(a.c.kind == kind.value)
-    return [_read(r) for r in (await uow.session.execute(stmt)).all()]
+    districts = list(actor.districts) if actor.role == Role.DISTRICT else None
+    rows = await repository.list_activities(uow.session, districts, year, kind.value if kind else None, limit)
+    return [to_read(r) for r in rows]

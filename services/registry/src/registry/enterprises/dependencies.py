@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from fastapi import Depends, Query
 
 from contracts import codes
 from contracts.api.identity import Role, TokenClaims
 from contracts.api.journey import Stage
 from contracts.api.profile import QualityTier, SizeClass
-from registry.enterprises.repository import EnterpriseFilter
+from registry.enterprises.rules import EnterpriseFilter
 from servicekit.auth import allow, require_district
 from servicekit.errors import InvalidInput
 
@@ -46,3 +48,7 @@ def enterprise_filter(
         name_contains=q,
         journey_stage=stage.value if stage else None,
     )
+
+
+Filter = Annotated[EnterpriseFilter, Depends(enterprise_filter)]
+"""The search and export filter, scoped to the caller's units."""

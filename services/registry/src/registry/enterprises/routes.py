@@ -1,6 +1,8 @@
-"""Registry enterprise routes (thin: authorise, validate, call the use case, commit)."""
+"""Enterprise routes (thin: authorise, validate, call the use case, commit)."""
 
 from __future__ import annotations
+
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Response, status
 from sqlalchemy.exc import IntegrityError
@@ -8,31 +10,28 @@ from sqlalchemy.exc import IntegrityError
 from contracts import codes
 from contracts.api.identity import Role, TokenClaims
 from contracts.api.registry import EnterpriseCreate, EnterprisePage, EnterprisePatch, EnterpriseRead, EnterpriseVersion
-from registry.enterprises import repository, service
-from registry.enterprises.dependencies import enterprise_filter
-from servicekit.app import get_uow
-from servicekit.auth import allow, require_district
+from registry.enterprises import service
+from registry.enterprises.dependencies import Filter
+from servicekit.auth import allow
+from servicekit.deps import Uow
 from servicekit.errors import Conflict
 from servicekit.http import error_responses
-from servicekit.uow import UnitOfWork
 
 router = APIRouter(prefix="/v1", tags=["enterprises"])
 ERRORS = error_responses(400, 401, 403, 404, 409, 413, 422)
-READERS = allow(Role.CITY, Role.DISTRICT, Role.EXPERT, Role.ENTERPRISE, Role.PROVIDER)
+Readers = Annotated[TokenClaims, Depends(allow(Role.CITY, Role.DISTRICT, Role.EXPERT, Role.ENTERPRISE, Role.PROVIDER))]
+Registrars = Annotated[TokenClaims, Depends(allow(Role.CITY, Role.DISTRICT))]
+Editors = Annotated[TokenClaims, Depends(allow(Role.CITY, Role.DISTRICT, Role.ENTERPRISE))]
 
 
 @router.post("/enterprises", status_code=status.HTTP_201_CREATED, response_model=EnterpriseRead, responses=ERRORS)
 async def register_enterprise(
-    body: EnterpriseCreate,
-    response: Response,
-    uow: UnitOfWork = Depends(get_uow),
-    actor: TokenClaims = Depends(allow(Role.CITY, Role.DISTRICT)),
+    body: EnterpriseCreate, response: Response, uow: Uow, actor: Registrars
 ) -> EnterpriseRead:
     """Register an enterprise (USCC checked, one of the 41 units, GB/T 4754 industry, optional profile).
 
     City authority: any unit; district authority: its own unit only.
     """
-    require_district(actor, body.district_code)
     async with uow:
         created = await service.register_enterprise(uow, actor, body)
         try:
@@ -45,24 +44,18 @@ async def register_enterprise(
 
 @router.get("/enterprises", response_model=EnterprisePage, responses=ERRORS)
 async def list_enterprises(
-    f: repository.EnterpriseFilter = Depends(enterprise_filter),
+    f: Filter,
+    uow: Uow,
     cursor: str | None = Query(None, max_length=64),
     limit: int = Query(50, ge=1, le=500),
-    uow: UnitOfWork = Depends(get_uow),
 ) -> EnterprisePage:
     """Search enterprises; a district authority or expert sees its own units only. Cursor-paginated."""
-    after = repository.decode_cursor(cursor) if cursor else None
     async with uow:
-        rows = await repository.list_enterprises(uow.session, f, after, limit + 1)
-    items = [service.to_read(r) for r in rows[:limit]]
-    next_cursor = repository.encode_cursor(items[-1].uscc) if len(rows) > limit else None
-    return EnterprisePage(items=items, next_cursor=next_cursor)
+        return await service.search(uow, f, cursor, limit)
 
 
 @router.get("/enterprises/{uscc}", response_model=EnterpriseRead, responses=ERRORS)
-async def get_enterprise(
-    uscc: str, uow: UnitOfWork = Depends(get_uow), actor: TokenClaims = Depends(READERS)
-) -> EnterpriseRead:
+async def get_enterprise(uscc: str, uow: Uow, actor: Readers) -> EnterpriseRead:
     """One enterprise: city; district authority and expert in their units; the enterprise itself; the
     provider whose push registered it."""
     async with uow:
@@ -70,12 +63,7 @@ async def get_enterprise(
 
 
 @router.patch("/enterprises/{uscc}", response_model=EnterpriseRead, responses=ERRORS)
-async def update_enterprise(
-    uscc: str,
-    body: EnterprisePatch,
-    uow: UnitOfWork = Depends(get_uow),
-    actor: TokenClaims = Depends(allow(Role.CITY, Role.DISTRICT, Role.ENTERPRISE)),
-) -> EnterpriseRead:
+async def update_enterprise(uscc: str, body: EnterprisePatch, uow: Uow, actor: Editors) -> EnterpriseRead:
     """Change some fields (a new version); an enterprise may change its figures, contacts and platforms."""
     async with uow:
         updated = await service.update_enterprise(uow, actor, uscc, body)
@@ -84,9 +72,7 @@ async def update_enterprise(
 
 
 @router.get("/enterprises/{uscc}/versions", response_model=list[EnterpriseVersion], responses=ERRORS)
-async def enterprise_versions(
-    uscc: str, uow: UnitOfWork = Depends(get_uow), actor: TokenClaims = Depends(READERS)
-) -> list[EnterpriseVersion]:
+async def enterprise_versions(uscc: str, uow: Uow, actor: Readers) -> list[EnterpriseVersion]:
     """Every version: who changed what, when (version 1 is the registration)."""
     async with uow:
         return await service.versions(uow, actor, uscc)

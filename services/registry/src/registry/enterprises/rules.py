@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -33,6 +34,30 @@ SNAPSHOT_FIELDS = (
     "current_tier",
     "cluster",
 )
+
+
+def to_fen(yuan: Decimal | None) -> int | None:
+    """Yuan (two decimals) → fen, exactly."""
+    return None if yuan is None else int((Decimal(yuan) * 100).to_integral_exact())
+
+
+def to_yuan(fen: int | None) -> Decimal | None:
+    return None if fen is None else (Decimal(fen) / 100).quantize(Decimal("0.01"))
+
+
+@dataclass
+class EnterpriseFilter:
+    """What a search or an export asks for; `districts` is the caller's scope (None: all units)."""
+
+    districts: list[str] | None = None
+    industry_division: str | None = None
+    key_industry_id: int | None = None
+    current_tier: str | None = None
+    size_class: str | None = None
+    above_scale: bool | None = None
+    cluster: str | None = None
+    name_contains: str | None = None
+    journey_stage: str | None = None  # enterprises with a project in this stage
 
 
 def size_class(employees: int | None, revenue_yuan: Decimal | None) -> SizeClass | None:

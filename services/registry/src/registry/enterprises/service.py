@@ -1,4 +1,4 @@
-"""Registry use cases: register, change, read, list enterprises and their history."""
+"""Enterprise use cases: register, change, read, search, and the history of versions."""
 
 from __future__ import annotations
 
@@ -7,12 +7,15 @@ from typing import Any
 
 from contracts import codes
 from contracts.api.identity import Role, TokenClaims
-from contracts.api.registry import EnterpriseCreate, EnterprisePatch, EnterpriseRead, EnterpriseVersion
+from contracts.api.registry import EnterpriseCreate, EnterprisePage, EnterprisePatch, EnterpriseRead
+from contracts.api.registry import EnterpriseVersion as EnterpriseVersionRead
 from contracts.events.registry import EnterpriseRegistered, EnterpriseSnapshot, EnterpriseUpdated, FieldChange
 from contracts.push import EnterpriseData
 from registry.enterprises import repository
-from registry.enterprises.rules import SNAPSHOT_FIELDS, changes, derive
+from registry.enterprises.rules import SNAPSHOT_FIELDS, EnterpriseFilter, changes, derive, to_fen, to_yuan
+from registry.models import Enterprise
 from servicekit.auth import require_district
+from servicekit.db import columns_of
 from servicekit.errors import Conflict, Forbidden, InvalidInput, NotFound
 from servicekit.uow import UnitOfWork
 
@@ -31,20 +34,44 @@ PROFILE_FIELDS = (
     "contacts",
 )
 DERIVED_FIELDS = ("industry_division", "key_industry_id", "sub_industry", "size_class", "above_scale", "current_tier")
+_READ_FIELDS = tuple(f for f in EnterpriseRead.model_fields if f not in ("district_name", "revenue_yuan"))
+
+Profile = dict[str, Any]  # an enterprise's values as the domain sees them (revenue in yuan)
 
 
-def to_read(row: dict[str, Any]) -> EnterpriseRead:
-    return EnterpriseRead(**row, district_name=codes.districts()[row["district_code"]].name)
+def profile(row: Enterprise) -> Profile:
+    """The stored row as profile values (revenue in yuan), which versions are compared on."""
+    values = columns_of(row)
+    values["revenue_yuan"] = to_yuan(values.pop("revenue_fen"))
+    return values
 
 
-def snapshot(row: dict[str, Any]) -> EnterpriseSnapshot:
-    return EnterpriseSnapshot.model_validate({"uscc": row["uscc"], **{f: row.get(f) for f in SNAPSHOT_FIELDS}})
+def row_values(values: Profile) -> dict[str, Any]:
+    """Profile values → column values (revenue in fen)."""
+    row = {k: v for k, v in values.items() if k != "revenue_yuan"}
+    if "revenue_yuan" in values:
+        row["revenue_fen"] = to_fen(values["revenue_yuan"])
+    return row
 
 
-def new_enterprise(cmd: EnterpriseCreate | EnterpriseData, now: datetime) -> dict[str, Any]:
-    """The stored values of a newly registered enterprise, derived facts included."""
+def to_read(row: Enterprise) -> EnterpriseRead:
+    return EnterpriseRead.model_validate(
+        {
+            **{f: getattr(row, f) for f in _READ_FIELDS},
+            "revenue_yuan": to_yuan(row.revenue_fen),
+            "district_name": codes.districts()[row.district_code].name,
+        }
+    )
+
+
+def snapshot(values: Profile) -> EnterpriseSnapshot:
+    return EnterpriseSnapshot.model_validate({"uscc": values["uscc"], **{f: values.get(f) for f in SNAPSHOT_FIELDS}})
+
+
+def new_enterprise(cmd: EnterpriseCreate | EnterpriseData, now: datetime) -> Profile:
+    """The profile of a newly registered enterprise, derived facts included."""
     given = cmd.model_dump(exclude_none=True)
-    values: dict[str, Any] = {
+    values: Profile = {
         **given,
         "tiers": getattr(cmd, "tiers", None) or [],
         "chain_platforms": cmd.chain_platforms or [],
@@ -56,8 +83,8 @@ def new_enterprise(cmd: EnterpriseCreate | EnterpriseData, now: datetime) -> dic
     return values | derive(values, now.date())
 
 
-def first_version(values: dict[str, Any], actor: TokenClaims, action: str) -> dict[str, Any]:
-    """The history entry of a registration (version 1)."""
+def first_version(values: Profile, actor: TokenClaims, action: str) -> dict[str, Any]:
+    """The history entry of a registration (version 1), as column values."""
     return {
         "uscc": values["uscc"],
         "version": 1,
@@ -69,7 +96,7 @@ def first_version(values: dict[str, Any], actor: TokenClaims, action: str) -> di
     }
 
 
-def registered_event(values: dict[str, Any]) -> EnterpriseRegistered:
+def registered_event(values: Profile) -> EnterpriseRegistered:
     """The registration event; built without re-validation (the values come from a validated command
     and the derivation rules; the contract tests check what is published)."""
     return EnterpriseRegistered.model_construct(
@@ -86,11 +113,11 @@ def registered_event(values: dict[str, Any]) -> EnterpriseRegistered:
     )
 
 
-async def add_registered(uow: UnitOfWork, actor: TokenClaims, rows: list[dict[str, Any]], action: str) -> None:
+async def add_registered(uow: UnitOfWork, actor: TokenClaims, profiles: list[Profile], action: str) -> None:
     """Store many new enterprises (from `new_enterprise`) with their first versions and events."""
-    for i in range(0, len(rows), 5000):
-        chunk = rows[i : i + 5000]
-        await repository.add_enterprises(uow.session, chunk)
+    for i in range(0, len(profiles), 5000):
+        chunk = profiles[i : i + 5000]
+        await repository.add_enterprises(uow.session, [row_values(v) for v in chunk])
         await repository.add_versions(uow.session, [first_version(v, actor, action) for v in chunk])
         for v in chunk:
             uow.emit(registered_event(v))
@@ -98,32 +125,31 @@ async def add_registered(uow: UnitOfWork, actor: TokenClaims, rows: list[dict[st
 
 async def register_enterprise(uow: UnitOfWork, actor: TokenClaims, cmd: EnterpriseCreate) -> EnterpriseRead:
     """Store a new enterprise (version 1) and emit `registry.enterprise.registered`; 409 if known."""
+    require_district(actor, cmd.district_code)
     if await repository.get_enterprise(uow.session, cmd.uscc) is not None:
         raise Conflict(f"enterprise {cmd.uscc} is already registered", field="uscc")
     values = new_enterprise(cmd, datetime.now(UTC))
-    await repository.add_enterprise(uow.session, values)
-    await repository.add_version(uow.session, **first_version(values, actor, "register"))
+    await add_registered(uow, actor, [values], "register")
     uow.audit(actor, "enterprise.register", cmd.uscc, {"district_code": cmd.district_code, "name": cmd.name})
-    uow.emit(registered_event(values))
-    return to_read(values)
+    return to_read(Enterprise(**row_values(values)))
 
 
-async def _load(uow: UnitOfWork, uscc: str) -> dict[str, Any]:
+async def _load(uow: UnitOfWork, uscc: str) -> Enterprise:
     row = await repository.get_enterprise(uow.session, uscc.strip().upper())
     if row is None:
         raise NotFound(f"no enterprise with USCC {uscc}")
     return row
 
 
-def check_read(actor: TokenClaims, row: dict[str, Any]) -> None:
+def check_read(actor: TokenClaims, row: Enterprise) -> None:
     if actor.role == Role.ENTERPRISE:
-        if actor.uscc != row["uscc"]:
+        if actor.uscc != row.uscc:
             raise Forbidden("an enterprise may read only its own record")
     elif actor.role == Role.PROVIDER:
-        if row.get("pushed_by") is None or row["pushed_by"] != actor.provider_id:
+        if row.pushed_by is None or row.pushed_by != actor.provider_id:
             raise Forbidden("a provider may read only the enterprises it pushed")
     else:
-        require_district(actor, row["district_code"])
+        require_district(actor, row.district_code)
 
 
 async def get_enterprise(uow: UnitOfWork, actor: TokenClaims, uscc: str) -> EnterpriseRead:
@@ -132,15 +158,24 @@ async def get_enterprise(uow: UnitOfWork, actor: TokenClaims, uscc: str) -> Ente
     return to_read(row)
 
 
-def _check_patch(actor: TokenClaims, old: dict[str, Any], given: dict[str, Any]) -> None:
+async def search(uow: UnitOfWork, f: EnterpriseFilter, cursor: str | None, limit: int) -> EnterprisePage:
+    """One page of the search (the filter is already scoped to the caller's units)."""
+    after = repository.decode_cursor(cursor) if cursor else None
+    rows = await repository.list_enterprises(uow.session, f, after, limit + 1)
+    items = [to_read(r) for r in rows[:limit]]
+    next_cursor = repository.encode_cursor(items[-1].uscc) if len(rows) > limit else None
+    return EnterprisePage(items=items, next_cursor=next_cursor)
+
+
+def _check_patch(actor: TokenClaims, old: Enterprise, given: dict[str, Any]) -> None:
     if actor.role == Role.ENTERPRISE:
-        if actor.uscc != old["uscc"]:
+        if actor.uscc != old.uscc:
             raise Forbidden("an enterprise may change only its own record")
         denied = sorted(set(given) - ENTERPRISE_EDITABLE)
         if denied:
             raise Forbidden(f"an enterprise may not change {', '.join(denied)}", field=denied[0])
         return
-    require_district(actor, old["district_code"])
+    require_district(actor, old.district_code)
     if "district_code" in given:
         require_district(actor, given["district_code"])  # moving to a unit you do not manage needs the city
 
@@ -158,42 +193,51 @@ async def update_enterprise(uow: UnitOfWork, actor: TokenClaims, uscc: str, patc
 
 
 async def apply_change(
-    uow: UnitOfWork, actor: TokenClaims, old: dict[str, Any], given: dict[str, Any], action: str
-) -> dict[str, Any] | None:
+    uow: UnitOfWork, actor: TokenClaims, old: Enterprise, given: dict[str, Any], action: str
+) -> Enterprise | None:
     """Store `given` over `old` as a new version and emit `registry.enterprise.updated` when shared facts
     changed; None (no version, no event) when nothing changed. The caller has checked permissions."""
     now = datetime.now(UTC)
-    new = {**old, **given}
+    before = profile(old)
+    after = {**before, **given}
     for f in ("tiers", "chain_platforms", "contacts"):
-        new[f] = new[f] or []
-    new |= derive(new, now.date())
-    diff = changes(old, new, (*PROFILE_FIELDS, *DERIVED_FIELDS))
+        after[f] = after[f] or []
+    after |= derive(after, now.date())
+    diff = changes(before, after, (*PROFILE_FIELDS, *DERIVED_FIELDS))
     if not diff:
         return None
-    version = old["version"] + 1
-    new |= {"version": version, "updated_at": now}
-    if not await repository.update_enterprise(uow.session, old["uscc"], new, old["version"]):
-        raise Conflict(f"{old['uscc']} was changed by someone else meanwhile; read it again and retry")
-    await repository.add_version(
+    version = old.version + 1
+    after |= {"version": version, "updated_at": now}
+    new = Enterprise(**row_values(after))
+    if not await repository.update_enterprise(uow.session, new, old.version):
+        raise Conflict(f"{old.uscc} was changed by someone else meanwhile; read it again and retry")
+    await repository.add_versions(
         uow.session,
-        uscc=old["uscc"],
-        version=version,
-        changed_at=now,
-        actor=actor.sub,
-        role=actor.role.value,
-        action=action,
-        changes=diff,
+        [
+            {
+                "uscc": old.uscc,
+                "version": version,
+                "changed_at": now,
+                "actor": actor.sub,
+                "role": actor.role.value,
+                "action": action,
+                "changes": diff,
+            }
+        ],
     )
-    uow.audit(actor, f"enterprise.{action}", old["uscc"], {"version": version, "fields": sorted(diff)})
+    uow.audit(actor, f"enterprise.{action}", old.uscc, {"version": version, "fields": sorted(diff)})
     shared = {k: FieldChange(**v) for k, v in diff.items() if k in SNAPSHOT_FIELDS}
     if shared:
         uow.emit(
-            EnterpriseUpdated(uscc=old["uscc"], version=version, updated_at=now, changes=shared, profile=snapshot(new))
+            EnterpriseUpdated(uscc=old.uscc, version=version, updated_at=now, changes=shared, profile=snapshot(after))
         )
     return new
 
 
-async def versions(uow: UnitOfWork, actor: TokenClaims, uscc: str) -> list[EnterpriseVersion]:
+async def versions(uow: UnitOfWork, actor: TokenClaims, uscc: str) -> list[EnterpriseVersionRead]:
     row = await _load(uow, uscc)
     check_read(actor, row)
-    return [EnterpriseVersion.model_validate(v) for v in await repository.versions(uow.session, row["uscc"])]
+    return [
+        EnterpriseVersionRead.model_validate(v, from_attributes=True)
+        for v in await repository.versions(uow.session, row.uscc)
+    ]

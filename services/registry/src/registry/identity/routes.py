@@ -6,15 +6,14 @@ import base64
 import binascii
 from urllib.parse import parse_qs
 
-from fastapi import APIRouter, Depends, Request, status
+from fastapi import APIRouter, Request, status
 
-from contracts.api.identity import ClientCreate, ClientCreated, ClientRead, Role, TokenClaims, TokenResponse
+from contracts.api.identity import ClientCreate, ClientCreated, ClientRead, TokenResponse
 from registry.identity import service as identity
-from servicekit.app import get_uow
-from servicekit.auth import TokenSigner, allow
+from servicekit.auth import TokenSigner
+from servicekit.deps import CityActor, Uow
 from servicekit.errors import DomainError, Unauthorized
 from servicekit.http import error_responses
-from servicekit.uow import UnitOfWork
 
 token_router = APIRouter(prefix="/v1/oauth", tags=["identity"])
 clients_router = APIRouter(prefix="/v1/clients", tags=["identity"])
@@ -36,7 +35,7 @@ def _credentials(request: Request, form: dict[str, list[str]]) -> tuple[str, str
 
 
 @token_router.post("/token", response_model=TokenResponse, responses=ERRORS)
-async def token(request: Request, uow: UnitOfWork = Depends(get_uow)) -> TokenResponse:
+async def token(request: Request, uow: Uow) -> TokenResponse:
     """RFC 6749 §4.4: `grant_type=client_credentials` as application/x-www-form-urlencoded."""
     if not request.headers.get("content-type", "").startswith("application/x-www-form-urlencoded"):
         raise DomainError("send the token request as application/x-www-form-urlencoded", field="content-type")
@@ -50,9 +49,7 @@ async def token(request: Request, uow: UnitOfWork = Depends(get_uow)) -> TokenRe
 
 
 @clients_router.post("", status_code=status.HTTP_201_CREATED, response_model=ClientCreated)
-async def create_client(
-    body: ClientCreate, uow: UnitOfWork = Depends(get_uow), actor: TokenClaims = Depends(allow(Role.CITY))
-) -> ClientCreated:
+async def create_client(body: ClientCreate, uow: Uow, actor: CityActor) -> ClientCreated:
     """Create a machine client for an actor; the secret is in this response only."""
     async with uow:
         created = await identity.create_client(uow, actor, body)
@@ -61,8 +58,6 @@ async def create_client(
 
 
 @clients_router.get("", response_model=list[ClientRead])
-async def list_clients(
-    uow: UnitOfWork = Depends(get_uow), _: TokenClaims = Depends(allow(Role.CITY))
-) -> list[ClientRead]:
+async def list_clients(uow: Uow, _: CityActor) -> list[ClientRead]:
     async with uow:
         return await identity.list_clients(uow)

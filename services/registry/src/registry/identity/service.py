@@ -8,14 +8,12 @@ import os
 import secrets
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
-
-from sqlalchemy import insert, select
 
 from contracts.api.identity import ClientCreate, ClientCreated, ClientRead, Role, TokenClaims, TokenResponse
 from registry.config import RegistrySettings
+from registry.identity import repository
 from registry.identity.hashing import hash_secret, new_secret, verify_secret
-from registry.models import clients, tables
+from registry.models import Client, tables
 from servicekit.auth import TokenSigner, ensure_keypair
 from servicekit.db import make_engine, sessionmaker
 from servicekit.errors import Unauthorized
@@ -24,41 +22,38 @@ from servicekit.uow import UnitOfWork
 ADMIN_FILE = "city-admin.json"
 
 
-def _read(row: Any) -> ClientRead:
-    m = dict(row._mapping)
-    return ClientRead(**{**m, "districts": json.loads(m["districts"])})
+def _read(row: Client) -> ClientRead:
+    return ClientRead.model_validate(row, from_attributes=True)
 
 
 async def create_client(uow: UnitOfWork, actor: TokenClaims | None, cmd: ClientCreate) -> ClientCreated:
     """Store a client with a hashed secret; the secret is returned once, here."""
     secret = new_secret()
-    values = {
-        "name": cmd.name,
-        "role": cmd.role.value,
-        "districts": json.dumps(cmd.districts),
-        "provider_id": cmd.provider_id,
-        "uscc": cmd.uscc,
-        "bank_id": cmd.bank_id,
-        "secret_hash": await asyncio.to_thread(hash_secret, secret),
-        "active": True,
-        "created_at": datetime.now(UTC),
-    }
-    client_id = f"cl_{secrets.token_hex(8)}"
-    values["client_id"] = client_id
-    await uow.session.execute(insert(clients).values(**values))
+    row = Client(
+        client_id=f"cl_{secrets.token_hex(8)}",
+        name=cmd.name,
+        role=cmd.role.value,
+        districts=cmd.districts,
+        provider_id=cmd.provider_id,
+        uscc=cmd.uscc,
+        bank_id=cmd.bank_id,
+        secret_hash=await asyncio.to_thread(hash_secret, secret),
+        active=True,
+        created_at=datetime.now(UTC),
+    )
+    await repository.add_client(uow.session, row)
     if actor is not None:
-        uow.audit(actor, "client.create", client_id, {"name": cmd.name, "role": cmd.role.value})
-    return ClientCreated(**{**values, "districts": cmd.districts}, client_secret=secret)
+        uow.audit(actor, "client.create", row.client_id, {"name": cmd.name, "role": cmd.role.value})
+    return ClientCreated.model_validate({**_read(row).model_dump(), "client_secret": secret})
 
 
 async def list_clients(uow: UnitOfWork) -> list[ClientRead]:
-    rows = (await uow.session.execute(select(clients).order_by(clients.c.created_at))).all()
-    return [_read(r) for r in rows]
+    return [_read(r) for r in await repository.list_clients(uow.session)]
 
 
 async def issue_token(uow: UnitOfWork, signer: TokenSigner, client_id: str, secret: str) -> TokenResponse:
     """Client credentials → a short-lived signed token; one vague 401 for every failure (no oracle)."""
-    row = (await uow.session.execute(select(clients).where(clients.c.client_id == client_id))).first()
+    row = await repository.get_client(uow.session, client_id)
     ok = row is not None and row.active and await asyncio.to_thread(verify_secret, secret, row.secret_hash)
     if not ok or row is None:
         raise Unauthorized("invalid client credentials")
@@ -85,8 +80,7 @@ async def _bootstrap_admin(settings: RegistrySettings) -> Path:
     engine = make_engine(settings.effective_database_url)
     try:
         async with UnitOfWork(sessionmaker(engine), tables) as uow:
-            city = select(clients.c.client_id).where(clients.c.role == Role.CITY.value)
-            if (await uow.session.execute(city)).first() and path.exists():
+            if await repository.has_city_client(uow.session) and path.exists():
                 return path
             created = await create_client(uow, None, ClientCreate(name="city-admin", role=Role.CITY))
             await uow.commit()

@@ -2,85 +2,75 @@
 
 from __future__ import annotations
 
-import json
+from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import ColumnElement, insert, select, update
+from sqlalchemy import ColumnElement, CursorResult, insert, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col, select
 
-from registry.models import project_transitions, projects, providers
-
-
-def _decode(row: Any, *fields: str) -> dict[str, Any]:
-    m = dict(row._mapping)
-    for f in fields:
-        m[f] = json.loads(m[f])
-    return m
+from registry.models import Project, ProjectTransition, Provider
+from servicekit.db import columns_of
 
 
-async def add_provider(session: AsyncSession, values: dict[str, Any]) -> None:
-    row = {**values, "categories": json.dumps(values["categories"]), "platforms": json.dumps(values["platforms"])}
-    await session.execute(insert(providers).values(**row))
+async def add_provider(session: AsyncSession, row: Provider) -> None:
+    await session.execute(insert(Provider).values(**columns_of(row)))
 
 
-async def get_provider(session: AsyncSession, provider_id: str) -> dict[str, Any] | None:
-    row = (await session.execute(select(providers).where(providers.c.provider_id == provider_id))).first()
-    return _decode(row, "categories", "platforms") if row else None
+async def get_provider(session: AsyncSession, provider_id: str) -> Provider | None:
+    query = select(Provider).where(Provider.provider_id == provider_id).execution_options(populate_existing=True)
+    return (await session.execute(query)).scalar_one_or_none()
 
 
 async def provider_by_uscc(session: AsyncSession, uscc: str) -> str | None:
-    return (await session.execute(select(providers.c.provider_id).where(providers.c.uscc == uscc))).scalar()
+    return (await session.execute(select(Provider.provider_id).where(Provider.uscc == uscc))).scalar()
 
 
-async def list_providers(session: AsyncSession, status: str | None) -> list[dict[str, Any]]:
-    stmt = select(providers).order_by(providers.c.created_at)
+async def list_providers(session: AsyncSession, status: str | None) -> Sequence[Provider]:
+    query = select(Provider).order_by(col(Provider.created_at))
     if status:
-        stmt = stmt.where(providers.c.status == status)
-    return [_decode(r, "categories", "platforms") for r in (await session.execute(stmt)).all()]
+        query = query.where(Provider.status == status)
+    return (await session.execute(query)).scalars().all()
 
 
 async def set_provider_status(session: AsyncSession, provider_id: str, status: str, reason: str, at: datetime) -> None:
     await session.execute(
-        update(providers)
-        .where(providers.c.provider_id == provider_id)
+        update(Provider)
+        .where(col(Provider.provider_id) == provider_id)
         .values(status=status, status_reason=reason, status_changed_at=at)
     )
 
 
-async def add_project(session: AsyncSession, values: dict[str, Any]) -> None:
-    await session.execute(
-        insert(projects).values(
-            **{**values, "planned_solutions": json.dumps(values["planned_solutions"], ensure_ascii=False)}
-        )
-    )
+async def add_project(session: AsyncSession, row: Project) -> None:
+    await session.execute(insert(Project).values(**columns_of(row)))
 
 
-async def get_project(session: AsyncSession, project_id: str) -> dict[str, Any] | None:
-    row = (await session.execute(select(projects).where(projects.c.project_id == project_id))).first()
-    return _decode(row, "planned_solutions") if row else None
+async def get_project(session: AsyncSession, project_id: str) -> Project | None:
+    query = select(Project).where(Project.project_id == project_id).execution_options(populate_existing=True)
+    return (await session.execute(query)).scalar_one_or_none()
 
 
 async def move_project(session: AsyncSession, project_id: str, seq: int, stage: str, at: datetime) -> bool:
     """Advance the project; False if another transition landed first (seq changed)."""
-    result = await session.execute(
-        update(projects)
-        .where(projects.c.project_id == project_id, projects.c.seq == seq - 1)
-        .values(stage=stage, stage_entered_at=at, seq=seq)
+    result = cast(
+        CursorResult[Any],
+        await session.execute(
+            update(Project)
+            .where(col(Project.project_id) == project_id, col(Project.seq) == seq - 1)
+            .values(stage=stage, stage_entered_at=at, seq=seq)
+        ),
     )
-    return bool(result.rowcount)  # type: ignore[attr-defined]
+    return bool(result.rowcount)
 
 
-async def add_transition(session: AsyncSession, values: dict[str, Any]) -> None:
-    await session.execute(
-        insert(project_transitions).values(**{**values, "evidence": json.dumps(values["evidence"], ensure_ascii=False)})
-    )
+async def add_transition(session: AsyncSession, row: ProjectTransition) -> None:
+    await session.execute(insert(ProjectTransition).values(**columns_of(row)))
 
 
-async def transitions(session: AsyncSession, project_id: str) -> list[dict[str, Any]]:
-    t = project_transitions
-    rows = (await session.execute(select(t).where(t.c.project_id == project_id).order_by(t.c.seq))).all()
-    return [_decode(r, "evidence") for r in rows]
+async def transitions(session: AsyncSession, project_id: str) -> Sequence[ProjectTransition]:
+    query = select(ProjectTransition).where(ProjectTransition.project_id == project_id)
+    return (await session.execute(query.order_by(col(ProjectTransition.seq)))).scalars().all()
 
 
 async def list_projects(
@@ -92,18 +82,18 @@ async def list_projects(
     stage: str | None,
     entered_before: datetime | None,
     limit: int,
-) -> list[dict[str, Any]]:
-    p = projects
+) -> Sequence[Project]:
+    p = Project
     where: list[ColumnElement[bool]] = []
     if districts is not None:
-        where.append(p.c.district_code.in_(districts))
+        where.append(col(p.district_code).in_(districts))
     if provider_id:
-        where.append(p.c.provider_id == provider_id)
+        where.append(col(p.provider_id) == provider_id)
     if uscc:
-        where.append(p.c.uscc == uscc)
+        where.append(col(p.uscc) == uscc)
     if stage:
-        where.append(p.c.stage == stage)
+        where.append(col(p.stage) == stage)
     if entered_before:
-        where.append(p.c.stage_entered_at < entered_before)
-    stmt = select(p).where(*where).order_by(p.c.stage_entered_at).limit(limit)
-    return [_decode(r, "planned_solutions") for r in (await session.execute(stmt)).all()]
+        where.append(col(p.stage_entered_at) < entered_before)
+    query = select(p).where(*where).order_by(col(p.stage_entered_at)).limit(limit)
+    return (await session.execute(query)).scalars().all()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import secrets
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 from contracts.api.identity import Role, TokenClaims
 from contracts.api.journey import (
@@ -20,10 +19,12 @@ from contracts.api.journey import (
     TransitionRead,
 )
 from contracts.events.registry import ProjectCreated, ProjectStageChanged, ProviderRegistered, ProviderStatusChanged
-from registry.enterprises import repository
+from registry.enterprises import repository as enterprises
 from registry.journey import repository as repo
 from registry.journey.rules import PROVIDER_TRANSITIONS, allowed_next, may_move
+from registry.models import Project, ProjectTransition, Provider
 from servicekit.auth import require_district
+from servicekit.db import columns_of
 from servicekit.errors import Conflict, Forbidden, InvalidInput, NotFound
 from servicekit.uow import UnitOfWork
 
@@ -33,18 +34,18 @@ async def register_provider(uow: UnitOfWork, actor: TokenClaims, cmd: ProviderCr
         raise Conflict(f"a provider with USCC {cmd.uscc} exists already", field="uscc")
     now = datetime.now(UTC)
     provider_id = f"pv_{secrets.token_hex(6)}"
-    values = {
-        "provider_id": provider_id,
-        "name": cmd.name,
-        "uscc": cmd.uscc,
-        "categories": [c.value for c in cmd.categories],
-        "platforms": cmd.platforms,
-        "status": ProviderStatus.APPLIED.value,
-        "status_reason": None,
-        "created_at": now,
-        "status_changed_at": now,
-    }
-    await repo.add_provider(uow.session, values)
+    row = Provider(
+        provider_id=provider_id,
+        name=cmd.name,
+        uscc=cmd.uscc,
+        categories=[c.value for c in cmd.categories],
+        platforms=cmd.platforms,
+        status=ProviderStatus.APPLIED.value,
+        status_reason=None,
+        created_at=now,
+        status_changed_at=now,
+    )
+    await repo.add_provider(uow.session, row)
     uow.audit(actor, "provider.register", provider_id, {"name": cmd.name})
     uow.emit(
         ProviderRegistered(
@@ -55,10 +56,25 @@ async def register_provider(uow: UnitOfWork, actor: TokenClaims, cmd: ProviderCr
             registered_at=now,
         )
     )
-    return ProviderRead.model_validate(values)
+    return to_provider(row)
 
 
-async def load_provider(uow: UnitOfWork, provider_id: str) -> dict[str, Any]:
+def to_provider(row: Provider) -> ProviderRead:
+    return ProviderRead.model_validate(row, from_attributes=True)
+
+
+async def list_providers(uow: UnitOfWork, status: ProviderStatus | None) -> list[ProviderRead]:
+    return [to_provider(p) for p in await repo.list_providers(uow.session, status.value if status else None)]
+
+
+async def get_provider(uow: UnitOfWork, actor: TokenClaims, provider_id: str) -> ProviderRead:
+    """A provider's profile: anyone but another provider."""
+    if actor.role == Role.PROVIDER and actor.provider_id != provider_id:
+        raise Forbidden("a provider sees only its own profile here")
+    return to_provider(await load_provider(uow, provider_id))
+
+
+async def load_provider(uow: UnitOfWork, provider_id: str) -> Provider:
     p = await repo.get_provider(uow.session, provider_id)
     if p is None:
         raise NotFound(f"no provider {provider_id}")
@@ -69,7 +85,7 @@ async def change_provider_status(
     uow: UnitOfWork, actor: TokenClaims, provider_id: str, cmd: ProviderStatusChange
 ) -> ProviderRead:
     p = await load_provider(uow, provider_id)
-    before = ProviderStatus(p["status"])
+    before = ProviderStatus(p.status)
     if cmd.status not in PROVIDER_TRANSITIONS[before]:
         allowed = ", ".join(s.value for s in PROVIDER_TRANSITIONS[before])
         raise Conflict(f"a provider in status {before.value} can only become: {allowed}", field="status")
@@ -83,142 +99,142 @@ async def change_provider_status(
             provider_id=provider_id, before=before, after=cmd.status, reason=cmd.reason, changed_at=now
         )
     )
-    return ProviderRead.model_validate(
-        {**p, "status": cmd.status, "status_reason": cmd.reason, "status_changed_at": now}
+    return to_provider(p).model_copy(
+        update={"status": cmd.status, "status_reason": cmd.reason, "status_changed_at": now}
     )
 
 
-def to_project(row: dict[str, Any], now: datetime | None = None) -> ProjectRead:
+def to_project(row: Project, now: datetime | None = None) -> ProjectRead:
     now = now or datetime.now(UTC)
-    stage = Stage(row["stage"])
+    stage = Stage(row.stage)
     return ProjectRead(
-        **{
-            k: row[k]
-            for k in (
-                "project_id",
-                "uscc",
-                "district_code",
-                "provider_id",
-                "title",
-                "planned_solutions",
-                "stage_entered_at",
-                "created_at",
-            )
-        },
+        project_id=row.project_id,
+        uscc=row.uscc,
+        district_code=row.district_code,
+        provider_id=row.provider_id,
+        title=row.title,
+        planned_solutions=row.planned_solutions,
+        stage_entered_at=row.stage_entered_at,
+        created_at=row.created_at,
         stage=stage,
         stage_name=STAGE_NAMES[stage],
         allowed_next=allowed_next(stage),
-        days_in_stage=round((now - row["stage_entered_at"]).total_seconds() / 86400, 3),
+        days_in_stage=round((now - row.stage_entered_at).total_seconds() / 86400, 3),
     )
 
 
-def check_project_access(actor: TokenClaims, row: dict[str, Any]) -> None:
+def check_project_access(actor: TokenClaims, uscc: str, district_code: str, provider_id: str) -> None:
     if actor.role == Role.PROVIDER:
-        if actor.provider_id != row["provider_id"]:
+        if actor.provider_id != provider_id:
             raise Forbidden("a provider sees only its own projects")
     elif actor.role == Role.ENTERPRISE:
-        if actor.uscc != row["uscc"]:
+        if actor.uscc != uscc:
             raise Forbidden("an enterprise sees only its own projects")
     else:
-        require_district(actor, row["district_code"])
+        require_district(actor, district_code)
 
 
 async def create_project(uow: UnitOfWork, actor: TokenClaims, cmd: ProjectCreate) -> ProjectRead:
-    enterprise = await repository.get_enterprise(uow.session, cmd.uscc)
+    enterprise = await enterprises.get_enterprise(uow.session, cmd.uscc)
     if enterprise is None:
         raise InvalidInput(f"no enterprise with USCC {cmd.uscc}: register it first", field="uscc")
     provider = await repo.get_provider(uow.session, cmd.provider_id)
     if provider is None:
         raise InvalidInput(f"no provider {cmd.provider_id}", field="provider_id")
-    if provider["status"] != ProviderStatus.APPROVED.value:
-        raise InvalidInput(f"provider {cmd.provider_id} is {provider['status']}, not approved", field="provider_id")
-    row = {"uscc": cmd.uscc, "district_code": enterprise["district_code"], "provider_id": cmd.provider_id}
-    check_project_access(actor, row)
+    if provider.status != ProviderStatus.APPROVED.value:
+        raise InvalidInput(f"provider {cmd.provider_id} is {provider.status}, not approved", field="provider_id")
+    check_project_access(actor, cmd.uscc, enterprise.district_code, cmd.provider_id)
     now = datetime.now(UTC)
     project_id = f"pj_{secrets.token_hex(6)}"
-    values = {
-        **row,
-        "project_id": project_id,
-        "title": cmd.title,
-        "planned_solutions": cmd.planned_solutions,
-        "stage": Stage.DIAGNOSIS.value,
-        "stage_entered_at": now,
-        "seq": 1,
-        "created_at": now,
-    }
-    await repo.add_project(uow.session, values)
+    row = Project(
+        project_id=project_id,
+        uscc=cmd.uscc,
+        district_code=enterprise.district_code,
+        provider_id=cmd.provider_id,
+        title=cmd.title,
+        planned_solutions=cmd.planned_solutions,
+        stage=Stage.DIAGNOSIS.value,
+        stage_entered_at=now,
+        seq=1,
+        created_at=now,
+    )
+    await repo.add_project(uow.session, row)
     await repo.add_transition(
         uow.session,
-        {
-            "project_id": project_id,
-            "seq": 1,
-            "from_stage": None,
-            "to_stage": Stage.DIAGNOSIS.value,
-            "at": now,
-            "actor": actor.sub,
-            "role": actor.role.value,
-            "evidence": [],
-            "note": "filed",
-        },
+        ProjectTransition(
+            project_id=project_id,
+            seq=1,
+            from_stage=None,
+            to_stage=Stage.DIAGNOSIS.value,
+            at=now,
+            actor=actor.sub,
+            role=actor.role.value,
+            evidence=[],
+            note="filed",
+        ),
     )
     uow.audit(actor, "project.create", project_id, {"uscc": cmd.uscc, "provider_id": cmd.provider_id})
     uow.emit(
         ProjectCreated(
             project_id=project_id,
             uscc=cmd.uscc,
-            district_code=row["district_code"],
+            district_code=row.district_code,
             provider_id=cmd.provider_id,
             stage=Stage.DIAGNOSIS,
             created_at=now,
         )
     )
-    return to_project(values, now)
+    return to_project(row, now)
 
 
-async def load_project(uow: UnitOfWork, actor: TokenClaims, project_id: str) -> dict[str, Any]:
+async def load_project(uow: UnitOfWork, actor: TokenClaims, project_id: str) -> Project:
     row = await repo.get_project(uow.session, project_id)
     if row is None:
         raise NotFound(f"no project {project_id}")
-    check_project_access(actor, row)
+    check_project_access(actor, row.uscc, row.district_code, row.provider_id)
     return row
+
+
+async def get_project(uow: UnitOfWork, actor: TokenClaims, project_id: str) -> ProjectRead:
+    return to_project(await load_project(uow, actor, project_id))
 
 
 async def move_project(uow: UnitOfWork, actor: TokenClaims, project_id: str, cmd: TransitionCreate) -> ProjectRead:
     """Move to the next stage; 409 naming the allowed next stage(s) otherwise; 403 for the wrong actor."""
     row = await load_project(uow, actor, project_id)
-    stage = Stage(row["stage"])
+    stage = Stage(row.stage)
     allowed = allowed_next(stage)
     if cmd.to_stage not in allowed:
         names = ", ".join(s.value for s in allowed) or "none (运维迭代 is the last stage)"
         raise Conflict(f"{project_id} is in {stage.value}; allowed next: {names}", field="to_stage")
-    reason = may_move(actor, stage, uscc=row["uscc"], district=row["district_code"], provider_id=row["provider_id"])
+    reason = may_move(actor, stage, uscc=row.uscc, district=row.district_code, provider_id=row.provider_id)
     if reason:
         raise Forbidden(reason)
     now = datetime.now(UTC)
-    seq = row["seq"] + 1
+    seq = row.seq + 1
     if not await repo.move_project(uow.session, project_id, seq, cmd.to_stage.value, now):
         raise Conflict(f"{project_id} moved meanwhile; read it again")
     await repo.add_transition(
         uow.session,
-        {
-            "project_id": project_id,
-            "seq": seq,
-            "from_stage": stage.value,
-            "to_stage": cmd.to_stage.value,
-            "at": now,
-            "actor": actor.sub,
-            "role": actor.role.value,
-            "evidence": [e.model_dump() for e in cmd.evidence],
-            "note": cmd.note,
-        },
+        ProjectTransition(
+            project_id=project_id,
+            seq=seq,
+            from_stage=stage.value,
+            to_stage=cmd.to_stage.value,
+            at=now,
+            actor=actor.sub,
+            role=actor.role.value,
+            evidence=cmd.evidence,
+            note=cmd.note,
+        ),
     )
-    days = (now - row["stage_entered_at"]).total_seconds() / 86400
+    days = (now - row.stage_entered_at).total_seconds() / 86400
     uow.audit(actor, "project.move", project_id, {"from": stage.value, "to": cmd.to_stage.value})
     uow.emit(
         ProjectStageChanged(
             project_id=project_id,
-            uscc=row["uscc"],
-            district_code=row["district_code"],
+            uscc=row.uscc,
+            district_code=row.district_code,
             seq=seq,
             from_stage=stage,
             to_stage=cmd.to_stage,
@@ -227,12 +243,15 @@ async def move_project(uow: UnitOfWork, actor: TokenClaims, project_id: str, cmd
             days_in_previous_stage=round(days, 3),
         )
     )
-    return to_project({**row, "stage": cmd.to_stage.value, "stage_entered_at": now, "seq": seq}, now)
+    moved = Project(**{**columns_of(row), "stage": cmd.to_stage.value, "stage_entered_at": now, "seq": seq})
+    return to_project(moved, now)
 
 
 async def project_history(uow: UnitOfWork, actor: TokenClaims, project_id: str) -> list[TransitionRead]:
     await load_project(uow, actor, project_id)
-    return [TransitionRead.model_validate(t) for t in await repo.transitions(uow.session, project_id)]
+    return [
+        TransitionRead.model_validate(t, from_attributes=True) for t in await repo.transitions(uow.session, project_id)
+    ]
 
 
 async def list_projects(

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
 
 from contracts.push import ProviderQuality
 
@@ -14,13 +15,28 @@ def _share(part: int, whole: int) -> float | None:
     return round(part / whole, 4) if whole else None
 
 
-def quality(t: dict[str, Any], days: int, timely_days: int) -> ProviderQuality:
+@dataclass(frozen=True)
+class QualityTallies:
+    """One provider's batch tallies summed over a window (what the score is computed from)."""
+
+    provider_id: str
+    batches: int = 0
+    counted: int = 0
+    rejected: int = 0
+    accepted: int = 0
+    optional_filled: int = 0
+    optional_possible: int = 0
+    timely: int = 0
+    last_push_at: datetime | None = None
+
+
+def quality(t: QualityTallies, days: int, timely_days: int) -> ProviderQuality:
     """Score = 50 × (1 − rejected share) + 25 × completeness + 25 × timeliness, 0–100, one decimal
     (half up), from the shares as shown (four decimals)."""
-    counted, rejected, accepted = int(t.get("counted") or 0), int(t.get("rejected") or 0), int(t.get("accepted") or 0)
+    counted, rejected, accepted = t.counted, t.rejected, t.accepted
     rejected_share = _share(rejected, counted)
-    completeness = _share(int(t.get("optional_filled") or 0), int(t.get("optional_possible") or 0))
-    timeliness = _share(int(t.get("timely") or 0), accepted)
+    completeness = _share(t.optional_filled, t.optional_possible)
+    timeliness = _share(t.timely, accepted)
     score = None
     if rejected_share is not None:
         exact = (
@@ -30,9 +46,9 @@ def quality(t: dict[str, Any], days: int, timely_days: int) -> ProviderQuality:
         )
         score = float(exact.quantize(Decimal("0.1"), ROUND_HALF_UP))
     return ProviderQuality(
-        provider_id=t["provider_id"],
+        provider_id=t.provider_id,
         days=days,
-        batches=int(t.get("batches") or 0),
+        batches=t.batches,
         records=counted,
         rejected=rejected,
         rejected_share=rejected_share,
@@ -40,5 +56,5 @@ def quality(t: dict[str, Any], days: int, timely_days: int) -> ProviderQuality:
         timeliness=timeliness,
         timely_days=timely_days,
         score=score,
-        last_push_at=t.get("last_push_at"),
+        last_push_at=t.last_push_at,
     )

@@ -18,10 +18,12 @@ from typing import Any
 from contracts.api.identity import Role, TokenClaims
 from contracts.api.journey import STAGE_NAMES, ProviderStatus, Stage, TransitionCreate
 from contracts.push import (
+    BatchSummary,
     EnterpriseRecord,
     ParsedBatch,
     ParsedRecord,
     ProgressRecord,
+    ProviderQuality,
     PushReport,
     RecordError,
     RecordResult,
@@ -29,12 +31,16 @@ from contracts.push import (
     optional_fields,
 )
 from contracts.push.messages import record_error
-from registry.enterprises import repository, service
+from registry.enterprises import repository as enterprises
+from registry.enterprises import service as enterprise_service
 from registry.journey import repository as journey_repo
 from registry.journey import service as journey
 from registry.journey.rules import allowed_next, may_move, who_may_complete
+from registry.models import PushBatch, PushRecord
 from registry.push import repository as repo
-from servicekit.errors import DomainError, Forbidden
+from registry.push.rules import QualityTallies, quality
+from servicekit.db import columns_of
+from servicekit.errors import DomainError, Forbidden, NotFound
 from servicekit.uow import UnitOfWork
 
 ROLE_ZH = {
@@ -53,7 +59,7 @@ class Outcome:
     entity: str | None = None
     errors: list[RecordError] = field(default_factory=list)
     first_delivery: bool = True  # counts for quality (not a retry of an accepted version, not stale)
-    prior: Any = None  # the stored push record, if any
+    prior: PushRecord | None = None  # the stored push record, if any
 
     def result(self) -> RecordResult:
         p = self.parsed
@@ -77,14 +83,15 @@ async def check_provider(uow: UnitOfWork, actor: TokenClaims) -> str:
     provider = await journey_repo.get_provider(uow.session, actor.provider_id or "")
     if provider is None:
         raise Forbidden(f"provider {actor.provider_id} is not registered")
-    if provider["status"] != ProviderStatus.APPROVED.value:
-        raise Forbidden(f"provider {actor.provider_id} is {provider['status']}: only an approved provider may push")
-    return str(provider["provider_id"])
+    if provider.status != ProviderStatus.APPROVED.value:
+        raise Forbidden(f"provider {actor.provider_id} is {provider.status}: only an approved provider may push")
+    return provider.provider_id
 
 
 def _against_prior(o: Outcome, record: EnterpriseRecord | ProgressRecord, digest: str) -> None:
     """Settle a record pushed before: a retry, a stale version, a reused version or a changed kind."""
     prior = o.prior
+    assert prior is not None
     o.entity = prior.entity
     if prior.kind != record.kind:
         o.status = RecordStatus.REJECTED
@@ -110,7 +117,7 @@ async def _apply_enterprises(
     uow: UnitOfWork, actor: TokenClaims, provider_id: str, todo: list[Outcome], now: datetime
 ) -> None:
     records = [(o, o.parsed.record) for o in todo]
-    known = await repository.enterprises_by_uscc(
+    known = await enterprises.enterprises_by_uscc(
         uow.session, [r.data.uscc for _, r in records if isinstance(r, EnterpriseRecord)]
     )
     new_rows = []
@@ -120,16 +127,16 @@ async def _apply_enterprises(
         o.entity = data.uscc
         old = known.get(data.uscc)
         if old is None:
-            new_rows.append(service.new_enterprise(data, now) | {"pushed_by": provider_id})
+            new_rows.append(enterprise_service.new_enterprise(data, now) | {"pushed_by": provider_id})
             o.status = RecordStatus.CREATED
-        elif old.get("pushed_by") != provider_id:
+        elif old.pushed_by != provider_id:
             o.status = RecordStatus.REJECTED
             o.errors = [record_error("not_owner", "data.uscc", uscc=data.uscc)]
         else:
             given = {k: getattr(data, k) for k in data.model_fields_set}
-            changed = await service.apply_change(uow, actor, old, given, "push")
+            changed = await enterprise_service.apply_change(uow, actor, old, given, "push")
             o.status = RecordStatus.UPDATED if changed else RecordStatus.UNCHANGED
-    await service.add_registered(uow, actor, new_rows, "push")
+    await enterprise_service.add_registered(uow, actor, new_rows, "push")
 
 
 async def _apply_progress(uow: UnitOfWork, actor: TokenClaims, provider_id: str, o: Outcome) -> None:
@@ -138,13 +145,13 @@ async def _apply_progress(uow: UnitOfWork, actor: TokenClaims, provider_id: str,
     data = record.data
     o.entity = data.project_id
     project = await journey_repo.get_project(uow.session, data.project_id)
-    if project is None or project["provider_id"] != provider_id:
+    if project is None or project.provider_id != provider_id:
         o.status, o.errors = (
             RecordStatus.REJECTED,
             [record_error("not_on_project", "data.project_id", **data.model_dump(include={"project_id"}))],
         )
         return
-    stage = Stage(project["stage"])
+    stage = Stage(project.stage)
     allowed = allowed_next(stage)
     if data.to_stage not in allowed:
         o.status = RecordStatus.REJECTED
@@ -160,7 +167,7 @@ async def _apply_progress(uow: UnitOfWork, actor: TokenClaims, provider_id: str,
             )
         ]
         return
-    if may_move(actor, stage, uscc=project["uscc"], district=project["district_code"], provider_id=provider_id):
+    if may_move(actor, stage, uscc=project.uscc, district=project.district_code, provider_id=provider_id):
         who = sorted(who_may_complete(stage) - {Role.CITY}, key=lambda r: r.value)
         o.status = RecordStatus.REJECTED
         o.errors = [
@@ -193,24 +200,24 @@ async def _store_records(
         record = o.parsed.record
         if record is None or o.status in (RecordStatus.REJECTED, RecordStatus.STALE) or not o.first_delivery:
             continue
-        values = {
-            "provider_id": provider_id,
-            "record_id": record.record_id,
-            "kind": record.kind,
-            "version": record.version,
-            "content_hash": content_hash(record),
-            "entity": o.entity,
-            "batch_id": batch_id,
-            "accepted_at": now,
-        }
+        row = PushRecord(
+            provider_id=provider_id,
+            record_id=record.record_id,
+            kind=record.kind,
+            version=record.version,
+            content_hash=content_hash(record),
+            entity=o.entity or "",
+            batch_id=batch_id,
+            accepted_at=now,
+        )
         if o.prior is None:
-            fresh.append(values)
+            fresh.append(row)
         else:
-            await repo.update_record(uow.session, values)
+            await repo.update_record(uow.session, row)
     await repo.add_records(uow.session, fresh)
 
 
-def _tallies(outcomes: list[Outcome], now: datetime, timely_days: int) -> dict[str, int]:
+def _tallies(outcomes: list[Outcome], now: datetime, timely_days: int) -> dict[str, Any]:
     counted = [o for o in outcomes if o.first_delivery]
     accepted = [o for o in counted if o.status != RecordStatus.REJECTED]
     filled = possible = timely = 0
@@ -255,7 +262,7 @@ async def accept_batch(uow: UnitOfWork, actor: TokenClaims, parsed: ParsedBatch,
     await _store_records(uow, provider_id, batch_id, outcomes, now)
     counts = {s.value: sum(1 for o in outcomes if o.status == s) for s in RecordStatus}
     results = [o.result() for o in outcomes]
-    summary = {
+    summary: dict[str, Any] = {
         "batch_id": batch_id,
         "provider_id": provider_id,
         "received_at": now,
@@ -265,12 +272,47 @@ async def accept_batch(uow: UnitOfWork, actor: TokenClaims, parsed: ParsedBatch,
     }
     await repo.add_batch(
         uow.session,
-        {
+        PushBatch(
             **summary,
-            "actor": actor.sub,
+            actor=actor.sub,
             **_tallies(outcomes, now, timely_days),
-            "rejected_results": [r.model_dump(mode="json") for r in results if r.status == RecordStatus.REJECTED],
-        },
+            rejected_results=[r.model_dump(mode="json") for r in results if r.status == RecordStatus.REJECTED],
+        ),
     )
     uow.audit(actor, "push.batch", batch_id, {k: summary[k] for k in ("records", *counts)})
     return PushReport(**summary, results=results)
+
+
+def scope(actor: TokenClaims, provider_id: str | None) -> str | None:
+    """The provider whose data the caller may see: a provider its own; the city and ops any (or all)."""
+    if actor.role == Role.PROVIDER:
+        if provider_id is not None and provider_id != actor.provider_id:
+            raise Forbidden("a provider sees only its own pushes and quality")
+        return actor.provider_id
+    return provider_id
+
+
+async def list_batches(uow: UnitOfWork, actor: TokenClaims, provider_id: str | None, limit: int) -> list[BatchSummary]:
+    rows = await repo.list_batches(uow.session, scope(actor, provider_id), limit)
+    return [BatchSummary.model_validate(r, from_attributes=True) for r in rows]
+
+
+async def get_batch(uow: UnitOfWork, actor: TokenClaims, batch_id: str) -> PushReport:
+    """One batch's report with its rejected records' results; another provider's batch is not found."""
+    row = await repo.get_batch(uow.session, batch_id)
+    if row is None or (actor.role == Role.PROVIDER and row.provider_id != actor.provider_id):
+        raise NotFound(f"no batch {batch_id}")
+    return PushReport.model_validate({**columns_of(row), "results": row.rejected_results})
+
+
+async def quality_scores(
+    uow: UnitOfWork, actor: TokenClaims, provider_id: str | None, days: int, timely_days: int
+) -> list[ProviderQuality]:
+    """Data-quality scores over the last `days` days: of one provider (always answered, zero records
+    included), or of every provider that pushed."""
+    wanted = scope(actor, provider_id)
+    since = datetime.now(UTC) - timedelta(days=days)
+    rows = await repo.quality_tallies(uow.session, since, wanted)
+    if wanted is not None and not rows:
+        rows = [QualityTallies(provider_id=wanted)]
+    return [quality(r, days, timely_days) for r in rows]

@@ -5,35 +5,34 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import AsyncIterator, Sequence
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response, StreamingResponse
 
 from contracts.api.identity import Role, TokenClaims
 from contracts.api.registry import ImportReport
-from registry.enterprises import repository, service
-from registry.enterprises.dependencies import enterprise_filter
-from registry.transfer import service as bulk
+from registry.enterprises.dependencies import Filter
+from registry.transfer import service
 from registry.transfer.reading import ImportFileError, parse_list
-from servicekit.app import get_uow
 from servicekit.auth import allow
-from servicekit.errors import InvalidInput, NotFound
+from servicekit.deps import Uow
+from servicekit.errors import InvalidInput
 from servicekit.http import error_responses
-from servicekit.uow import UnitOfWork
 
 router = APIRouter(prefix="/v1/enterprises", tags=["import and export"])
 ERRORS = error_responses(401, 403, 404, 413, 422)
-IMPORTERS = allow(Role.CITY, Role.DISTRICT)
+Importers = Annotated[TokenClaims, Depends(allow(Role.CITY, Role.DISTRICT))]
 
 
 @router.post("/imports", response_model=ImportReport, responses=ERRORS)
 async def import_enterprises(
     request: Request,
+    uow: Uow,
+    actor: Importers,
     filename: str = Query("upload", max_length=200),
     district_code: str | None = Query(None, description="for rows without a district column"),
     industry_code: str | None = Query(None, description="for rows without an industry column"),
-    uow: UnitOfWork = Depends(get_uow),
-    actor: TokenClaims = Depends(IMPORTERS),
 ) -> ImportReport:
     """Send the file as the request body (CSV UTF-8 or XLSX). Good rows are stored in one transaction;
     every bad row is reported with its row number, field and reason; known USCCs are left unchanged."""
@@ -44,36 +43,26 @@ async def import_enterprises(
     except ImportFileError as e:
         raise InvalidInput(str(e), field="body") from e
     async with uow:
-        report, _ = await bulk.import_list(uow, actor, parsed, filename)
+        report, _ = await service.import_list(uow, actor, parsed, filename)
         await uow.commit()
     return report
 
 
-async def _stored_import(uow: UnitOfWork, actor: TokenClaims, import_id: str) -> dict[str, object]:
-    async with uow:
-        stored = await repository.get_import(uow.session, import_id)
-    if stored is None or (actor.role != Role.CITY and stored["actor"] != actor.sub):
-        raise NotFound(f"no import {import_id}")
-    return stored
-
-
 @router.get("/imports/{import_id}", response_model=ImportReport, responses=ERRORS)
-async def get_import(
-    import_id: str, uow: UnitOfWork = Depends(get_uow), actor: TokenClaims = Depends(IMPORTERS)
-) -> ImportReport:
-    return bulk.to_report(await _stored_import(uow, actor, import_id))
+async def get_import(import_id: str, uow: Uow, actor: Importers) -> ImportReport:
+    async with uow:
+        return service.to_report(await service.stored_import(uow, actor, import_id))
 
 
 @router.get("/imports/{import_id}/errors.csv", responses=ERRORS, response_class=Response)
-async def import_errors(
-    import_id: str, uow: UnitOfWork = Depends(get_uow), actor: TokenClaims = Depends(IMPORTERS)
-) -> Response:
+async def import_errors(import_id: str, uow: Uow, actor: Importers) -> Response:
     """Every rejected row (行号, 统一社会信用代码, 字段, 原因), for fixing and importing again."""
-    stored = await _stored_import(uow, actor, import_id)
+    async with uow:
+        stored = await service.stored_import(uow, actor, import_id)
     out = io.StringIO()
     w = csv.writer(out)
     w.writerow(["行号 row", "统一社会信用代码 uscc", "字段 field", "原因 reason"])
-    for e in stored["errors"]:  # type: ignore[attr-defined]
+    for e in stored.errors:
         w.writerow([e["row"], e["uscc"], e["field"], e["reason"]])
     return Response(
         "\ufeff" + out.getvalue(),
@@ -99,26 +88,14 @@ EXPORT_COLUMNS = [
     ("所属集群", "cluster"),
     ("版本", "version"),
 ]
-
-
-async def _all_rows(uow: UnitOfWork, f: repository.EnterpriseFilter) -> AsyncIterator[list[object]]:
-    after = None
-    while True:
-        async with uow:
-            rows = await repository.list_enterprises(uow.session, f, after, 5000)
-        for r in rows:
-            e = service.to_read(r).model_dump(mode="json")
-            yield [e[key] if e[key] is not None else "" for _, key in EXPORT_COLUMNS]
-        if len(rows) < 5000:
-            return
-        after = rows[-1]["uscc"]
+KEYS = [key for _, key in EXPORT_COLUMNS]
 
 
 @router.get("/export", responses=ERRORS, response_class=Response)
 async def export_enterprises(
+    f: Filter,
+    uow: Uow,
     format: str = Query("csv", pattern="^(csv|xlsx)$"),
-    f: repository.EnterpriseFilter = Depends(enterprise_filter),
-    uow: UnitOfWork = Depends(get_uow),
 ) -> Response:
     """The filtered list as CSV (streamed) or XLSX, with Chinese headers as in the pilot list."""
     header = [h for h, _ in EXPORT_COLUMNS]
@@ -126,7 +103,7 @@ async def export_enterprises(
 
         async def lines() -> AsyncIterator[bytes]:
             yield ("\ufeff" + _csv_line(header)).encode()
-            async for row in _all_rows(uow, f):
+            async for row in service.export_rows(uow, f, KEYS):
                 yield _csv_line(row).encode()
 
         return StreamingResponse(
@@ -139,7 +116,7 @@ async def export_enterprises(
     wb = openpyxl.Workbook(write_only=True)
     ws = wb.create_sheet("企业名单")
     ws.append(header)
-    async for row in _all_rows(uow, f):
+    async for row in service.export_rows(uow, f, KEYS):
         ws.append(row)
     buf = io.BytesIO()
     wb.save(buf)

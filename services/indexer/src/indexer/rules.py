@@ -6,7 +6,14 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 
 from contracts import codes
-from contracts.api.stats import DistrictCount, DistrictStats, IndustryCount, IndustryStats
+from contracts.api.stats import (
+    DistrictCount,
+    DistrictLevels,
+    DistrictStats,
+    IndustryCount,
+    IndustryStats,
+    LevelStats,
+)
 
 DISTRICT = "district"
 DIVISION = "division"
@@ -46,3 +53,30 @@ def industry_stats(counts: Mapping[str, int]) -> IndustryStats:
         for d in codes.industry_divisions().values()
     ]
     return IndustryStats(total=sum(r.enterprises for r in rows), industries=rows)
+
+
+def level_stats(rows: Iterable[tuple[str, int, int]]) -> LevelStats:
+    """(district, level, enterprises) → every unit's levels 0–4 and its share at 二级 or above."""
+    counts: dict[str, dict[str, int]] = {}
+    for district, level, n in rows:
+        counts.setdefault(district, {})[str(level)] = n
+    districts = []
+    for code, unit in codes.districts().items():
+        by_level = {str(level): counts.get(code, {}).get(str(level), 0) for level in range(5)}
+        assessed = sum(by_level.values())
+        high = sum(n for level, n in by_level.items() if int(level) >= 2)
+        districts.append(
+            DistrictLevels(
+                district_code=code,
+                district_name=unit.name,
+                assessed=assessed,
+                by_level=by_level,
+                level_2_or_above=high,
+                share_level_2_or_above=round(high / assessed, 4) if assessed else None,
+            )
+        )
+    return LevelStats(
+        assessed=sum(d.assessed for d in districts),
+        level_2_or_above=sum(d.level_2_or_above for d in districts),
+        districts=districts,
+    )

@@ -1,0 +1,72 @@
+"""Every query of the read models: one set-based statement per table per batch, and the two reads every
+read-model router makes."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import ColumnElement, func
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import select
+
+from servicekit.db import latest_per_key, table_of, upsert
+
+ENTERPRISE_FACTS = ("name", "district_code", "industry_division", "version")
+
+
+async def add_enterprises(session: AsyncSession, model: Any, rows: Sequence[dict[str, Any]]) -> None:
+    """Registrations: a row that exists already (a later update arrived first) is kept."""
+    if rows:
+        await session.execute(upsert(session.get_bind().dialect.name, model, ["uscc"], []), list(rows))
+
+
+async def update_enterprises(session: AsyncSession, model: Any, rows: Sequence[dict[str, Any]]) -> None:
+    """Updates (the full facts and the version): only a newer version moves a row; an unknown
+    enterprise gets a row (its registration may arrive later, or never after a partial replay)."""
+    if rows:
+        latest = latest_per_key(rows, ["uscc"], "version")
+        stmt = upsert(session.get_bind().dialect.name, model, ["uscc"], ENTERPRISE_FACTS, newer="version")
+        await session.execute(stmt, latest)
+
+
+async def add_projects(session: AsyncSession, model: Any, rows: Sequence[dict[str, Any]]) -> None:
+    """Creations: a placeholder left by an earlier stage change gets its creation facts."""
+    if rows:
+        dialect = session.get_bind().dialect.name
+        stmt = upsert(dialect, model, ["project_id"], ["provider_id", "created_at"], only_if_null="created_at")
+        await session.execute(stmt, list(rows))
+
+
+async def move_projects(session: AsyncSession, model: Any, rows: Sequence[dict[str, Any]]) -> None:
+    """Stage changes: only a later transition number moves a row."""
+    if rows:
+        latest = latest_per_key(rows, ["project_id"], "seq")
+        dialect = session.get_bind().dialect.name
+        stmt = upsert(dialect, model, ["project_id"], ["stage", "seq", "stage_entered_at"], newer="seq")
+        await session.execute(stmt, latest)
+
+
+async def put_level_changes(session: AsyncSession, model: Any, rows: Sequence[dict[str, Any]]) -> None:
+    """The latest measurement per project: a re-assessment replaces it, a replayed older one does not."""
+    if rows:
+        latest = latest_per_key(rows, ["project_id"], "measured_at")
+        columns = [c.key for c in table_of(model).columns if c.key != "project_id"]
+        dialect = session.get_bind().dialect.name
+        await session.execute(upsert(dialect, model, ["project_id"], columns, newer="measured_at"), latest)
+
+
+async def page(
+    session: AsyncSession, model: Any, where: list[ColumnElement[bool]], order_by: list[Any], limit: int, offset: int
+) -> tuple[int, list[Any]]:
+    """(total matching, the typed rows of this page)."""
+    total = await session.scalar(select(func.count()).select_from(model).where(*where))
+    rows = (
+        await session.execute(select(model).where(*where).order_by(*order_by).limit(limit).offset(offset))
+    ).scalars()
+    return int(total or 0), list(rows)
+
+
+async def one(session: AsyncSession, model: Any, key: Any, value: str) -> Any | None:
+    """The typed row whose `key` is `value`, or None."""
+    return (await session.execute(select(model).where(key == value))).scalar_one_or_none()
