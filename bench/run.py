@@ -18,6 +18,7 @@ import time
 import uuid
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import func, select
 
@@ -29,7 +30,7 @@ from indexer.main import spec as indexer_spec
 from indexer.models import EnterpriseCount
 from registry.main import spec as registry_spec
 from servicekit.consumer import ConsumerRunner
-from servicekit.db import make_engine, sessionmaker
+from servicekit.db import make_engine, sessionmaker, table_of
 from servicekit.kafka import ProducerHolder
 from servicekit.migrations import upgrade_async
 from servicekit.relay import OutboxRelay
@@ -68,7 +69,7 @@ async def database(kind: str, tmp: Path, created: list[str]) -> str:
     return url
 
 
-def settings(broker: Broker, url: str, prefix: str, **kw: object) -> ServiceSettings:
+def settings(broker: Broker, url: str, prefix: str, **kw: Any) -> ServiceSettings:
     return ServiceSettings(
         service_name="bench",
         database_url=url,
@@ -79,7 +80,7 @@ def settings(broker: Broker, url: str, prefix: str, **kw: object) -> ServiceSett
         relay_poll_interval_s=0.05,
         log_json=False,
         **kw,
-    )  # type: ignore[arg-type]
+    )
 
 
 async def consume(broker: Broker, url: str, prefix: str, n: int, max_records: int) -> float:
@@ -95,10 +96,9 @@ async def consume(broker: Broker, url: str, prefix: str, n: int, max_records: in
     start = time.perf_counter()
     while True:
         async with engine.connect() as conn:
+            t = table_of(EnterpriseCount)
             total = await conn.scalar(
-                select(func.coalesce(func.sum(EnterpriseCount.enterprises), 0)).where(
-                    EnterpriseCount.dimension == "district"
-                )
+                select(func.coalesce(func.sum(t.c.enterprises), 0)).where(t.c.dimension == "district")
             )
         if int(total or 0) >= n:
             break

@@ -61,9 +61,11 @@ async def test_t0_to_t1_reaches_finance_and_the_indexer(broker: Broker, make_db:
         t1 = await assess(assessment, jid, "T1", answers(BETTER, scenes(4, 3, 2)))
 
         for svc in (finance, indexer):
-            await wait_for(
-                lambda svc=svc: got(svc, f"/v1/known-level-changes/{jid}"), timeout=60, what=f"{svc.app.title}"
-            )
+
+            async def measured(svc: RunningService = svc) -> bool:
+                return await got(svc, f"/v1/known-level-changes/{jid}")
+
+            await wait_for(measured, timeout=60, what=f"{svc.app.title}")
             change = (await svc.client.get(f"/v1/known-level-changes/{jid}")).json()
             assert (change["t0_assessment_id"], change["t1_assessment_id"]) == (t0, t1)
             assert (change["t0_level"], change["t1_level"], change["level_delta"], change["reached_level_2"]) == (

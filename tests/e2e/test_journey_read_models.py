@@ -16,7 +16,7 @@ from devstack.broker import Broker
 from finance.main import spec as finance_spec
 from registry.main import spec as registry_spec
 from registry.models import tables
-from testkit.plugin import DbFactory, bearer, filed_project, running_service, wait_for
+from testkit.plugin import DbFactory, RunningService, bearer, filed_project, running_service, wait_for
 
 pytestmark = [pytest.mark.broker, pytest.mark.timeout(300)]
 
@@ -49,7 +49,7 @@ async def test_walk_reaches_the_read_models_in_order(broker: Broker, make_db: Db
 
         for svc in (assessment, finance):
 
-            async def arrived(svc=svc) -> bool:  # type: ignore[no-untyped-def]
+            async def arrived(svc: RunningService = svc) -> bool:
                 r = await svc.client.get(f"/v1/known-projects/{jid}")
                 return r.status_code == 200 and r.json()["seq"] == 8
 

@@ -24,7 +24,7 @@ def enterprises(n: int, seed: int) -> list[dict[str, str]]:
     weights = [rng.randint(1, 10) for _ in districts]  # uneven, like the real programme
     divisions = list(codes.industry_divisions())
     seen: set[str] = set()
-    out = []
+    out: list[dict[str, str]] = []
     while len(out) < n:
         uscc = random_uscc(rng)
         if uscc in seen:

@@ -12,7 +12,7 @@ from contracts.push import MAX_RECORDS, BatchError, parse_batch
 from contracts.push.batch import batch_format
 from contracts.push.messages import MESSAGES
 
-GOOD = {
+GOOD: dict[str, Any] = {
     "record_id": "r1",
     "version": 1,
     "kind": "enterprise",

@@ -16,10 +16,9 @@ from contracts.api.readmodels import (
     ProjectPage,
     ReadModelPage,
 )
-from readmodels import repository
+from readmodels import service
 from servicekit.auth import allow, require_district
 from servicekit.deps import Uow
-from servicekit.errors import NotFound
 from servicekit.http import error_responses
 
 ERRORS = error_responses(401, 403, 404, 422)
@@ -31,16 +30,6 @@ LevelReaders = Annotated[TokenClaims, Depends(allow(Role.CITY, Role.DISTRICT, Ro
 def _units(actor: TokenClaims, column: Any) -> list[Any]:
     """A district authority or expert sees its own units' rows only."""
     return [column.in_(actor.districts)] if actor.role in (Role.DISTRICT, Role.EXPERT) else []
-
-
-async def _one(uow: Uow, actor: TokenClaims, model: Any, key: Any, value: str, what: str) -> Any:
-    """404 if this service has not learnt of it, 403 outside the caller's units."""
-    async with uow:
-        row = await repository.one(uow.session, model, key, value)
-    if row is None:
-        raise NotFound(f"{what} is not (yet) known to this service")
-    require_district(actor, row.district_code)
-    return row
 
 
 def enterprise_router(model: Any) -> APIRouter:
@@ -60,13 +49,12 @@ def enterprise_router(model: Any) -> APIRouter:
         if district_code:
             require_district(actor, district_code)
             where = [model.district_code == district_code]
-        async with uow:
-            total, rows = await repository.page(uow.session, model, where, [model.uscc], limit, offset)
+        total, rows = await service.page(uow, model, where, [model.uscc], limit, offset)
         return ReadModelPage(total=total, items=[KnownEnterprise.model_validate(r, from_attributes=True) for r in rows])
 
     @router.get("/{uscc}", response_model=KnownEnterprise, responses=ERRORS)
     async def get_known(uscc: str, uow: Uow, actor: EnterpriseReaders) -> KnownEnterprise:
-        row = await _one(uow, actor, model, model.uscc, uscc.upper(), uscc)
+        row = await service.one_in_scope(uow, actor, model, model.uscc, uscc.upper(), uscc)
         return KnownEnterprise.model_validate(row, from_attributes=True)
 
     return router
@@ -91,13 +79,12 @@ def project_router(model: Any) -> APIRouter:
             where.append(model.uscc == uscc.upper())
         if stage:
             where.append(model.stage == stage.value)
-        async with uow:
-            total, rows = await repository.page(uow.session, model, where, [model.project_id], limit, offset)
+        total, rows = await service.page(uow, model, where, [model.project_id], limit, offset)
         return ProjectPage(total=total, items=[KnownProject.model_validate(r, from_attributes=True) for r in rows])
 
     @router.get("/{project_id}", response_model=KnownProject, responses=ERRORS)
     async def get_known(project_id: str, uow: Uow, actor: ProjectReaders) -> KnownProject:
-        row = await _one(uow, actor, model, model.project_id, project_id, f"project {project_id}")
+        row = await service.one_in_scope(uow, actor, model, model.project_id, project_id, f"project {project_id}")
         return KnownProject.model_validate(row, from_attributes=True)
 
     return router
@@ -120,8 +107,7 @@ def level_change_router(model: Any) -> APIRouter:
         if uscc:
             where.append(model.uscc == uscc.upper())
         order = [model.measured_at.desc(), model.project_id]
-        async with uow:
-            total, rows = await repository.page(uow.session, model, where, order, limit, offset)
+        total, rows = await service.page(uow, model, where, order, limit, offset)
         return LevelChangePage(
             total=total, items=[KnownLevelChange.model_validate(r, from_attributes=True) for r in rows]
         )
@@ -129,7 +115,7 @@ def level_change_router(model: Any) -> APIRouter:
     @router.get("/{project_id}", response_model=KnownLevelChange, responses=ERRORS)
     async def get_known(project_id: str, uow: Uow, actor: LevelReaders) -> KnownLevelChange:
         what = f"the level change of project {project_id}"
-        row = await _one(uow, actor, model, model.project_id, project_id, what)
+        row = await service.one_in_scope(uow, actor, model, model.project_id, project_id, what)
         return KnownLevelChange.model_validate(row, from_attributes=True)
 
     return router

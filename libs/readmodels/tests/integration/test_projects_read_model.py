@@ -10,6 +10,7 @@ from sqlalchemy import select
 from assessment.main import spec
 from assessment.models import KnownProject
 from contracts.api.journey import STAGES, Stage
+from contracts.envelope import Event
 from contracts.events.registry import ProjectCreated, ProjectStageChanged
 from devstack.broker import Broker
 from testkit.plugin import DbFactory, running_service
@@ -42,7 +43,7 @@ def moved(seq: int) -> ProjectStageChanged:
 
 async def test_redelivered_and_reordered_events(broker: Broker, make_db: DbFactory, db_kind: str) -> None:
     async with running_service(spec, broker, await make_db(db_kind)) as svc:
-        feed = [
+        feed: list[list[Event]] = [
             [moved(3)],  # seen before its creation (a rebuild from a partial log)
             [created(), created()],  # twice
             [moved(2), moved(4), moved(3)],  # late and repeated

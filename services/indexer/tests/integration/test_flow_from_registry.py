@@ -15,7 +15,7 @@ from devstack.broker import Broker
 from finance.main import spec as finance_spec
 from indexer.main import spec as indexer_spec
 from registry.main import spec as registry_spec
-from testkit.plugin import DbFactory, random_uscc, running_service, wait_for
+from testkit.plugin import DbFactory, RunningService, random_uscc, running_service, wait_for
 
 pytestmark = [pytest.mark.broker]
 
@@ -60,7 +60,7 @@ async def test_registered_enterprises_reach_every_read_model(broker: Broker, mak
         )
         for svc in others:
 
-            async def known(svc=svc) -> bool:  # type: ignore[no-untyped-def]
+            async def known(svc: RunningService = svc) -> bool:
                 return (await svc.client.get("/v1/known-enterprises")).json()["total"] == len(sent)
 
             await wait_for(known, what=f"{svc.runtime.settings.service_name} read model")

@@ -22,6 +22,7 @@ from registry.identity.service import bootstrap_admin
 from registry.main import spec as registry_spec
 from registry.models import Client
 from servicekit.auth import TokenSigner, ensure_keypair
+from servicekit.db import table_of
 from testkit.plugin import DbFactory, RunningService, bearer, mint_token, running_service
 
 pytestmark = [pytest.mark.broker]
@@ -161,7 +162,7 @@ async def test_client_credentials_flow_and_hashed_secrets(broker: Broker, make_d
         as_json = await registry.client.post("/v1/oauth/token", json=form)
         assert as_json.status_code == 400
         async with registry.runtime.engine.connect() as conn:
-            stored = (await conn.execute(select(Client.secret_hash))).scalars().all()
+            stored = (await conn.execute(select(table_of(Client).c.secret_hash))).scalars().all()
         assert all(h.startswith("scrypt$") and created["client_secret"] not in h for h in stored)
         listed = (await registry.client.get("/v1/clients")).json()
         assert [c["client_id"] for c in listed] == [created["client_id"]]

@@ -120,8 +120,8 @@ async def test_10000_rows_with_3_broken_store_9997_and_reimport_changes_nothing(
 
 async def test_district_authority_imports_only_its_unit_and_exports(broker: Broker, make_db: DbFactory) -> None:
     rows = pilot_rows(6)
-    for r, d in zip(rows, ["500103", "500103", "500104", "500103", "500104", "500103"], strict=True):
-        r[4] = d
+    for row, d in zip(rows, ["500103", "500103", "500104", "500103", "500104", "500103"], strict=True):
+        row[4] = d
     district = bearer(Role.DISTRICT, districts=["500103"])
     async with running_service(spec, broker, await make_db("sqlite")) as registry:
         r = await registry.client.post(

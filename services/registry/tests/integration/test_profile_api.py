@@ -197,11 +197,11 @@ async def test_search_filters_scopes_and_pages(registry: RunningService) -> None
         if cursor is None:
             break
     assert seen == sorted([USCC, *(s[0] for s in SEEDS)])
-    district = bearer(Role.DISTRICT, districts=["500103"])
-    mine = (await registry.client.get("/v1/enterprises", headers=district)).json()["items"]
+    unit = bearer(Role.DISTRICT, districts=["500103"])
+    mine = (await registry.client.get("/v1/enterprises", headers=unit)).json()["items"]
     assert [e["uscc"] for e in mine] == ["91330100716105852F"]
     assert (
-        await registry.client.get("/v1/enterprises", params={"district_code": "500101"}, headers=district)
+        await registry.client.get("/v1/enterprises", params={"district_code": "500101"}, headers=unit)
     ).status_code == 403
     bad_cursor = await registry.client.get("/v1/enterprises", params={"cursor": "zzz"})
     assert (bad_cursor.status_code, bad_cursor.json()["errors"][0]["field"]) == (400, "cursor")

@@ -228,7 +228,7 @@ async def test_quality_score_and_who_sees_it(broker: Broker, make_db: DbFactory)
     async with registry_with_providers(broker, await make_db("sqlite")) as (registry, (pid, other)):
         c = registry.client
         me = bearer(Role.PROVIDER, provider_id=pid)
-        full = {
+        full: dict[str, Any] = {
             "employees": 50,
             "revenue_yuan": "1000000",
             "revenue_year": 2025,

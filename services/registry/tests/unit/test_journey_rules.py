@@ -1,3 +1,5 @@
+from typing import Any
+
 import pytest
 
 from contracts.api.identity import Role, TokenClaims
@@ -5,8 +7,8 @@ from contracts.api.journey import STAGES, Stage
 from registry.journey.rules import allowed_next, may_move, who_may_complete
 
 
-def claims(role: Role, **kw: object) -> TokenClaims:
-    return TokenClaims(sub="t", role=role, iat=0, exp=1, **kw)  # type: ignore[arg-type]
+def claims(role: Role, **kw: Any) -> TokenClaims:
+    return TokenClaims(sub="t", role=role, iat=0, exp=1, **kw)
 
 
 def test_eight_stages_in_the_work_plans_order() -> None:

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any, cast
 
 from sqlalchemy import ColumnElement, CursorResult, delete, func, insert, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
+from assessment.assessments.rules import AssessmentFilter
 from assessment.models import Assessment, AssessmentChange, AssessmentRescore
 from servicekit.db import columns_of
 
@@ -68,14 +68,6 @@ async def put_rescore(session: AsyncSession, row: AssessmentRescore) -> None:
 async def rescores(session: AsyncSession, assessment_id: str) -> Sequence[AssessmentRescore]:
     query = select(AssessmentRescore).where(AssessmentRescore.assessment_id == assessment_id)
     return (await session.execute(query.order_by(col(AssessmentRescore.scheme_version)))).scalars().all()
-
-
-@dataclass
-class AssessmentFilter:
-    districts: list[str] | None = None
-    uscc: str | None = None
-    status: str | None = None
-    project_id: str | None = None
 
 
 async def list_assessments(

@@ -9,7 +9,7 @@ from fastapi.responses import HTMLResponse
 
 from assessment.assessments import service
 from assessment.assessments.report import render_report
-from assessment.assessments.repository import AssessmentFilter
+from assessment.assessments.rules import AssessmentFilter
 from contracts.api.assessment import (
     AnswersUpdate,
     AssessmentCreate,

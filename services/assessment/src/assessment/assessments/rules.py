@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
@@ -9,6 +10,16 @@ from assessment.scoring.rules import AnswerErrors, clean, score
 from contracts.api.assessment import AnswerSet, Score
 from contracts.api.schemes import Scheme
 from contracts.events.assessment import ProjectLevelChanged
+
+
+@dataclass
+class AssessmentFilter:
+    """Which assessments a list shows; `districts` is the caller's scope (None: all units)."""
+
+    districts: list[str] | None = None
+    uscc: str | None = None
+    status: str | None = None
+    project_id: str | None = None
 
 
 class Scored(Protocol):

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from assessment.assessments import repository
-from assessment.assessments.rules import level_change
+from assessment.assessments.rules import AssessmentFilter, level_change
 from assessment.known import repository as known
 from assessment.models import Assessment, AssessmentChange, AssessmentRescore
 from assessment.schemes import service as scheme_store
@@ -155,7 +155,7 @@ async def load(uow: UnitOfWork, actor: TokenClaims, assessment_id: str) -> Asses
 
 
 async def list_summaries(
-    uow: UnitOfWork, actor: TokenClaims, f: repository.AssessmentFilter, limit: int, offset: int
+    uow: UnitOfWork, actor: TokenClaims, f: AssessmentFilter, limit: int, offset: int
 ) -> list[AssessmentSummary]:
     """Assessments in the caller's scope, newest first (a district authority or expert: its units';
     an enterprise: its own)."""
