@@ -34,7 +34,8 @@ from registry.transfer.service import import_list
 from servicekit.db import make_engine, sessionmaker
 from servicekit.migrations import upgrade_async
 from servicekit.uow import UnitOfWork
-from testkit.plugin import pg_admin, random_uscc
+from testkit.data import random_uscc
+from testkit.databases import pg_admin
 
 RESULTS = Path(__file__).parent / "results.md"
 ACTOR = TokenClaims(sub="bench", role=Role.CITY, iat=0, exp=0)

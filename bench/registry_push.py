@@ -36,7 +36,8 @@ from registry.transfer.reading import ParsedList
 from registry.transfer.service import import_list
 from servicekit.db import make_engine, sessionmaker
 from servicekit.uow import UnitOfWork
-from testkit.plugin import pg_admin, random_uscc
+from testkit.data import random_uscc
+from testkit.databases import pg_admin
 
 PROVIDER = TokenClaims(sub="bench-provider", role=Role.PROVIDER, provider_id="pv_bench", iat=0, exp=0)
 CITY = TokenClaims(sub="bench", role=Role.CITY, iat=0, exp=0)

@@ -36,7 +36,8 @@ from servicekit.migrations import upgrade_async
 from servicekit.relay import OutboxRelay
 from servicekit.settings import ServiceSettings
 from servicekit.uow import UnitOfWork
-from testkit.plugin import pg_admin, random_uscc
+from testkit.data import random_uscc
+from testkit.databases import pg_admin
 
 RESULTS = Path(__file__).parent / "results.md"
 

@@ -213,3 +213,12 @@ def test_a_long_module_is_counted(tmp_path: Path) -> None:
     path = tmp_path / "long.py"
     path.write_text("x = 1\n" * (MAX_LINES + 1))
     assert line_count(path) > MAX_LINES
+
+
+def test_the_architecture_page_shows_every_feature_folder() -> None:
+    page = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
+    folders = sorted(
+        f"{d.name}/" for d in (ROOT / "services").glob("*/src/*/*") if d.is_dir() and d.name != "__pycache__"
+    )
+    missing = [f for f in folders if f not in page]
+    assert missing == [], f"docs/architecture.md does not show {missing}"

@@ -13,7 +13,9 @@ from contracts.generate import SCHEMA_DIR, asyncapi
 from contracts.topics import ENTERPRISES
 from devstack.broker import Broker
 from registry.main import spec as registry_spec
-from testkit.plugin import DbFactory, running_service, wait_for
+from testkit.databases import DbFactory
+from testkit.services import running_service
+from testkit.waits import wait_for
 
 pytestmark = [pytest.mark.broker]
 

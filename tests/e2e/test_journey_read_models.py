@@ -16,7 +16,11 @@ from devstack.broker import Broker
 from finance.main import spec as finance_spec
 from registry.main import spec as registry_spec
 from registry.models import tables
-from testkit.plugin import DbFactory, RunningService, bearer, filed_project, running_service, wait_for
+from testkit.data import filed_project
+from testkit.databases import DbFactory
+from testkit.services import RunningService, running_service
+from testkit.tokens import bearer
+from testkit.waits import wait_for
 
 pytestmark = [pytest.mark.broker, pytest.mark.timeout(300)]
 

@@ -13,7 +13,8 @@ import pytest
 
 from contracts import codes
 from devstack.suite import Suite
-from testkit.plugin import random_uscc, wait_for
+from testkit.data import random_uscc
+from testkit.waits import suite_settled, wait_for
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(600)]
 
@@ -82,7 +83,7 @@ async def test_1000_enterprises_counted_exactly_across_an_indexer_kill(suite: Su
             return (await district_counts(client, suite))["total"] >= 1000
 
         await wait_for(all_counted, timeout=120, what="the indexer to count 1,000 enterprises")
-        await asyncio.sleep(2)  # a double count would show up now
+        await suite_settled(client, suite.urls(), producers=["registry"])  # a double count would show by now
         stats = await district_counts(client, suite)
         assert stats["total"] == 1000
         assert len(stats["districts"]) == 41
@@ -125,5 +126,5 @@ async def test_bad_input_over_http_leaves_the_suite_unchanged(suite: Suite) -> N
             return (await district_counts(client, suite))["total"] == 1
 
         await wait_for(counted, timeout=60, what="the one good enterprise counted")
-        await asyncio.sleep(1)
+        await suite_settled(client, suite.urls(), producers=["registry"])
         assert (await district_counts(client, suite))["total"] == 1

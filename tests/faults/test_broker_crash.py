@@ -11,7 +11,8 @@ import pytest
 
 from contracts import codes
 from devstack.suite import Suite
-from testkit.plugin import random_uscc, wait_for
+from testkit.data import random_uscc
+from testkit.waits import suite_settled, wait_for
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(600)]
 
@@ -61,7 +62,7 @@ async def test_broker_crash_is_recovered_by_replay_with_exact_counts(watched_sui
             return await total() >= 200
 
         await wait_for(all_counted, timeout=120, what="all 200 counted after recovery")
-        await asyncio.sleep(2)
+        await suite_settled(client, suite.urls(), producers=["registry"])
         r = await client.get(f"{suite.url('indexer')}/v1/stats/districts")
         expected = Counter(b["district_code"] for b in bodies)
         assert r.json()["total"] == 200

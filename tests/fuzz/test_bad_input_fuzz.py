@@ -20,7 +20,10 @@ from contracts.events.registry import EnterpriseRegistered
 from devstack.broker import Broker
 from registry.main import spec as registry_spec
 from registry.models import Enterprise
-from testkit.plugin import DbFactory, bearer, random_uscc, running_service
+from testkit.data import random_uscc
+from testkit.databases import DbFactory
+from testkit.services import running_service
+from testkit.tokens import bearer
 
 pytestmark = [pytest.mark.broker, pytest.mark.timeout(300)]
 

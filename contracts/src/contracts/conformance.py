@@ -33,13 +33,16 @@ def _summary(path: str, batch: ParsedBatch, lang: str) -> str:
 
 def _report(path: str, batch: ParsedBatch, lang: str, out: TextIO) -> None:
     unit = "line" if batch.format == "ndjson" else "record"
-    for r in batch.bad:
+    for r in batch.records:
         where = f"第{r.index}{'行' if unit == 'line' else '条'}" if lang == "zh" else f"{unit} {r.index}"
         rid = f" ({r.record_id})" if r.record_id else ""
-        for e in r.errors:
+        for e, label in [
+            *((e, "") for e in r.errors),
+            *((w, "警告 " if lang == "zh" else "warning: ") for w in r.warnings),
+        ]:
             message = e.message_zh if lang == "zh" else e.message
             field = f"{e.field}: " if e.field else ""
-            out.write(f"{path}:{r.index}: {where}{rid} {field}{message} [{e.code}]\n")
+            out.write(f"{path}:{r.index}: {where}{rid} {label}{field}{message} [{e.code}]\n")
     out.write(_summary(path, batch, lang) + "\n")
 
 
@@ -79,6 +82,11 @@ def main(argv: Sequence[str] | None = None, out: TextIO = sys.stdout) -> int:
                 "errors": [
                     {"index": r.index, "record_id": r.record_id, "errors": [e.model_dump() for e in r.errors]}
                     for r in batch.bad
+                ],
+                "warnings": [
+                    {"index": r.index, "record_id": r.record_id, "warnings": [w.model_dump() for w in r.warnings]}
+                    for r in batch.records
+                    if r.warnings
                 ],
             }
             out.write(json.dumps(result, ensure_ascii=False) + "\n")

@@ -67,3 +67,33 @@ def test_it_runs_as_a_module() -> None:
     )
     assert proc.returncode == 0, proc.stderr
     assert "全部符合接口v1" in proc.stdout
+
+
+def odd_uscc() -> str:
+    """A valid USCC whose organisation-code check (position 17) differs from GB 11714's."""
+    from contracts.uscc import check_character
+
+    body = "91350100M000100Y5"  # the standard's worked example with position 17 changed
+    return body + check_character(body)
+
+
+def test_an_organisation_code_mismatch_is_a_warning_and_the_file_still_conforms(tmp_path: Path) -> None:
+    record = {
+        "record_id": "r1",
+        "version": 1,
+        "kind": "enterprise",
+        "occurred_at": "2026-11-20T09:30:00+08:00",
+        "data": {"uscc": odd_uscc(), "name": "某企业", "district_code": "500103", "industry_code": "C34"},
+    }
+    path = tmp_path / "odd.ndjson"
+    path.write_text(json.dumps(record, ensure_ascii=False) + "\n")
+    status, en = run(str(path))
+    assert status == 0
+    assert "line 1 (r1) warning: data.uscc: organisation-code check (position 17)" in en
+    assert "[uscc_org_check_mismatch]" in en
+    _, zh = run(str(path), "--lang", "zh")
+    assert "警告 data.uscc: 组织机构代码校验位（第17位）" in zh
+    _, as_json = run(str(path), "--json")
+    result = json.loads(as_json)
+    assert result["nonconforming"] == 0
+    assert result["warnings"][0]["warnings"][0]["code"] == "uscc_org_check_mismatch"

@@ -55,7 +55,7 @@ def test_malformed_codes_say_why(code: str, fragment: str) -> None:
 def test_every_wrong_check_character_is_caught() -> None:
     rng = random.Random(7)
     for _ in range(200):
-        body = "91" + "".join(rng.choice(CHARSET) for _ in range(15))
+        body = "91500103" + "".join(rng.choice(CHARSET) for _ in range(9))
         good = check_character(body)
         assert check_uscc(body + good).ok
         for wrong in CHARSET:
@@ -73,9 +73,46 @@ def test_organisation_code_mismatch_is_a_warning_not_an_error() -> None:
     code = tampered + check_character(tampered)
     result = check_uscc(code)
     assert result.ok
-    assert result.warnings and "position 17" in result.warnings[0]
+    assert result.warnings and "position 17" in result.warnings[0].message
+    assert result.warnings[0].code == "uscc_org_check_mismatch" and "第17位" in result.warnings[0].message_zh
 
 
 def test_field_type_rejects_with_a_message() -> None:
     with pytest.raises(ValidationError, match="expected 'J'"):
         TypeAdapter(USCC).validate_python("91110108717809965C")
+
+
+@pytest.mark.parametrize(
+    ("body", "fragment", "fragment_zh"),
+    [
+        ("01440300192203821", "position 1 '0' is not a registration-authority code", "第1位“0”"),
+        ("B1440300192203821", "position 1 'B'", "登记管理部门代码"),
+        ("94440300192203821", "position 2 '4' is not an entity type under authority 9", "机构类别代码"),
+        ("Y2440300192203821", "position 2 '2' is not an entity type under authority Y", "第2位“2”"),
+        ("91AB0300192203821", "positions 3-8 'AB0300' are not an administrative-division code", "行政区划代码"),
+        ("91990300192203821", "positions 3-8 '990300'", "第3至8位“990300”"),
+    ],
+)
+def test_authority_type_and_division_are_checked(body: str, fragment: str, fragment_zh: str) -> None:
+    result = check_uscc(body + check_character(body))  # a correct check character: only the structure is wrong
+    assert result.error is not None and fragment in result.error
+    assert result.error_zh is not None and fragment_zh in result.error_zh
+
+
+@pytest.mark.parametrize("body", ["12100000425006133", "N2500103MA5U1W7X0", "51500103MJP123456", "Y1500103MA5U1W7X0"])
+def test_other_authorities_with_their_own_types_are_valid(body: str) -> None:
+    assert check_uscc(body + check_character(body)).error is None
+
+
+def test_a_division_code_need_not_be_current() -> None:
+    body = "91500221MA5U1W7X0"  # 500221: a county code of Chongqing since abolished
+    assert check_uscc(body + check_character(body)).ok
+
+
+def test_the_code_table_is_the_standards() -> None:
+    from contracts import codes
+
+    types = codes.uscc_registration_types()
+    assert types["9"] == {"1": "企业", "2": "个体工商户", "3": "农民专业合作社"}
+    assert set(types) == set("123456789ANY")
+    assert types["Y"] == {"1": "（不再细分）"}

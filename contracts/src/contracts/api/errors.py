@@ -15,3 +15,12 @@ class ErrorBody(BaseModel):
     error: str
     message: str
     errors: list[FieldError] = []
+
+
+class FieldWarning(BaseModel):
+    """Something odd about accepted input, said with the answer (nothing was refused)."""
+
+    code: str
+    field: str
+    message: str
+    message_zh: str

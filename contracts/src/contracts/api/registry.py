@@ -8,6 +8,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from contracts.api.errors import FieldWarning
 from contracts.api.identity import Role
 from contracts.api.profile import Contact, ProfileFields, QualityTier, SizeClass, TierRecognition
 from contracts.fields import USCC, DistrictCode, IndustryCode
@@ -56,6 +57,10 @@ class EnterpriseRead(BaseModel):
     version: int = 1
     registered_at: datetime
     updated_at: datetime | None = None
+    warnings: list[FieldWarning] = Field(
+        default=[],
+        description="odd but accepted facts, e.g. a USCC whose organisation-code check (position 17) differs",
+    )
 
 
 class EnterprisePage(BaseModel):

@@ -130,3 +130,23 @@ def targets() -> dict[str, Target]:
         )
         for r in _rows("targets.csv")
     }
+
+
+@cache
+def uscc_registration_types() -> dict[str, dict[str, str]]:
+    """GB 32100-2015: registration authority (position 1) → {type code (position 2): type name}."""
+    out: dict[str, dict[str, str]] = {}
+    for r in _rows("uscc_registration.csv"):
+        out.setdefault(r["authority"], {})[r["type"]] = r["type_name"]
+    return out
+
+
+@cache
+def uscc_authority_names() -> dict[str, str]:
+    return {r["authority"]: r["authority_name"] for r in _rows("uscc_registration.csv")}
+
+
+@cache
+def province_prefixes() -> dict[str, str]:
+    """GB/T 2260 provincial prefixes (two digits) → name."""
+    return {r["prefix"]: r["name"] for r in _rows("province_codes.csv")}

@@ -18,6 +18,7 @@ from contracts.messages import zh_message
 from contracts.push.messages import record_error
 from contracts.push.records import KINDS, RECORD_ADAPTER, EnterpriseRecord, ProgressRecord
 from contracts.push.results import RecordError
+from contracts.uscc import check_uscc
 
 MAX_RECORDS = 10_000
 CLOCK_SKEW = timedelta(minutes=5)
@@ -52,6 +53,7 @@ class ParsedRecord:
     kind: str | None
     version: int | None
     errors: list[RecordError] = field(default_factory=list)
+    warnings: list[RecordError] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -106,6 +108,11 @@ def check_record(index: int, obj: Any, now: datetime) -> ParsedRecord:
     except ValidationError as e:
         parsed.errors.extend(validation_errors(e, kind))
         return parsed
+    if isinstance(parsed.record, EnterpriseRecord):
+        parsed.warnings = [
+            RecordError(code=w.code, field="data.uscc", message=w.message, message_zh=w.message_zh)
+            for w in check_uscc(parsed.record.data.uscc).warnings
+        ]
     if parsed.record.occurred_at > now + CLOCK_SKEW:
         parsed.errors.append(
             record_error("occurred_at_future", "occurred_at", value=parsed.record.occurred_at.isoformat())

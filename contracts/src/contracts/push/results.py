@@ -31,6 +31,7 @@ class RecordResult(BaseModel):
     status: RecordStatus
     entity: str | None = Field(None, description="the USCC or project id the record touched")
     errors: list[RecordError] = []
+    warnings: list[RecordError] = Field(default=[], description="odd but accepted (the record was not refused)")
 
 
 class BatchSummary(BaseModel):

@@ -55,14 +55,15 @@ async def find_or_start_postgres(var_dir: Path) -> str:
     return url
 
 
-async def create_database(admin_url: str, prefix: str = "shuzhuan_test") -> str:
-    """Create a fresh, uniquely named database; return its URL."""
+async def create_database(admin_url: str, prefix: str = "shuzhuan_test", template: str | None = None) -> str:
+    """Create a fresh, uniquely named database (a copy of `template`, if given); return its URL."""
     name = f"{prefix}_{uuid.uuid4().hex[:12]}"
     engine = make_engine(admin_url)
     try:
         async with engine.connect() as conn:
             await conn.execution_options(isolation_level="AUTOCOMMIT")
-            await conn.execute(text(f'CREATE DATABASE "{name}"'))
+            copy = f' TEMPLATE "{template}"' if template else ""
+            await conn.execute(text(f'CREATE DATABASE "{name}"{copy}'))
     finally:
         await engine.dispose()
     return make_url(admin_url).set(database=name).render_as_string(hide_password=False)

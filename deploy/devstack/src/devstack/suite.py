@@ -89,6 +89,10 @@ class Suite:
     def url(self, name: str) -> str:
         return f"http://127.0.0.1:{self.port(name)}"
 
+    def urls(self) -> dict[str, str]:
+        """Every service's base URL, by name."""
+        return {name: self.url(name) for name in SERVICES}
+
     def env_for(self, name: str) -> dict[str, str]:
         """The service's environment: its own SHUZHUAN_<SERVICE>_* settings win over suite-wide ones."""
         env = dict(os.environ)

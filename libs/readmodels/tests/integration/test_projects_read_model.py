@@ -13,7 +13,8 @@ from contracts.api.journey import STAGES, Stage
 from contracts.envelope import Event
 from contracts.events.registry import ProjectCreated, ProjectStageChanged
 from devstack.broker import Broker
-from testkit.plugin import DbFactory, running_service
+from testkit.databases import DbFactory
+from testkit.services import running_service
 
 pytestmark = [pytest.mark.broker]
 

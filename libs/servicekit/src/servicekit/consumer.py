@@ -101,10 +101,20 @@ class ConsumerRunner:
         self.assigned = asyncio.Event()
         self.last_error: str | None = None
         self.service = settings.service_name
+        # Progress, for readiness and for tests that wait until nothing is left in flight: polls
+        # completed (records applied), and how many of the latest ones in a row found nothing.
+        self.polls = 0
+        self.empty_polls = 0
 
     def start(self) -> None:
         if self.by_type:
             self._loop.start()
+
+    def idle_since(self, polls: int) -> bool:
+        """True once two polls begun after `polls` polls had completed found nothing: whatever the broker
+        held at that moment has been applied. (The poll under way then may have begun earlier, so it
+        does not count.)"""
+        return min(self.empty_polls, self.polls - polls - 1) >= 2
 
     async def stop(self) -> None:
         await self._loop.stop()
@@ -146,27 +156,35 @@ class ConsumerRunner:
             batches = await consumer.getmany(timeout_ms=500, max_records=self.settings.consumer_max_records)
             if consumer.assignment():
                 self.assigned.set()
-            for tp, records in batches.items():
-                if not records:
-                    continue
-                try:
-                    await self._process(tp, records)
-                except asyncio.CancelledError:
-                    raise
-                except Exception as e:
-                    # Nothing of this batch is committed: go back and read it again.
-                    self.last_error = f"{type(e).__name__}: {e}"
-                    log.exception("batch on %s failed; rewinding to offset %d", tp, records[0].offset)
-                    consumer.seek(tp, records[0].offset)
-                    await self._loop.pause(1.0)
-                    continue
-                with contextlib.suppress(Exception):
-                    await consumer.commit({tp: records[-1].offset + 1})
-                high = consumer.highwater(tp)
-                if high is not None:
-                    metrics.CONSUMER_LAG.labels(self.service, tp.topic, str(tp.partition)).set(
-                        max(0, high - (records[-1].offset + 1))
-                    )
+            await self._apply_batches(consumer, batches)
+            self.empty_polls = 0 if any(batches.values()) else self.empty_polls + 1
+            self.polls += 1
+
+    async def _apply_batches(
+        self, consumer: AIOKafkaConsumer, batches: dict[TopicPartition, list[ConsumerRecord[bytes, bytes]]]
+    ) -> None:
+        """Apply what one poll returned, partition by partition; commit each after its database commit."""
+        for tp, records in batches.items():
+            if not records:
+                continue
+            try:
+                await self._process(tp, records)
+            except asyncio.CancelledError:
+                raise
+            except Exception as e:
+                # Nothing of this batch is committed: go back and read it again.
+                self.last_error = f"{type(e).__name__}: {e}"
+                log.exception("batch on %s failed; rewinding to offset %d", tp, records[0].offset)
+                consumer.seek(tp, records[0].offset)
+                await self._loop.pause(1.0)
+                continue
+            with contextlib.suppress(Exception):
+                await consumer.commit({tp: records[-1].offset + 1})
+            high = consumer.highwater(tp)
+            if high is not None:
+                metrics.CONSUMER_LAG.labels(self.service, tp.topic, str(tp.partition)).set(
+                    max(0, high - (records[-1].offset + 1))
+                )
 
     def _parse(self, record: ConsumerRecord[bytes, bytes]) -> _Item | None:
         """Decode and validate a record; None if no subscription wants it; PoisonMessage if broken."""

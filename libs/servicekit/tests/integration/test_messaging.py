@@ -24,7 +24,10 @@ from servicekit.relay import OutboxRelay, mark_for_replay
 from servicekit.settings import ServiceSettings
 from servicekit.tables import runtime_tables
 from servicekit.uow import UnitOfWork
-from testkit.plugin import DbFactory, create_tables, ping_event_class, settings_for_test, wait_for
+from testkit.data import ping_event_class
+from testkit.databases import DbFactory, create_tables
+from testkit.services import settings_for_test
+from testkit.waits import nothing_in_flight, wait_for
 
 pytestmark = [pytest.mark.broker]
 
@@ -105,7 +108,7 @@ async def test_outbox_to_read_model_in_order_exactly_once(broker: Broker, make_d
             return len(await consumer.applied()) >= 60
 
         await wait_for(all_applied, what="60 pings applied")
-        await asyncio.sleep(0.5)  # anything applied twice would show up now
+        await nothing_in_flight([producer.relay], [consumer.consumer])  # a double application shows by now
         got = await consumer.applied()
         assert sorted(got, key=lambda p: p[1]) == pings  # each exactly once
         for key in {p for p, _ in pings}:  # order kept per key
@@ -257,7 +260,7 @@ async def test_relay_survives_broker_stop_and_start_nothing_lost(
                     return len(await consumer.applied()) >= 20
 
                 await wait_for(twenty, what="all 20 pings in the rebuilt read model")
-                await asyncio.sleep(0.5)
+                await nothing_in_flight([producer.relay], [consumer.consumer])
                 got = sorted(n for _, n in await consumer.applied())
                 assert got == list(range(20))
     finally:

@@ -16,7 +16,7 @@ from devstack.postgres import drop_database
 from devstack.suite import SERVICES
 from servicekit.db import make_engine
 from servicekit.migrations import upgrade_async
-from testkit.plugin import DbFactory, pg_admin
+from testkit.databases import DbFactory, pg_admin
 
 
 @pytest.mark.parametrize("service", list(SERVICES))

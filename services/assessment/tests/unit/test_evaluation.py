@@ -96,3 +96,12 @@ def test_evidence_that_does_not_fit_is_named(change: dict[str, Any], field: str)
     with pytest.raises(AnswerErrors) as e:
         check_evidence(LIGHTHOUSE, candidate(**change))
     assert [f for f, _ in e.value.errors] == [field]
+
+
+def test_annex_4_schemes_cite_the_work_plan_not_the_pilot_notice() -> None:
+    # Annex 4 (the 小灯塔 and benchmark tables) belongs to the work plan 渝经信中小〔2024〕16号.
+    for scheme, table in ((LIGHTHOUSE, "表1"), (BENCHMARK, "表2")):
+        assert "渝经信中小〔2024〕16号" in scheme.source
+        assert "工作方案（2024—2027年）" in scheme.source
+        assert "城市试点" not in scheme.source
+        assert scheme.source.endswith(f"附件4 {table}")

@@ -15,7 +15,10 @@ from devstack.broker import Broker
 from finance.main import spec as finance_spec
 from indexer.main import spec as indexer_spec
 from registry.main import spec as registry_spec
-from testkit.plugin import DbFactory, RunningService, random_uscc, running_service, wait_for
+from testkit.data import random_uscc
+from testkit.databases import DbFactory
+from testkit.services import RunningService, running_service
+from testkit.waits import wait_for
 
 pytestmark = [pytest.mark.broker]
 

@@ -9,7 +9,9 @@ import pytest
 from devstack.broker import Broker
 from indexer.main import spec as indexer_spec
 from registry.main import spec as registry_spec
-from testkit.plugin import DbFactory, running_service, wait_for
+from testkit.databases import DbFactory
+from testkit.services import running_service
+from testkit.waits import wait_for
 
 pytestmark = [pytest.mark.broker]
 

@@ -13,7 +13,9 @@ from indexer.models import EnterpriseCount
 from registry.main import spec as registry_spec
 from servicekit.cli import rebuild_read_models
 from servicekit.db import make_engine
-from testkit.plugin import DbFactory, running_service, wait_for
+from testkit.databases import DbFactory
+from testkit.services import running_service
+from testkit.waits import wait_for
 
 pytestmark = [pytest.mark.broker]
 

@@ -28,9 +28,20 @@ def test_size_class_boundaries(employees: int, revenue: Decimal, expected: SizeC
     assert size_class(employees, revenue) == expected
 
 
-def test_size_class_unknown_without_both_figures() -> None:
+def test_size_class_unknown_while_one_figure_is_missing_and_the_other_not_micro() -> None:
     assert size_class(None, 300 * WAN) is None
     assert size_class(50, None) is None
+    assert size_class(None, None) is None
+
+
+def test_fewer_than_20_staff_is_micro_without_the_revenue() -> None:
+    assert size_class(19, None) == SizeClass.MICRO
+    assert size_class(20, None) is None
+
+
+def test_under_3_million_yuan_is_micro_without_the_staff_count() -> None:
+    assert size_class(None, Decimal("2999999.99")) == SizeClass.MICRO
+    assert size_class(None, 300 * WAN) is None
 
 
 def test_above_scale_threshold_is_20_million_inclusive() -> None:

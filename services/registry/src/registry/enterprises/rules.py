@@ -61,7 +61,10 @@ class EnterpriseFilter:
 
 
 def size_class(employees: int | None, revenue_yuan: Decimal | None) -> SizeClass | None:
-    """中型/小型/微型 (or 大型) from both figures; None while either is unknown."""
+    """大型/中型/小型/微型 (工信部联企业〔2011〕300号, industry). 微型 is under 20 staff *or* under 3 million
+    yuan, so one figure below its bound decides it; every other class needs both figures (None until then)."""
+    if (employees is not None and employees < SMALL[0]) or (revenue_yuan is not None and revenue_yuan < SMALL[1]):
+        return SizeClass.MICRO
     if employees is None or revenue_yuan is None:
         return None
     for bounds, cls in ((LARGE, SizeClass.LARGE), (MEDIUM, SizeClass.MEDIUM), (SMALL, SizeClass.SMALL)):

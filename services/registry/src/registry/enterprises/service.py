@@ -6,11 +6,13 @@ from datetime import UTC, datetime
 from typing import Any
 
 from contracts import codes
+from contracts.api.errors import FieldWarning
 from contracts.api.identity import Role, TokenClaims
 from contracts.api.registry import EnterpriseCreate, EnterprisePage, EnterprisePatch, EnterpriseRead
 from contracts.api.registry import EnterpriseVersion as EnterpriseVersionRead
 from contracts.events.registry import EnterpriseRegistered, EnterpriseSnapshot, EnterpriseUpdated, FieldChange
 from contracts.push import EnterpriseData
+from contracts.uscc import check_uscc
 from registry.enterprises import repository
 from registry.enterprises.rules import SNAPSHOT_FIELDS, EnterpriseFilter, changes, derive, to_fen, to_yuan
 from registry.models import Enterprise
@@ -34,7 +36,7 @@ PROFILE_FIELDS = (
     "contacts",
 )
 DERIVED_FIELDS = ("industry_division", "key_industry_id", "sub_industry", "size_class", "above_scale", "current_tier")
-_READ_FIELDS = tuple(f for f in EnterpriseRead.model_fields if f not in ("district_name", "revenue_yuan"))
+_READ_FIELDS = tuple(f for f in EnterpriseRead.model_fields if f not in ("district_name", "revenue_yuan", "warnings"))
 
 Profile = dict[str, Any]  # an enterprise's values as the domain sees them (revenue in yuan)
 
@@ -54,12 +56,21 @@ def row_values(values: Profile) -> dict[str, Any]:
     return row
 
 
+def uscc_warnings(uscc: str) -> list[FieldWarning]:
+    """What is odd about a valid USCC (the organisation-code check of GB 11714), to say with every answer."""
+    return [
+        FieldWarning(field="uscc", code=w.code, message=w.message, message_zh=w.message_zh)
+        for w in check_uscc(uscc).warnings
+    ]
+
+
 def to_read(row: Enterprise) -> EnterpriseRead:
     return EnterpriseRead.model_validate(
         {
             **{f: getattr(row, f) for f in _READ_FIELDS},
             "revenue_yuan": to_yuan(row.revenue_fen),
             "district_name": codes.districts()[row.district_code].name,
+            "warnings": uscc_warnings(row.uscc),
         }
     )
 

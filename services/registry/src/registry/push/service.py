@@ -71,6 +71,7 @@ class Outcome:
             status=self.status,
             entity=self.entity,
             errors=self.errors or p.errors,
+            warnings=p.warnings,
         )
 
 

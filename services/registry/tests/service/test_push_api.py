@@ -10,15 +10,14 @@ from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import pytest
-
 from contracts.api.identity import Role
-from devstack.broker import Broker
+from contracts.uscc import check_character
 from registry.main import spec
 from registry.models import Enterprise, EnterpriseVersion, tables
-from testkit.plugin import DbFactory, RunningService, bearer, random_uscc, running_service
-
-pytestmark = [pytest.mark.broker]
+from testkit.data import random_uscc
+from testkit.databases import MigratedDbFactory
+from testkit.services import RunningService, service_under_test
+from testkit.tokens import bearer
 
 NOW = datetime.now(UTC)
 NDJSON = {"Content-Type": "application/x-ndjson"}
@@ -55,9 +54,9 @@ def ndjson(records: list[dict[str, Any]]) -> bytes:
 
 
 @asynccontextmanager
-async def registry_with_providers(broker: Broker, db_url: str) -> AsyncIterator[tuple[RunningService, list[str]]]:
+async def registry_with_providers(db_url: str) -> AsyncIterator[tuple[RunningService, list[str]]]:
     """A registry with two approved providers."""
-    async with running_service(spec, broker, db_url) as registry:
+    async with service_under_test(spec, db_url) as registry:
         ids = []
         for uscc in ("91440300708461136T", "914403001922038216"):
             body = {"name": f"服务商{uscc[-4:]}", "uscc": uscc, "categories": ["solution"]}
@@ -70,10 +69,10 @@ async def registry_with_providers(broker: Broker, db_url: str) -> AsyncIterator[
         yield registry, ids
 
 
-async def test_same_batch_twice_is_one_version(broker: Broker, make_db: DbFactory, db_kind: str) -> None:
+async def test_same_batch_twice_is_one_version(migrated_db: MigratedDbFactory, db_kind: str) -> None:
     rng = random.Random(7)
     records = [enterprise_record(f"crm-{i}", random_uscc(rng), employees=30 + i) for i in range(20)]
-    async with registry_with_providers(broker, await make_db(db_kind)) as (registry, (pid, _)):
+    async with registry_with_providers(await migrated_db(spec, db_kind)) as (registry, (pid, _)):
         as_provider = bearer(Role.PROVIDER, provider_id=pid)
         first = await registry.client.post("/v1/push/records", json={"records": records}, headers=as_provider)
         assert first.status_code == 200, first.text
@@ -94,7 +93,7 @@ async def test_same_batch_twice_is_one_version(broker: Broker, make_db: DbFactor
         assert [(v["version"], v["action"], v["role"]) for v in versions] == [(1, "push", "provider")]
 
 
-async def test_ten_thousand_with_ten_bad_stores_9990(broker: Broker, make_db: DbFactory, db_kind: str) -> None:
+async def test_ten_thousand_with_ten_bad_stores_9990(migrated_db: MigratedDbFactory, db_kind: str) -> None:
     rng = random.Random(10_000)
     records = [enterprise_record(f"erp-{i:05d}", random_uscc(rng)) for i in range(10_000)]
     bad_at = sorted(rng.sample(range(10_000), 10))
@@ -126,7 +125,7 @@ async def test_ten_thousand_with_ten_bad_stores_9990(broker: Broker, make_db: Db
     ]
     for i, breaker in zip(bad_at, breakers, strict=True):
         breaker(records[i])
-    async with registry_with_providers(broker, await make_db(db_kind)) as (registry, (pid, _)):
+    async with registry_with_providers(await migrated_db(spec, db_kind)) as (registry, (pid, _)):
         assert (await registry.client.post("/v1/enterprises", json=CITY_ENTERPRISE)).status_code == 201
         response = await registry.client.post(
             "/v1/push/records?results=rejected",
@@ -151,9 +150,9 @@ async def test_ten_thousand_with_ten_bad_stores_9990(broker: Broker, make_db: Db
         assert [r["index"] for r in stored["results"]] == [i + 1 for i in bad_at]
 
 
-async def test_versions_ownership_and_reads(broker: Broker, make_db: DbFactory, db_kind: str) -> None:
+async def test_versions_ownership_and_reads(migrated_db: MigratedDbFactory, db_kind: str) -> None:
     uscc = random_uscc(random.Random(1))
-    async with registry_with_providers(broker, await make_db(db_kind)) as (registry, (pid, other)):
+    async with registry_with_providers(await migrated_db(spec, db_kind)) as (registry, (pid, other)):
         c = registry.client
         me, them = bearer(Role.PROVIDER, provider_id=pid), bearer(Role.PROVIDER, provider_id=other)
         await c.post("/v1/push/records", json={"records": [enterprise_record("a", uscc, employees=10)]}, headers=me)
@@ -179,8 +178,8 @@ async def test_versions_ownership_and_reads(broker: Broker, make_db: DbFactory, 
         assert (await c.get(f"/v1/enterprises/{uscc}")).json()["version"] == 2  # unchanged by the refusals
 
 
-async def test_project_progress(broker: Broker, make_db: DbFactory, db_kind: str) -> None:
-    async with registry_with_providers(broker, await make_db(db_kind)) as (registry, (pid, other)):
+async def test_project_progress(migrated_db: MigratedDbFactory, db_kind: str) -> None:
+    async with registry_with_providers(await migrated_db(spec, db_kind)) as (registry, (pid, other)):
         c = registry.client
         assert (await c.post("/v1/enterprises", json=CITY_ENTERPRISE)).status_code == 201
         project = (
@@ -223,9 +222,9 @@ async def test_project_progress(broker: Broker, make_db: DbFactory, db_kind: str
         assert (await c.get(f"/v1/projects/{jid}")).json()["stage"] == "implementation"
 
 
-async def test_quality_score_and_who_sees_it(broker: Broker, make_db: DbFactory) -> None:
+async def test_quality_score_and_who_sees_it(migrated_db: MigratedDbFactory) -> None:
     rng = random.Random(3)
-    async with registry_with_providers(broker, await make_db("sqlite")) as (registry, (pid, other)):
+    async with registry_with_providers(await migrated_db(spec, "sqlite")) as (registry, (pid, other)):
         c = registry.client
         me = bearer(Role.PROVIDER, provider_id=pid)
         full: dict[str, Any] = {
@@ -266,8 +265,8 @@ async def test_quality_score_and_who_sees_it(broker: Broker, make_db: DbFactory)
         assert (nobody["records"], nobody["score"]) == (0, None)
 
 
-async def test_whole_batch_errors(broker: Broker, make_db: DbFactory) -> None:
-    async with registry_with_providers(broker, await make_db("sqlite")) as (registry, (pid, _)):
+async def test_whole_batch_errors(migrated_db: MigratedDbFactory) -> None:
+    async with registry_with_providers(await migrated_db(spec, "sqlite")) as (registry, (pid, _)):
         c = registry.client
         me = bearer(Role.PROVIDER, provider_id=pid)
         not_json = await c.post(
@@ -292,3 +291,18 @@ async def test_whole_batch_errors(broker: Broker, make_db: DbFactory) -> None:
         assert suspended.status_code == 403
         assert "suspended" in suspended.json()["message"]
         assert await registry.count(Enterprise) == 0
+
+
+async def test_an_organisation_code_mismatch_is_created_with_a_warning(migrated_db: MigratedDbFactory) -> None:
+    body = "91350100M000100Y5"  # position 17 differs from GB 11714's check: a warning, not a rejection
+    odd = body + check_character(body)
+    async with registry_with_providers(await migrated_db(spec, "sqlite")) as (registry, (pid, _)):
+        r = await registry.client.post(
+            "/v1/push/records",
+            json={"records": [enterprise_record("odd", odd), enterprise_record("fine", random_uscc(random.Random(3)))]},
+            headers=bearer(Role.PROVIDER, provider_id=pid),
+        )
+        odd_result, fine_result = r.json()["results"]
+        assert odd_result["status"] == "created"
+        assert [(w["field"], w["code"]) for w in odd_result["warnings"]] == [("data.uscc", "uscc_org_check_mismatch")]
+        assert fine_result["warnings"] == []

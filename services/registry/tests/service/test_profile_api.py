@@ -10,12 +10,11 @@ import pytest
 from sqlalchemy import select
 
 from contracts.api.identity import Role
-from devstack.broker import Broker
 from registry.main import spec
 from registry.models import tables
-from testkit.plugin import DbFactory, RunningService, bearer, running_service
-
-pytestmark = [pytest.mark.broker]
+from testkit.databases import MigratedDbFactory
+from testkit.services import RunningService, service_under_test
+from testkit.tokens import bearer
 
 USCC = "91350100M000100Y43"
 FULL: dict[str, Any] = {
@@ -42,8 +41,8 @@ FULL: dict[str, Any] = {
 
 
 @pytest.fixture
-async def registry(broker: Broker, make_db: DbFactory, db_kind: str) -> AsyncIterator[RunningService]:
-    async with running_service(spec, broker, await make_db(db_kind)) as svc:
+async def registry(migrated_db: MigratedDbFactory, db_kind: str) -> AsyncIterator[RunningService]:
+    async with service_under_test(spec, await migrated_db(spec, db_kind)) as svc:
         r = await svc.client.post("/v1/enterprises", json=FULL)
         assert r.status_code == 201, r.text
         yield svc

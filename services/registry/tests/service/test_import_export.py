@@ -12,18 +12,17 @@ from pathlib import Path
 from typing import Any
 
 import openpyxl
-import pytest
 from sqlalchemy import func, select
 
 from contracts import codes
 from contracts.api.identity import Role
-from devstack.broker import Broker
 from registry.main import spec
 from registry.models import Enterprise, tables
 from servicekit.migrations import upgrade_async
-from testkit.plugin import DbFactory, bearer, random_uscc, running_service
-
-pytestmark = [pytest.mark.broker]
+from testkit.data import random_uscc
+from testkit.databases import DbFactory, MigratedDbFactory
+from testkit.services import service_under_test
+from testkit.tokens import bearer
 
 HEADER = [
     "企业名称",
@@ -71,14 +70,14 @@ def xlsx(rows: list[list[Any]]) -> bytes:
 
 
 async def test_10000_rows_with_3_broken_store_9997_and_reimport_changes_nothing(
-    broker: Broker, make_db: DbFactory, db_kind: str
+    migrated_db: MigratedDbFactory, db_kind: str
 ) -> None:
     rows = pilot_rows(10_000)
     rows[100][1] = rows[100][1][:-1] + ("0" if rows[100][1][-1] != "0" else "1")  # wrong check character
     rows[5000][4] = "北京市"  # unknown district
     rows[9000][1] = rows[7][1]  # duplicate of an earlier row
     body = xlsx(rows)
-    async with running_service(spec, broker, await make_db(db_kind)) as registry:
+    async with service_under_test(spec, await migrated_db(spec, db_kind)) as registry:
         r = await registry.client.post(
             "/v1/enterprises/imports",
             content=body,
@@ -118,12 +117,12 @@ async def test_10000_rows_with_3_broken_store_9997_and_reimport_changes_nothing(
         assert [(v["version"], v["action"]) for v in history] == [(1, "import")]
 
 
-async def test_district_authority_imports_only_its_unit_and_exports(broker: Broker, make_db: DbFactory) -> None:
+async def test_district_authority_imports_only_its_unit_and_exports(migrated_db: MigratedDbFactory) -> None:
     rows = pilot_rows(6)
     for row, d in zip(rows, ["500103", "500103", "500104", "500103", "500104", "500103"], strict=True):
         row[4] = d
     district = bearer(Role.DISTRICT, districts=["500103"])
-    async with running_service(spec, broker, await make_db("sqlite")) as registry:
+    async with service_under_test(spec, await migrated_db(spec, "sqlite")) as registry:
         r = await registry.client.post(
             "/v1/enterprises/imports", content=xlsx(rows), headers={**district, "content-type": XLSX}
         )

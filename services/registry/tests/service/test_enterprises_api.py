@@ -1,4 +1,4 @@
-"""Registry HTTP API on a real database (SQLite and PostgreSQL) and the real broker."""
+"""Registry HTTP API on a real database (SQLite and PostgreSQL), relay and consumers off."""
 
 from __future__ import annotations
 
@@ -7,12 +7,11 @@ from typing import Any
 
 import pytest
 
-from devstack.broker import Broker
+from contracts.uscc import check_character
 from registry.main import spec
 from registry.models import Enterprise, tables
-from testkit.plugin import DbFactory, RunningService, running_service
-
-pytestmark = [pytest.mark.broker]
+from testkit.databases import MigratedDbFactory
+from testkit.services import RunningService, service_under_test
 
 GOOD: dict[str, str] = {
     "uscc": "91350100M000100Y43",
@@ -23,8 +22,8 @@ GOOD: dict[str, str] = {
 
 
 @pytest.fixture
-async def registry(broker: Broker, make_db: DbFactory, db_kind: str) -> AsyncIterator[RunningService]:
-    async with running_service(spec, broker, await make_db(db_kind)) as svc:
+async def registry(migrated_db: MigratedDbFactory, db_kind: str) -> AsyncIterator[RunningService]:
+    async with service_under_test(spec, await migrated_db(spec, db_kind)) as svc:
         yield svc
 
 
@@ -114,3 +113,39 @@ async def test_health_ready_and_metrics(registry: RunningService) -> None:
 async def test_district_code_table(registry: RunningService) -> None:
     units = (await registry.client.get("/v1/districts")).json()
     assert len(units) == 41 and units[-1] == {"code": "CQ-WSJK", "name": "万盛经开区", "kind": "functional_zone"}
+
+
+def odd_uscc() -> str:
+    """A valid USCC whose organisation-code check (position 17) differs from GB 11714's."""
+    body = "91350100M000100Y5"
+    return body + check_character(body)
+
+
+async def test_an_organisation_code_mismatch_is_accepted_with_a_warning(registry: RunningService) -> None:
+    r = await registry.client.post("/v1/enterprises", json={**GOOD, "uscc": odd_uscc()})
+    assert r.status_code == 201, r.text
+    warning = r.json()["warnings"][0]
+    assert (warning["field"], warning["code"]) == ("uscc", "uscc_org_check_mismatch")
+    assert "position 17" in warning["message"] and "第17位" in warning["message_zh"]
+    again = await registry.client.get(f"/v1/enterprises/{odd_uscc()}")
+    assert again.json()["warnings"] == [warning]
+
+
+async def test_a_clean_uscc_has_no_warnings(registry: RunningService) -> None:
+    r = await registry.client.post("/v1/enterprises", json=GOOD)
+    assert r.json()["warnings"] == []
+
+
+@pytest.mark.parametrize(
+    ("uscc", "message"),
+    [
+        ("94350100M000100Y4", "position 2 '4' is not an entity type"),
+        ("91990100M000100Y4", "positions 3-8 '990100'"),
+    ],
+)
+async def test_a_uscc_with_a_wrong_structure_is_refused(registry: RunningService, uscc: str, message: str) -> None:
+    r = await registry.client.post("/v1/enterprises", json={**GOOD, "uscc": uscc + check_character(uscc)})
+    assert r.status_code == 422
+    assert r.json()["errors"][0]["field"] == "uscc"
+    assert message in r.json()["message"]
+    assert await registry.count(Enterprise) == 0

@@ -14,10 +14,9 @@ from assessment.models import Assessment, AssessmentChange, tables
 from assessment.schemes.builtin import builtin
 from assessment.scoring.examples import BELOW_FORTY, ZERO, answers, scenes
 from contracts.api.identity import Role
-from devstack.broker import Broker
-from testkit.plugin import DbFactory, RunningService, bearer, running_service
-
-pytestmark = [pytest.mark.broker]
+from testkit.databases import MigratedDbFactory
+from testkit.services import RunningService, service_under_test
+from testkit.tokens import bearer
 
 USCC = "91350100M000100Y43"
 OTHER = "914403001922038216"
@@ -32,8 +31,8 @@ async def events(svc: RunningService) -> list[tuple[str, dict[str, Any]]]:
     return [(r.event_type, json.loads(r.payload)) for r in rows]
 
 
-async def test_lifecycle_with_an_on_site_change(broker: Broker, make_db: DbFactory, db_kind: str, seed: Any) -> None:
-    async with running_service(spec, broker, await make_db(db_kind)) as svc:
+async def test_lifecycle_with_an_on_site_change(migrated_db: MigratedDbFactory, db_kind: str, seed: Any) -> None:
+    async with service_under_test(spec, await migrated_db(spec, db_kind)) as svc:
         await seed(svc, {USCC: "500103", OTHER: "500104"})
         c = svc.client
         draft = await c.post(
@@ -128,9 +127,9 @@ async def test_lifecycle_with_an_on_site_change(broker: Broker, make_db: DbFacto
     ],
 )
 async def test_bad_answers_are_refused_naming_the_item_and_nothing_is_stored(
-    body: dict[str, Any], field: str, message: str, broker: Broker, make_db: DbFactory, seed: Any
+    body: dict[str, Any], field: str, message: str, migrated_db: MigratedDbFactory, seed: Any
 ) -> None:
-    async with running_service(spec, broker, await make_db("sqlite")) as svc:
+    async with service_under_test(spec, await migrated_db(spec, "sqlite")) as svc:
         await seed(svc, {USCC: "500103"})
         c = svc.client
         r = await c.post("/v1/assessments", json={"uscc": USCC, "answers": body}, headers=ME)
@@ -145,8 +144,8 @@ async def test_bad_answers_are_refused_naming_the_item_and_nothing_is_stored(
         assert stored["answers"] == {"choices": {}, "figures": {}, "scene_levels": {}}
 
 
-async def test_bad_requests_that_are_not_answers(broker: Broker, make_db: DbFactory, seed: Any) -> None:
-    async with running_service(spec, broker, await make_db("sqlite")) as svc:
+async def test_bad_requests_that_are_not_answers(migrated_db: MigratedDbFactory, seed: Any) -> None:
+    async with service_under_test(spec, await migrated_db(spec, "sqlite")) as svc:
         await seed(svc, {USCC: "500103"}, {"pj_1": USCC})
         c = svc.client
         cases = [
@@ -170,8 +169,8 @@ async def test_bad_requests_that_are_not_answers(broker: Broker, make_db: DbFact
         assert (await c.get("/v1/assessments/as_nope")).status_code == 404
 
 
-async def test_a_new_scheme_version_and_rescoring(broker: Broker, make_db: DbFactory, db_kind: str, seed: Any) -> None:
-    async with running_service(spec, broker, await make_db(db_kind)) as svc:
+async def test_a_new_scheme_version_and_rescoring(migrated_db: MigratedDbFactory, db_kind: str, seed: Any) -> None:
+    async with service_under_test(spec, await migrated_db(spec, db_kind)) as svc:
         await seed(svc, {USCC: "500103"})
         c = svc.client
         aid = (
@@ -214,8 +213,8 @@ async def test_a_new_scheme_version_and_rescoring(broker: Broker, make_db: DbFac
         assert (old["scheme_id"], old["score"]["scenes"]) == ("miit-2022", [])
 
 
-async def test_printable_report(broker: Broker, make_db: DbFactory, seed: Any) -> None:
-    async with running_service(spec, broker, await make_db("sqlite")) as svc:
+async def test_printable_report(migrated_db: MigratedDbFactory, seed: Any) -> None:
+    async with service_under_test(spec, await migrated_db(spec, "sqlite")) as svc:
         await seed(svc, {USCC: "500103"})
         c = svc.client
         aid = (
@@ -234,8 +233,8 @@ async def test_printable_report(broker: Broker, make_db: DbFactory, seed: Any) -
         ).status_code == 403
 
 
-async def test_on_site_changes_are_kept_in_order(broker: Broker, make_db: DbFactory, seed: Any) -> None:
-    async with running_service(spec, broker, await make_db("postgresql")) as svc:
+async def test_on_site_changes_are_kept_in_order(migrated_db: MigratedDbFactory, seed: Any) -> None:
+    async with service_under_test(spec, await migrated_db(spec, "postgresql")) as svc:
         await seed(svc, {USCC: "500103"})
         c = svc.client
         aid = (

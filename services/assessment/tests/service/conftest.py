@@ -10,7 +10,7 @@ import pytest
 from assessment.main import spec
 from contracts.api.journey import Stage
 from contracts.events.registry import EnterpriseRegistered, ProjectCreated
-from testkit.plugin import RunningService
+from testkit.services import RunningService
 
 NOW = datetime(2026, 5, 1, tzinfo=UTC)
 

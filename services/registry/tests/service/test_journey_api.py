@@ -5,17 +5,15 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import pytest
 from sqlalchemy import select
 
 from contracts.api.identity import Role
 from contracts.topics import PROJECTS
-from devstack.broker import Broker
 from registry.main import spec
 from registry.models import tables
-from testkit.plugin import DbFactory, bearer, running_service
-
-pytestmark = [pytest.mark.broker]
+from testkit.databases import MigratedDbFactory
+from testkit.services import service_under_test
+from testkit.tokens import bearer
 
 USCC = "91350100M000100Y43"
 ENTERPRISE = {"uscc": USCC, "name": "某企业", "district_code": "500103", "industry_code": "C3670"}
@@ -28,9 +26,9 @@ PROVIDER = {
 
 
 async def test_provider_lifecycle_and_a_full_walk_through_the_8_stages(
-    broker: Broker, make_db: DbFactory, db_kind: str
+    migrated_db: MigratedDbFactory, db_kind: str
 ) -> None:
-    async with running_service(spec, broker, await make_db(db_kind)) as registry:
+    async with service_under_test(spec, await migrated_db(spec, db_kind)) as registry:
         c = registry.client
         assert (await c.post("/v1/enterprises", json=ENTERPRISE)).status_code == 201
         provider = (await c.post("/v1/providers", json=PROVIDER)).json()
@@ -131,8 +129,8 @@ async def test_provider_lifecycle_and_a_full_walk_through_the_8_stages(
         assert (await c.get("/v1/projects", headers=other_provider)).json() == []
 
 
-async def test_stuck_projects_are_found_by_time_in_stage(broker: Broker, make_db: DbFactory) -> None:
-    async with running_service(spec, broker, await make_db("sqlite")) as registry:
+async def test_stuck_projects_are_found_by_time_in_stage(migrated_db: MigratedDbFactory) -> None:
+    async with service_under_test(spec, await migrated_db(spec, "sqlite")) as registry:
         c = registry.client
         await c.post("/v1/enterprises", json=ENTERPRISE)
         pid = (await c.post("/v1/providers", json=PROVIDER)).json()["provider_id"]

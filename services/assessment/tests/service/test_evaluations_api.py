@@ -5,17 +5,15 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import pytest
 from sqlalchemy import select
 
 from assessment.main import spec
 from assessment.models import Evaluation, tables
 from assessment.scoring.examples import BELOW_FORTY, answers, scenes
 from contracts.api.identity import Role
-from devstack.broker import Broker
-from testkit.plugin import DbFactory, bearer, running_service
-
-pytestmark = [pytest.mark.broker]
+from testkit.databases import MigratedDbFactory
+from testkit.services import service_under_test
+from testkit.tokens import bearer
 
 USCC, OTHER = "91350100M000100Y43", "914403001922038216"
 EXPERT = bearer(Role.EXPERT, districts=["500103"])
@@ -38,8 +36,8 @@ LIGHTHOUSE: dict[str, Any] = {
 }
 
 
-async def test_evaluate_then_designate(broker: Broker, make_db: DbFactory, db_kind: str, seed: Any) -> None:
-    async with running_service(spec, broker, await make_db(db_kind)) as svc:
+async def test_evaluate_then_designate(migrated_db: MigratedDbFactory, db_kind: str, seed: Any) -> None:
+    async with service_under_test(spec, await migrated_db(spec, db_kind)) as svc:
         await seed(svc, {USCC: "500103", OTHER: "500104"})
         c = svc.client
         # a final digital-level assessment first: the evaluation shows the level
@@ -168,8 +166,8 @@ async def test_evaluate_then_designate(broker: Broker, make_db: DbFactory, db_ki
         ]
 
 
-async def test_evidence_that_does_not_fit_is_refused(broker: Broker, make_db: DbFactory, seed: Any) -> None:
-    async with running_service(spec, broker, await make_db("sqlite")) as svc:
+async def test_evidence_that_does_not_fit_is_refused(migrated_db: MigratedDbFactory, seed: Any) -> None:
+    async with service_under_test(spec, await migrated_db(spec, "sqlite")) as svc:
         await seed(svc, {USCC: "500103"})
         c = svc.client
         cases = [

@@ -15,7 +15,6 @@ import pytest
 from sqlalchemy import select
 
 from contracts.api.identity import Role
-from devstack.broker import Broker
 from devstack.suite import SERVICES
 from registry.config import RegistrySettings
 from registry.identity.service import bootstrap_admin
@@ -23,9 +22,9 @@ from registry.main import spec as registry_spec
 from registry.models import Client
 from servicekit.auth import TokenSigner, ensure_keypair
 from servicekit.db import table_of
-from testkit.plugin import DbFactory, RunningService, bearer, mint_token, running_service
-
-pytestmark = [pytest.mark.broker]
+from testkit.databases import DbFactory, MigratedDbFactory
+from testkit.services import RunningService, service_under_test
+from testkit.tokens import bearer, mint_token
 
 PUBLIC = {"/healthz", "/readyz", "/metrics", "/v1/oauth/token"}
 ANY_ROLE = {"/v1/districts"}  # code tables: any authenticated caller
@@ -55,9 +54,9 @@ def protected_routes(svc: RunningService) -> list[tuple[str, str]]:
 
 
 @pytest.mark.parametrize("service", list(SERVICES))
-async def test_every_protected_endpoint_says_401_then_403(service: str, broker: Broker, make_db: DbFactory) -> None:
+async def test_every_protected_endpoint_says_401_then_403(service: str, migrated_db: MigratedDbFactory) -> None:
     spec = importlib.import_module(f"{service}.main").spec
-    async with running_service(spec, broker, await make_db("sqlite")) as svc:
+    async with service_under_test(spec, await migrated_db(spec, "sqlite")) as svc:
         routes = protected_routes(svc)
         assert routes, "every service has protected endpoints"
         for method, path in routes:
@@ -76,16 +75,16 @@ async def test_every_protected_endpoint_says_401_then_403(service: str, broker: 
 
 
 @contextlib.asynccontextmanager
-async def registry_with_two_enterprises(broker: Broker, make_db: DbFactory, kind: str) -> AsyncIterator[RunningService]:
-    async with running_service(registry_spec, broker, await make_db(kind)) as registry:
+async def registry_with_two_enterprises(migrated_db: MigratedDbFactory, kind: str) -> AsyncIterator[RunningService]:
+    async with service_under_test(registry_spec, await migrated_db(registry_spec, kind)) as registry:
         for body in (ENTERPRISE, OTHER):
             assert (await registry.client.post("/v1/enterprises", json=body)).status_code == 201
         yield registry
 
 
-async def test_district_authority_only_reaches_its_own_unit(broker: Broker, make_db: DbFactory, db_kind: str) -> None:
+async def test_district_authority_only_reaches_its_own_unit(migrated_db: MigratedDbFactory, db_kind: str) -> None:
     district = bearer(Role.DISTRICT, districts=["500103"])
-    async with registry_with_two_enterprises(broker, make_db, db_kind) as registry:
+    async with registry_with_two_enterprises(migrated_db, db_kind) as registry:
         own = await registry.client.get(f"/v1/enterprises/{ENTERPRISE['uscc']}", headers=district)
         assert own.status_code == 200
         other = await registry.client.get(f"/v1/enterprises/{OTHER['uscc']}", headers=district)
@@ -99,19 +98,19 @@ async def test_district_authority_only_reaches_its_own_unit(broker: Broker, make
         assert missing.json()["district_code"] == "500103"
 
 
-async def test_enterprise_reads_only_itself(broker: Broker, make_db: DbFactory) -> None:
+async def test_enterprise_reads_only_itself(migrated_db: MigratedDbFactory) -> None:
     me = bearer(Role.ENTERPRISE, uscc=ENTERPRISE["uscc"])
-    async with registry_with_two_enterprises(broker, make_db, "sqlite") as registry:
+    async with registry_with_two_enterprises(migrated_db, "sqlite") as registry:
         assert (await registry.client.get(f"/v1/enterprises/{ENTERPRISE['uscc']}", headers=me)).status_code == 200
         assert (await registry.client.get(f"/v1/enterprises/{OTHER['uscc']}", headers=me)).status_code == 403
         assert (await registry.client.post("/v1/enterprises", json=OTHER, headers=me)).status_code == 403
 
 
-async def test_expired_and_foreign_tokens_are_refused(broker: Broker, make_db: DbFactory, tmp_path: Any) -> None:
+async def test_expired_and_foreign_tokens_are_refused(migrated_db: MigratedDbFactory, tmp_path: Any) -> None:
     expired = mint_token(Role.CITY, ttl_s=-10)
     ensure_keypair(tmp_path / "k.pem", tmp_path / "k.pub.pem")
     foreign = TokenSigner((tmp_path / "k.pem").read_bytes()).sign({"sub": "x", "role": "city"})
-    async with running_service(registry_spec, broker, await make_db("sqlite")) as registry:
+    async with service_under_test(registry_spec, await migrated_db(registry_spec, "sqlite")) as registry:
         r = await registry.client.get("/v1/districts", headers={"Authorization": f"Bearer {expired}"})
         assert r.status_code == 401
         assert "expired" in r.json()["message"]
@@ -120,8 +119,8 @@ async def test_expired_and_foreign_tokens_are_refused(broker: Broker, make_db: D
         assert "invalid access token" in r.json()["message"]
 
 
-async def test_client_credentials_flow_and_hashed_secrets(broker: Broker, make_db: DbFactory, db_kind: str) -> None:
-    async with registry_with_two_enterprises(broker, make_db, db_kind) as registry:
+async def test_client_credentials_flow_and_hashed_secrets(migrated_db: MigratedDbFactory, db_kind: str) -> None:
+    async with registry_with_two_enterprises(migrated_db, db_kind) as registry:
         r = await registry.client.post(
             "/v1/clients", json={"name": "渝中区经信委", "role": "district", "districts": ["500103"]}
         )
@@ -172,8 +171,8 @@ async def test_client_credentials_flow_and_hashed_secrets(broker: Broker, make_d
         assert "exactly one district unit" in bad_client.json()["message"]
 
 
-async def test_every_write_is_in_the_audit_log(broker: Broker, make_db: DbFactory) -> None:
-    async with registry_with_two_enterprises(broker, make_db, "sqlite") as registry:
+async def test_every_write_is_in_the_audit_log(migrated_db: MigratedDbFactory) -> None:
+    async with registry_with_two_enterprises(migrated_db, "sqlite") as registry:
         log = (await registry.client.get("/v1/audit-log", params={"subject": ENTERPRISE["uscc"]})).json()
         assert len(log) == 1
         assert (log[0]["actor"], log[0]["role"], log[0]["action"]) == ("test-city", "city", "enterprise.register")
