@@ -10,6 +10,8 @@ from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import pytest
+
 from contracts.api.identity import Role
 from contracts.uscc import check_character
 from registry.main import spec
@@ -150,32 +152,62 @@ async def test_ten_thousand_with_ten_bad_stores_9990(migrated_db: MigratedDbFact
         assert [r["index"] for r in stored["results"]] == [i + 1 for i in bad_at]
 
 
-async def test_versions_ownership_and_reads(migrated_db: MigratedDbFactory, db_kind: str) -> None:
+@pytest.fixture
+async def pushed(migrated_db: MigratedDbFactory, db_kind: str) -> AsyncIterator[tuple[RunningService, str, str, str]]:
+    """A registry where provider `pid` pushed one enterprise (record "a", version 1); (registry, pid, other, uscc)."""
     uscc = random_uscc(random.Random(1))
     async with registry_with_providers(await migrated_db(spec, db_kind)) as (registry, (pid, other)):
-        c = registry.client
-        me, them = bearer(Role.PROVIDER, provider_id=pid), bearer(Role.PROVIDER, provider_id=other)
-        await c.post("/v1/push/records", json={"records": [enterprise_record("a", uscc, employees=10)]}, headers=me)
-        v2 = enterprise_record("a", uscc, version=2, employees=120, revenue_yuan="35000000.00", revenue_year=2025)
-        r = (await c.post("/v1/push/records", json=[v2], headers=me)).json()["results"][0]
-        assert (r["status"], r["entity"]) == ("updated", uscc)
-        read = (await c.get(f"/v1/enterprises/{uscc}", headers=me)).json()
-        assert (read["version"], read["employees"], read["above_scale"]) == (2, 120, True)
-        stale = (await c.post("/v1/push/records", json=[enterprise_record("a", uscc, employees=1)], headers=me)).json()
-        assert stale["results"][0]["status"] == "stale"
-        reused = {**v2, "data": {**v2["data"], "employees": 121}}
-        r = (await c.post("/v1/push/records", json=[reused], headers=me)).json()["results"][0]
-        assert (r["status"], r["errors"][0]["code"], r["errors"][0]["field"]) == (
-            "rejected",
-            "version_reused",
-            "version",
-        )
-        # another provider can neither change nor read it
-        r = (await c.post("/v1/push/records", json=[enterprise_record("z", uscc)], headers=them)).json()["results"][0]
-        assert (r["status"], r["errors"][0]["code"]) == ("rejected", "not_owner")
-        assert "只能修改自己推送的企业记录" in r["errors"][0]["message_zh"]
-        assert (await c.get(f"/v1/enterprises/{uscc}", headers=them)).status_code == 403
-        assert (await c.get(f"/v1/enterprises/{uscc}")).json()["version"] == 2  # unchanged by the refusals
+        first = [enterprise_record("a", uscc, employees=10)]
+        assert (await registry.client.post("/v1/push/records", json=first, headers=as_provider(pid))).status_code == 200
+        yield registry, pid, other, uscc
+
+
+def as_provider(pid: str) -> dict[str, str]:
+    return bearer(Role.PROVIDER, provider_id=pid)
+
+
+V2: dict[str, Any] = {"employees": 120, "revenue_yuan": "35000000.00", "revenue_year": 2025}
+
+
+async def push_one(registry: RunningService, record: dict[str, Any], pid: str) -> dict[str, Any]:
+    r = await registry.client.post("/v1/push/records", json=[record], headers=as_provider(pid))
+    return dict(r.json()["results"][0])
+
+
+async def test_a_higher_version_updates_the_enterprise(pushed: tuple[RunningService, str, str, str]) -> None:
+    registry, pid, _, uscc = pushed
+    r = await push_one(registry, enterprise_record("a", uscc, version=2, **V2), pid)
+    assert (r["status"], r["entity"]) == ("updated", uscc)
+    read = (await registry.client.get(f"/v1/enterprises/{uscc}", headers=as_provider(pid))).json()
+    assert (read["version"], read["employees"], read["above_scale"]) == (2, 120, True)
+
+
+async def test_a_lower_version_is_stale_and_ignored(pushed: tuple[RunningService, str, str, str]) -> None:
+    registry, pid, _, uscc = pushed
+    await push_one(registry, enterprise_record("a", uscc, version=2, **V2), pid)
+    r = await push_one(registry, enterprise_record("a", uscc, employees=1), pid)
+    assert r["status"] == "stale"
+    assert (await registry.client.get(f"/v1/enterprises/{uscc}")).json()["employees"] == 120
+
+
+async def test_a_version_reused_with_other_content_is_rejected(pushed: tuple[RunningService, str, str, str]) -> None:
+    registry, pid, _, uscc = pushed
+    r = await push_one(registry, enterprise_record("a", uscc, employees=11), pid)
+    assert (r["status"], r["errors"][0]["code"], r["errors"][0]["field"]) == ("rejected", "version_reused", "version")
+    assert (await registry.client.get(f"/v1/enterprises/{uscc}")).json()["employees"] == 10
+
+
+async def test_another_provider_may_not_change_it(pushed: tuple[RunningService, str, str, str]) -> None:
+    registry, _, other, uscc = pushed
+    r = await push_one(registry, enterprise_record("z", uscc), other)
+    assert (r["status"], r["errors"][0]["code"]) == ("rejected", "not_owner")
+    assert "只能修改自己推送的企业记录" in r["errors"][0]["message_zh"]
+    assert (await registry.client.get(f"/v1/enterprises/{uscc}")).json()["version"] == 1
+
+
+async def test_another_provider_may_not_read_it(pushed: tuple[RunningService, str, str, str]) -> None:
+    registry, _, other, uscc = pushed
+    assert (await registry.client.get(f"/v1/enterprises/{uscc}", headers=as_provider(other))).status_code == 403
 
 
 async def test_project_progress(migrated_db: MigratedDbFactory, db_kind: str) -> None:
@@ -265,31 +297,51 @@ async def test_quality_score_and_who_sees_it(migrated_db: MigratedDbFactory) -> 
         assert (nobody["records"], nobody["score"]) == (0, None)
 
 
-async def test_whole_batch_errors(migrated_db: MigratedDbFactory) -> None:
+WHOLE_BATCH_ERRORS: list[tuple[str, bytes, str, int, str]] = [
+    ("not JSON", b"{nope", "application/json", 422, "not valid JSON"),
+    ("CSV", b"a,b", "text/csv", 415, "application/x-ndjson"),
+    ("no records", b'{"records": []}', "application/json", 422, "no records"),
+    (
+        "too many",
+        ndjson([enterprise_record(f"r{i}", "x") for i in range(10_001)]),
+        NDJSON["Content-Type"],
+        413,
+        "at most 10000",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("case", "body", "content_type", "status", "message"), WHOLE_BATCH_ERRORS, ids=[c[0] for c in WHOLE_BATCH_ERRORS]
+)
+async def test_a_batch_that_cannot_be_read_fails_as_a_whole_and_stores_nothing(
+    migrated_db: MigratedDbFactory, case: str, body: bytes, content_type: str, status: int, message: str
+) -> None:
     async with registry_with_providers(await migrated_db(spec, "sqlite")) as (registry, (pid, _)):
-        c = registry.client
-        me = bearer(Role.PROVIDER, provider_id=pid)
-        not_json = await c.post(
-            "/v1/push/records", content=b"{nope", headers={**me, "Content-Type": "application/json"}
+        headers = {**as_provider(pid), "Content-Type": content_type}
+        r = await registry.client.post("/v1/push/records", content=body, headers=headers)
+        assert r.status_code == status
+        assert message in r.json()["message"]
+        assert r.json()["errors"][0]["field"] == "body"
+        assert await registry.count(Enterprise) == 0
+
+
+async def test_a_bad_ndjson_line_is_a_rejected_record_not_a_failed_batch(migrated_db: MigratedDbFactory) -> None:
+    async with registry_with_providers(await migrated_db(spec, "sqlite")) as (registry, (pid, _)):
+        r = await registry.client.post(
+            "/v1/push/records", content=b'{"a":\n\n[1]', headers={**as_provider(pid), **NDJSON}
         )
-        assert (not_json.status_code, not_json.json()["errors"][0]["field"]) == (422, "body")
-        csv = await c.post("/v1/push/records", content=b"a,b", headers={**me, "Content-Type": "text/csv"})
-        assert csv.status_code == 415
-        empty = await c.post("/v1/push/records", json={"records": []}, headers=me)
-        assert empty.status_code == 422
-        too_many = ndjson([enterprise_record(f"r{i}", "x") for i in range(10_001)])
-        r = await c.post("/v1/push/records", content=too_many, headers={**me, **NDJSON})
-        assert r.status_code == 413
-        assert "at most 10000" in r.json()["message"]
-        bad_line = await c.post("/v1/push/records", content=b'{"a":\n\n[1]', headers={**me, **NDJSON})
-        results = bad_line.json()["results"]
+        results = r.json()["results"]
         assert [(r["index"], r["errors"][0]["code"]) for r in results] == [(1, "invalid_json"), (3, "not_an_object")]
-        await c.post(f"/v1/providers/{pid}/status", json={"status": "suspended", "reason": "违规"})
-        suspended = await c.post(
-            "/v1/push/records", json=[enterprise_record("s", random_uscc(random.Random(2)))], headers=me
-        )
-        assert suspended.status_code == 403
-        assert "suspended" in suspended.json()["message"]
+
+
+async def test_a_suspended_provider_may_not_push(migrated_db: MigratedDbFactory) -> None:
+    async with registry_with_providers(await migrated_db(spec, "sqlite")) as (registry, (pid, _)):
+        await registry.client.post(f"/v1/providers/{pid}/status", json={"status": "suspended", "reason": "违规"})
+        record = enterprise_record("s", random_uscc(random.Random(2)))
+        r = await registry.client.post("/v1/push/records", json=[record], headers=as_provider(pid))
+        assert r.status_code == 403
+        assert "suspended" in r.json()["message"]
         assert await registry.count(Enterprise) == 0
 
 
