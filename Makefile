@@ -6,7 +6,7 @@ UV := $(TOOLS)/bin/uv
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: run test test-fast lint typecheck schemas bench clean install
+.PHONY: run test test-fast lint typecheck schemas bench bench-e2e clean install
 
 $(UV):
 	@$(PYTHON) -c 'import sys; sys.exit("shuzhuan needs Python 3.11+, found " + sys.version.split()[0]) if sys.version_info < (3, 11) else None'
@@ -46,6 +46,11 @@ schemas: install
 
 bench: install
 	$(PY) bench/run.py
+
+## End to end: N enterprises pushed over HTTP until every read model has them (PG=1 for PostgreSQL).
+N ?= 100000
+bench-e2e: install
+	$(PY) bench/e2e.py --n $(N) $(if $(PG),--postgres,)
 
 clean:
 	rm -rf var/ .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -8,18 +8,19 @@ from pydantic import AfterValidator, Field
 
 from contracts import codes
 from contracts.messages import coded_error
-from contracts.uscc import check_uscc
+from contracts.uscc import uscc_error
 
 
 def _uscc(value: str) -> str:
-    result = check_uscc(value)
-    if result.error:
+    code = value.strip().upper()
+    error = uscc_error(code)
+    if error is not None:
         raise coded_error(
             "uscc_invalid",
-            f"invalid 统一社会信用代码 (USCC): {result.error}",
-            f"统一社会信用代码无效：{result.error_zh}",
+            f"invalid 统一社会信用代码 (USCC): {error[0]}",
+            f"统一社会信用代码无效：{error[1]}",
         )
-    return result.code
+    return code
 
 
 def _district(value: str) -> str:
@@ -32,7 +33,12 @@ def _district(value: str) -> str:
     return value
 
 
+_KNOWN_INDUSTRY_CODES: set[str] = set()  # codes seen valid: a set lookup instead of a regex next time
+
+
 def _industry(value: str) -> str:
+    if value in _KNOWN_INDUSTRY_CODES:
+        return value
     value = value.strip().upper()
     if codes.industry_division_of(value) is None:
         raise coded_error(
@@ -41,6 +47,7 @@ def _industry(value: str) -> str:
             "group (C341) or class (C3411)",
             f"“{value}”不是GB/T 4754-2017制造业代码：应为C13–C43的大类（C34）、中类（C341）或小类（C3411）",
         )
+    _KNOWN_INDUSTRY_CODES.add(value)
     return value
 
 

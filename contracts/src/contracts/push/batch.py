@@ -104,10 +104,31 @@ def check_record(index: int, obj: Any, now: datetime) -> ParsedRecord:
         parsed.errors.append(record_error("not_an_object"))
         return parsed
     try:
-        parsed.record = RECORD_ADAPTER.validate_python(obj)
+        record = RECORD_ADAPTER.validate_python(obj)
     except ValidationError as e:
         parsed.errors.extend(validation_errors(e, kind))
         return parsed
+    return _checked(parsed, record, now)
+
+
+def check_line(index: int, line: bytes | str, now: datetime) -> ParsedRecord:
+    """Validate one NDJSON line: straight from its JSON text (pydantic-core parses and validates in one
+    pass); only a line that fails is decoded again, to say exactly what is wrong with it."""
+    try:
+        record = RECORD_ADAPTER.validate_json(line)
+    except ValidationError:
+        try:
+            obj = json.loads(line)
+        except (json.JSONDecodeError, RecursionError) as e:
+            detail = e.msg if isinstance(e, json.JSONDecodeError) else "nested too deeply"
+            return ParsedRecord(index, None, None, None, None, [record_error("invalid_json", detail=detail)])
+        return check_record(index, obj, now)
+    return _checked(ParsedRecord(index, None, record.record_id, record.kind, record.version), record, now)
+
+
+def _checked(parsed: ParsedRecord, record: EnterpriseRecord | ProgressRecord, now: datetime) -> ParsedRecord:
+    """The checks beyond the schema: warnings about the USCC, a time in the future."""
+    parsed.record = record
     if isinstance(parsed.record, EnterpriseRecord):
         parsed.warnings = [
             RecordError(code=w.code, field="data.uscc", message=w.message, message_zh=w.message_zh)
@@ -120,22 +141,21 @@ def check_record(index: int, obj: Any, now: datetime) -> ParsedRecord:
     return parsed
 
 
-def _decode(body: bytes, fmt: str) -> list[tuple[int, Any, str | None]]:
-    """(index, decoded object or None, JSON error) per record."""
+def _lines(body: bytes) -> list[tuple[int, str]]:
+    """(line number, text) of every non-blank NDJSON line."""
     try:
         text = body.decode("utf-8-sig")
     except UnicodeDecodeError as e:
         raise BatchError("not_utf8", f"the body is not UTF-8: {e}", "请求体不是UTF-8编码") from e
-    if fmt == "ndjson":
-        out: list[tuple[int, Any, str | None]] = []
-        for number, line in enumerate(text.splitlines(), start=1):
-            if not line.strip():
-                continue
-            try:
-                out.append((number, json.loads(line), None))
-            except json.JSONDecodeError as e:
-                out.append((number, None, e.msg))
-        return out
+    return [(number, line) for number, line in enumerate(text.splitlines(), start=1) if line.strip()]
+
+
+def _decode(body: bytes, fmt: str) -> list[tuple[int, Any, str | None]]:
+    """(index, decoded object or None, JSON error) per record of a JSON batch."""
+    try:
+        text = body.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise BatchError("not_utf8", f"the body is not UTF-8: {e}", "请求体不是UTF-8编码") from e
     try:
         doc = json.loads(text)
     except json.JSONDecodeError as e:
@@ -174,26 +194,40 @@ def batch_format(content_type: str | None, filename: str | None = None) -> str:
 def parse_batch(body: bytes, fmt: str, now: datetime | None = None) -> ParsedBatch:
     """Decode and check every record; also catch record ids and enterprises repeated within the batch."""
     now = now or datetime.now(UTC)
-    decoded = _decode(body, fmt)
-    if not decoded:
+    if fmt == "ndjson":
+        lines = _lines(body)
+        _check_count(len(lines))
+        checked = [check_line(number, line, now) for number, line in lines]
+    else:
+        decoded = _decode(body, fmt)
+        _check_count(len(decoded))
+        checked = [
+            ParsedRecord(index, None, None, None, None, [record_error("invalid_json", detail=json_error)])
+            if json_error is not None
+            else check_record(index, obj, now)
+            for index, obj, json_error in decoded
+        ]
+    return _repeats(fmt, checked)
+
+
+def _check_count(count: int) -> None:
+    if not count:
         raise BatchError("empty_batch", "the batch holds no records", "批次中没有记录")
-    if len(decoded) > MAX_RECORDS:
+    if count > MAX_RECORDS:
         raise BatchError(
             "too_many_records",
-            f"{len(decoded)} records: at most {MAX_RECORDS} per call; split the batch",
-            f"共{len(decoded)}条记录：每次最多{MAX_RECORDS}条，请分批推送",
+            f"{count} records: at most {MAX_RECORDS} per call; split the batch",
+            f"共{count}条记录：每次最多{MAX_RECORDS}条，请分批推送",
             status=413,
         )
-    records: list[ParsedRecord] = []
+
+
+def _repeats(fmt: str, records: list[ParsedRecord]) -> ParsedBatch:
+    """Mark a record id or an enterprise seen earlier in the same batch as an error on the later record."""
     first_id: dict[str, int] = {}
     first_uscc: dict[str, int] = {}
-    for index, obj, json_error in decoded:
-        if json_error is not None:
-            error = record_error("invalid_json", detail=json_error)
-            records.append(ParsedRecord(index, None, None, None, None, [error]))
-            continue
-        parsed = check_record(index, obj, now)
-        rid = parsed.record_id
+    for parsed in records:
+        rid, index = parsed.record_id, parsed.index
         if rid is not None:
             if rid in first_id:
                 error = record_error("record_id_repeated", "record_id", record_id=rid, first=first_id[rid])
@@ -208,5 +242,4 @@ def parse_batch(body: bytes, fmt: str, now: datetime | None = None) -> ParsedBat
                 )
             else:
                 first_uscc[uscc] = index
-        records.append(parsed)
     return ParsedBatch(fmt, records)

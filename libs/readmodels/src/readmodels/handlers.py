@@ -44,8 +44,8 @@ def enterprise_subscriptions(model: Any) -> list[Subscription]:
         await repository.update_enterprises(uow.session, model, rows)
 
     return [
-        Subscription(EnterpriseRegistered, on_enterprise_registered),
-        Subscription(EnterpriseUpdated, on_enterprise_updated),
+        Subscription(EnterpriseRegistered, on_enterprise_registered, idempotent=True),
+        Subscription(EnterpriseUpdated, on_enterprise_updated, idempotent=True),
     ]
 
 
@@ -86,7 +86,10 @@ def project_subscriptions(model: Any) -> list[Subscription]:
         ]
         await repository.move_projects(uow.session, model, rows)
 
-    return [Subscription(ProjectCreated, on_created), Subscription(ProjectStageChanged, on_stage_changed)]
+    return [
+        Subscription(ProjectCreated, on_created, idempotent=True),
+        Subscription(ProjectStageChanged, on_stage_changed, idempotent=True),
+    ]
 
 
 def level_change_subscriptions(model: Any) -> list[Subscription]:
@@ -97,4 +100,4 @@ def level_change_subscriptions(model: Any) -> list[Subscription]:
         rows = [e.payload.model_dump(include=columns) for e in events]
         await repository.put_level_changes(uow.session, model, rows)
 
-    return [Subscription(ProjectLevelChanged, on_level_changed)]
+    return [Subscription(ProjectLevelChanged, on_level_changed, idempotent=True)]

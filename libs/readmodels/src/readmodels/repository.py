@@ -10,6 +10,7 @@ from sqlalchemy import ColumnElement, func
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import select
 
+from servicekit.bulk import insert_rows
 from servicekit.db import latest_per_key, table_of, upsert
 
 ENTERPRISE_FACTS = ("name", "district_code", "industry_division", "version")
@@ -17,17 +18,14 @@ ENTERPRISE_FACTS = ("name", "district_code", "industry_division", "version")
 
 async def add_enterprises(session: AsyncSession, model: Any, rows: Sequence[dict[str, Any]]) -> None:
     """Registrations: a row that exists already (a later update arrived first) is kept."""
-    if rows:
-        await session.execute(upsert(session.get_bind().dialect.name, model, ["uscc"], []), list(rows))
+    await insert_rows(session, model, rows, conflict=["uscc"])
 
 
 async def update_enterprises(session: AsyncSession, model: Any, rows: Sequence[dict[str, Any]]) -> None:
     """Updates (the full facts and the version): only a newer version moves a row; an unknown
     enterprise gets a row (its registration may arrive later, or never after a partial replay)."""
-    if rows:
-        latest = latest_per_key(rows, ["uscc"], "version")
-        stmt = upsert(session.get_bind().dialect.name, model, ["uscc"], ENTERPRISE_FACTS, newer="version")
-        await session.execute(stmt, latest)
+    latest = latest_per_key(rows, ["uscc"], "version")
+    await insert_rows(session, model, latest, conflict=["uscc"], update=ENTERPRISE_FACTS, newer="version")
 
 
 async def add_projects(session: AsyncSession, model: Any, rows: Sequence[dict[str, Any]]) -> None:
@@ -35,25 +33,22 @@ async def add_projects(session: AsyncSession, model: Any, rows: Sequence[dict[st
     if rows:
         dialect = session.get_bind().dialect.name
         stmt = upsert(dialect, model, ["project_id"], ["provider_id", "created_at"], only_if_null="created_at")
-        await session.execute(stmt, list(rows))
+        await session.execute(stmt, list(rows))  # rare (one per project): SQLAlchemy's path is fine
 
 
 async def move_projects(session: AsyncSession, model: Any, rows: Sequence[dict[str, Any]]) -> None:
     """Stage changes: only a later transition number moves a row."""
-    if rows:
-        latest = latest_per_key(rows, ["project_id"], "seq")
-        dialect = session.get_bind().dialect.name
-        stmt = upsert(dialect, model, ["project_id"], ["stage", "seq", "stage_entered_at"], newer="seq")
-        await session.execute(stmt, latest)
+    latest = latest_per_key(rows, ["project_id"], "seq")
+    await insert_rows(
+        session, model, latest, conflict=["project_id"], update=["stage", "seq", "stage_entered_at"], newer="seq"
+    )
 
 
 async def put_level_changes(session: AsyncSession, model: Any, rows: Sequence[dict[str, Any]]) -> None:
     """The latest measurement per project: a re-assessment replaces it, a replayed older one does not."""
-    if rows:
-        latest = latest_per_key(rows, ["project_id"], "measured_at")
-        columns = [c.key for c in table_of(model).columns if c.key != "project_id"]
-        dialect = session.get_bind().dialect.name
-        await session.execute(upsert(dialect, model, ["project_id"], columns, newer="measured_at"), latest)
+    latest = latest_per_key(rows, ["project_id"], "measured_at")
+    columns = [c.key for c in table_of(model).columns if c.key != "project_id"]
+    await insert_rows(session, model, latest, conflict=["project_id"], update=columns, newer="measured_at")
 
 
 async def page(

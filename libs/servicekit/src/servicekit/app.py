@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -83,6 +84,16 @@ def build_runtime(spec: ServiceSpec, settings: ServiceSettings) -> Runtime:
     return Runtime(settings, engine, sessions, spec.tables, producers, relay, consumer)
 
 
+def tune_gc(threshold: int) -> None:
+    """Fewer cyclic-garbage passes: a batch of thousands of events or records allocates far more than
+    the default 700 objects between passes, and every pass over the long-lived heap costs time.
+    The objects alive at start-up are frozen out of the passes altogether."""
+    if threshold > 0:
+        gc.collect()
+        gc.freeze()
+        gc.set_threshold(threshold, 20, 20)
+
+
 def get_uow(request: Request) -> UnitOfWork:
     """FastAPI dependency: a fresh unit of work; the route commits it."""
     runtime: Runtime = request.app.state.runtime
@@ -108,6 +119,7 @@ def create_app(spec: ServiceSpec, settings: ServiceSettings | None = None, *, me
         runtime = build_runtime(spec, settings)
         app.state.runtime = runtime
         app.state.messaging = messaging
+        tune_gc(settings.gc_threshold)
         if messaging:
             runtime.relay.start()
             runtime.consumer.start()

@@ -11,15 +11,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Generic, TypeVar
 
-from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
+from aiokafka import AIOKafkaConsumer, ConsumerRecord
 from opentelemetry import trace
 from pydantic import ValidationError
-from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from contracts.envelope import Event
+from contracts.envelope import SPEC_VERSION, TRACEPARENT, Event
 from servicekit import metrics
-from servicekit.codec import DecodeError, Envelope, decode
+from servicekit.db import insert_ignore_returning
 from servicekit.kafka import ProducerHolder, ensure_topics, make_consumer
 from servicekit.settings import ServiceSettings
 from servicekit.tables import RuntimeTables
@@ -30,6 +29,8 @@ from servicekit.worker import BackgroundLoop
 log = logging.getLogger(__name__)
 E = TypeVar("E", bound=Event)
 _SCHEMA_VERSION = re.compile(r":v(\d+)$")
+_SPEC = SPEC_VERSION.encode()
+AGE_SAMPLE = 200  # event ages observed per applied batch, at most
 
 
 @dataclass(frozen=True)
@@ -48,10 +49,16 @@ Handler = Callable[[UnitOfWork, list[Received[Any]]], Awaitable[None]]
 
 @dataclass(frozen=True)
 class Subscription:
-    """A handler for one event type and version; it receives a batch and writes in bulk."""
+    """A handler for one event type and version; it receives a batch and writes in bulk.
+
+    `idempotent`: applying an event again has no effect (an upsert guarded by a version, a sequence
+    number or a time), so its events skip the inbox; a redelivery is applied once in effect. Counters
+    and anything else that adds up must leave it False: the inbox then drops what was applied before.
+    """
 
     event: type[Event]
     handler: Handler
+    idempotent: bool = False
 
 
 @dataclass
@@ -63,11 +70,6 @@ class _Item:
 
 class PoisonMessage(Exception):
     """A record that can never be applied (malformed envelope or payload)."""
-
-
-def _version_of(env: Envelope) -> int:
-    m = _SCHEMA_VERSION.search(env.dataschema or "")
-    return int(m.group(1)) if m else 1
 
 
 class ConsumerRunner:
@@ -105,6 +107,8 @@ class ConsumerRunner:
         # completed (records applied), and how many of the latest ones in a row found nothing.
         self.polls = 0
         self.empty_polls = 0
+        self._subscriptions: dict[tuple[bytes, bytes | None], Subscription | None] = {}
+        self._times: dict[bytes, datetime] = {}
 
     def start(self) -> None:
         if self.by_type:
@@ -156,52 +160,88 @@ class ConsumerRunner:
             batches = await consumer.getmany(timeout_ms=500, max_records=self.settings.consumer_max_records)
             if consumer.assignment():
                 self.assigned.set()
-            await self._apply_batches(consumer, batches)
-            self.empty_polls = 0 if any(batches.values()) else self.empty_polls + 1
+            batches = {tp: records for tp, records in batches.items() if records}
+            if batches:
+                try:
+                    await self._process([r for records in batches.values() for r in records])
+                except asyncio.CancelledError:
+                    raise
+                except Exception as e:
+                    # Nothing of this poll is committed: go back and read it again.
+                    self.last_error = f"{type(e).__name__}: {e}"
+                    log.exception("applying a poll of %d records failed; rewinding", sum(map(len, batches.values())))
+                    for tp, records in batches.items():
+                        consumer.seek(tp, records[0].offset)
+                    await self._loop.pause(1.0)
+                    continue
+                with contextlib.suppress(Exception):
+                    await consumer.commit({tp: records[-1].offset + 1 for tp, records in batches.items()})
+                for tp, records in batches.items():
+                    high = consumer.highwater(tp)
+                    if high is not None:
+                        metrics.CONSUMER_LAG.labels(self.service, tp.topic, str(tp.partition)).set(
+                            max(0, high - (records[-1].offset + 1))
+                        )
+            self.empty_polls = 0 if batches else self.empty_polls + 1
             self.polls += 1
 
-    async def _apply_batches(
-        self, consumer: AIOKafkaConsumer, batches: dict[TopicPartition, list[ConsumerRecord[bytes, bytes]]]
-    ) -> None:
-        """Apply what one poll returned, partition by partition; commit each after its database commit."""
-        for tp, records in batches.items():
-            if not records:
-                continue
-            try:
-                await self._process(tp, records)
-            except asyncio.CancelledError:
-                raise
-            except Exception as e:
-                # Nothing of this batch is committed: go back and read it again.
-                self.last_error = f"{type(e).__name__}: {e}"
-                log.exception("batch on %s failed; rewinding to offset %d", tp, records[0].offset)
-                consumer.seek(tp, records[0].offset)
-                await self._loop.pause(1.0)
-                continue
-            with contextlib.suppress(Exception):
-                await consumer.commit({tp: records[-1].offset + 1})
-            high = consumer.highwater(tp)
-            if high is not None:
-                metrics.CONSUMER_LAG.labels(self.service, tp.topic, str(tp.partition)).set(
-                    max(0, high - (records[-1].offset + 1))
-                )
-
     def _parse(self, record: ConsumerRecord[bytes, bytes]) -> _Item | None:
-        """Decode and validate a record; None if no subscription wants it; PoisonMessage if broken."""
-        try:
-            env = decode(record.key, record.value, list(record.headers))
-        except DecodeError as e:
-            raise PoisonMessage(str(e)) from e
-        sub = self.by_type.get((env.type, _version_of(env)))
+        """Decode and validate a record; None if no subscription wants it; PoisonMessage if broken.
+
+        The payload is validated straight from its JSON bytes (pydantic-core), without a dict between;
+        the subscription of a (type, schema) pair and the time of a ce_time are looked up once.
+        """
+        h = dict(record.headers)
+        if h.get("ce_specversion") != _SPEC:
+            raise PoisonMessage(f"ce_specversion must be {SPEC_VERSION}, got {h.get('ce_specversion')!r}")
+        for required in ("ce_id", "ce_type", "ce_source", "ce_time"):
+            if not h.get(required):
+                raise PoisonMessage(f"missing header {required}")
+        sub = self._subscription(h["ce_type"], h.get("ce_dataschema"))
         if sub is None:
             return None
+        time = self._time(h["ce_time"])
+        if record.value is None:
+            raise PoisonMessage("empty value (tombstone) where an event was expected")
         try:
-            payload = sub.event.model_validate(env.data)
+            payload = sub.event.model_validate_json(record.value)
         except ValidationError as e:
-            raise PoisonMessage(f"payload does not match {env.type} v{sub.event.VERSION}: {e}") from e
-        return _Item(record, Received(env.id, env.time, env.source, payload, env.traceparent), sub)
+            if e.errors()[0]["type"] == "json_invalid":
+                raise PoisonMessage(f"value is not JSON: {e.errors()[0]['msg']}") from e
+            raise PoisonMessage(f"payload does not match {sub.event.TYPE} v{sub.event.VERSION}: {e}") from e
+        try:
+            event_id, source = h["ce_id"].decode(), h["ce_source"].decode()
+            traceparent = h[TRACEPARENT].decode() if h.get(TRACEPARENT) else None
+        except UnicodeDecodeError as e:
+            raise PoisonMessage("a header is not UTF-8") from e
+        return _Item(record, Received(event_id, time, source, payload, traceparent), sub)
 
-    async def _process(self, tp: TopicPartition, records: list[ConsumerRecord[bytes, bytes]]) -> None:
+    def _subscription(self, ce_type: bytes, dataschema: bytes | None) -> Subscription | None:
+        key = (ce_type, dataschema)
+        if key not in self._subscriptions:
+            try:
+                name, schema = ce_type.decode(), (dataschema or b"").decode()
+            except UnicodeDecodeError as e:
+                raise PoisonMessage("a header is not UTF-8") from e
+            version = _SCHEMA_VERSION.search(schema)
+            self._subscriptions[key] = self.by_type.get((name, int(version.group(1)) if version else 1))
+        return self._subscriptions[key]
+
+    def _time(self, ce_time: bytes) -> datetime:
+        found = self._times.get(ce_time)
+        if found is None:
+            try:
+                found = datetime.fromisoformat(ce_time.decode().replace("Z", "+00:00"))
+            except (UnicodeDecodeError, ValueError) as e:
+                raise PoisonMessage(f"ce_time is not RFC 3339: {ce_time!r}") from e
+            if len(self._times) > 10_000:
+                self._times.clear()
+            self._times[ce_time] = found
+        return found
+
+    async def _process(self, records: list[ConsumerRecord[bytes, bytes]]) -> None:
+        """Apply one poll (all partitions, in order per partition) in one transaction; if it keeps
+        failing, record by record, so that only the poison records are dead-lettered."""
         items: list[_Item] = []
         for record in records:
             try:
@@ -216,7 +256,6 @@ class ConsumerRunner:
         error = await self._apply_with_retries(items)
         if error is None:
             return
-        # The batch keeps failing: apply one by one so only the poison records are dead-lettered.
         for item in items:
             err = await self._apply_with_retries([item])
             if err is not None:
@@ -247,23 +286,39 @@ class ConsumerRunner:
         return error
 
     async def _apply(self, items: list[_Item]) -> None:
-        """Apply new events in one transaction with their inbox rows; skip those seen before."""
+        """Apply new events in one transaction with their inbox rows; skip those seen before.
+
+        The inbox rows go in first with one INSERT … ON CONFLICT DO NOTHING RETURNING: what comes back
+        is exactly the events this service has not applied yet. Events of idempotent subscriptions need
+        no inbox row (applying them again changes nothing).
+        """
         inbox = self.tables.inbox
+        unique: dict[str, _Item] = {}
+        for item in items:
+            unique.setdefault(item.received.id, item)
         async with UnitOfWork(self.sessions, self.tables, self.on_commit) as uow:
-            ids = [i.received.id for i in items]
-            seen: set[str] = set()
-            for chunk in range(0, len(ids), 500):
-                part = ids[chunk : chunk + 500]
-                seen |= set(
-                    (await uow.session.execute(select(inbox.c.event_id).where(inbox.c.event_id.in_(part)))).scalars()
-                )
-            fresh: list[_Item] = []
+            now = datetime.now(UTC)
+            rows = [
+                {
+                    "event_id": i.received.id,
+                    "event_type": i.received.payload.TYPE,
+                    "topic": i.record.topic,
+                    "consumed_at": now,
+                }
+                for i in unique.values()
+                if not i.subscription.idempotent
+            ]
+            new_ids = {e for e, i in unique.items() if i.subscription.idempotent}
+            for chunk in range(0, len(rows), 5000):
+                stmt = insert_ignore_returning(uow.dialect, inbox, ["event_id"], inbox.c.event_id)
+                new_ids |= set((await uow.session.execute(stmt, rows[chunk : chunk + 5000])).scalars())
+            fresh = [i for i in unique.values() if i.received.id in new_ids]
+            duplicates: dict[str, int] = {}
             for item in items:
-                if item.received.id in seen:
-                    metrics.EVENTS_DUPLICATE.labels(self.service, item.received.payload.TYPE).inc()
-                    continue
-                seen.add(item.received.id)
-                fresh.append(item)
+                if item.received.id not in new_ids or unique[item.received.id] is not item:
+                    duplicates[item.received.payload.TYPE] = duplicates.get(item.received.payload.TYPE, 0) + 1
+            for kind, n in duplicates.items():
+                metrics.EVENTS_DUPLICATE.labels(self.service, kind).inc(n)
             if not fresh:
                 return
             first = fresh[0].received
@@ -291,22 +346,19 @@ class ConsumerRunner:
                         run = []
                     run.append(item)
                 await run[0].subscription.handler(uow, [i.received for i in run])
-                now = datetime.now(UTC)
-                await uow.session.execute(
-                    insert(inbox),
-                    [
-                        {
-                            "event_id": i.received.id,
-                            "event_type": i.received.payload.TYPE,
-                            "topic": i.record.topic,
-                            "consumed_at": now,
-                        }
-                        for i in fresh
-                    ],
-                )
                 await uow.commit()
+        applied = datetime.now(UTC)
+        counts: dict[str, int] = {}
         for item in fresh:
-            metrics.EVENTS_CONSUMED.labels(self.service, item.received.payload.TYPE).inc()
+            kind = item.received.payload.TYPE
+            counts[kind] = counts.get(kind, 0) + 1
+        for kind, n in counts.items():
+            metrics.EVENTS_CONSUMED.labels(self.service, kind).inc(n)
+        # Freshness: every event's age in a small batch; an even sample of AGE_SAMPLE in a large one.
+        step = max(1, len(fresh) // AGE_SAMPLE)
+        for item in fresh[::step]:
+            age = (applied - item.received.time).total_seconds()
+            metrics.EVENT_AGE.labels(self.service, item.received.payload.TYPE).observe(age)
 
     async def _dead_letter(self, record: ConsumerRecord[bytes, bytes], error: str) -> None:
         headers = [(k, v) for k, v in record.headers if not k.startswith("dlq_")]

@@ -9,6 +9,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import orjson
 from pydantic import TypeAdapter
 from pydantic_core import to_jsonable_python
 from sqlalchemy import DateTime, Dialect, Select, String, Table, Text, TypeDecorator, bindparam, event, func, select
@@ -44,6 +45,22 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
+# Times go through pydantic (its format, as before orjson); integer keys are written as strings.
+_ORJSON = orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_NON_STR_KEYS
+
+
+def _jsonable(value: Any) -> Any:
+    """What orjson cannot write itself (pydantic models, Decimal) as plain JSON data."""
+    return to_jsonable_python(value)
+
+
+def json_text(value: Any) -> str:
+    """Compact UTF-8 JSON of anything pydantic can serialise (the text JSON columns hold)."""
+    if not value and isinstance(value, list | dict):
+        return "[]" if isinstance(value, list) else "{}"
+    return orjson.dumps(value, default=_jsonable, option=_ORJSON).decode()
+
+
 class JSONText(TypeDecorator[Any]):
     """JSON stored as text, the one JSON column type of every service (no hand-written json.dumps).
 
@@ -63,7 +80,7 @@ class JSONText(TypeDecorator[Any]):
     def process_bind_param(self, value: Any, dialect: Dialect) -> str | None:
         if value is None:
             return None
-        return json.dumps(to_jsonable_python(value), ensure_ascii=False, separators=(",", ":"))
+        return json_text(value)
 
     def process_result_value(self, value: str | None, dialect: Dialect) -> Any:
         if value is None:
@@ -135,6 +152,11 @@ def _dialect_insert(dialect_name: str, table: Table) -> Any:
 def insert_ignore(dialect_name: str, table: Table, rows: Sequence[dict[str, Any]], keys: Sequence[str]) -> Executable:
     """INSERT … ON CONFLICT (keys) DO NOTHING for SQLite and PostgreSQL."""
     return _dialect_insert(dialect_name, table).values(list(rows)).on_conflict_do_nothing(index_elements=list(keys))
+
+
+def insert_ignore_returning(dialect_name: str, table: Table, keys: Sequence[str], returning: Any) -> Executable:
+    """INSERT … ON CONFLICT (keys) DO NOTHING RETURNING `returning`, for executemany: the rows that were new."""
+    return _dialect_insert(dialect_name, table).on_conflict_do_nothing(index_elements=list(keys)).returning(returning)
 
 
 def select_where_in(

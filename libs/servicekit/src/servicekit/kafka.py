@@ -34,6 +34,8 @@ def producer_config(settings: ServiceSettings) -> dict[str, Any]:
         "acks": "all",
         "linger_ms": 5,
         "request_timeout_ms": 10_000,
+        # The relay fills whole record batches itself (one per partition per round): big ones.
+        "max_batch_size": 1024 * 1024,
         "max_request_size": 4 * 1024 * 1024,
         **_security(settings),
     }

@@ -18,3 +18,9 @@ EVENTS_DEAD_LETTERED = Counter("events_dead_lettered_total", "Events sent to a .
 OUTBOX_BACKLOG = Gauge("outbox_backlog", "Outbox rows not yet published", ["service"])
 OUTBOX_PUBLISH_ERRORS = Counter("outbox_publish_errors_total", "Failed outbox publish rounds", ["service"])
 CONSUMER_LAG = Gauge("consumer_lag", "Records behind the partition's high watermark", ["service", "topic", "partition"])
+EVENT_AGE = Histogram(
+    "event_age_seconds",
+    "From an event's time (its commit at the producer) to its application by this consumer",
+    ["service", "type"],
+    buckets=(0.01, 0.025, 0.05, 0.075, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0.75, 1, 1.5, 2, 3, 5, 10, 30, 60, 300),
+)

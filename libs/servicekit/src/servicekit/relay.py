@@ -1,20 +1,35 @@
-"""Outbox relay: publishes pending rows in order, retries with backoff, marks them sent."""
+"""Outbox relay: publishes pending rows in order per key, in batches, retries with backoff, marks them sent.
+
+One round reads up to `relay_batch_size` pending rows in id order, groups them by the partition their
+key maps to (the producer's own partitioner, so a key always lands where Kafka would put it), fills one
+record batch per partition in id order and hands the batches to the producer without awaiting each
+message. When the broker has acknowledged them, the rows are marked sent in one statement. A failed
+partition batch leaves its rows, and every later row of that partition, pending: they go again in id
+order on the next round (at least once; consumers deduplicate by event id).
+"""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from aiokafka import AIOKafkaProducer
 from opentelemetry import trace
-from sqlalchemy import func, select, update
+from sqlalchemy import Select, String, any_, bindparam, column, func, select, type_coerce, update
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from contracts.envelope import SPEC_VERSION, TRACEPARENT
 from servicekit import metrics
-from servicekit.codec import Envelope, encode
+from servicekit.codec import Envelope
 from servicekit.kafka import ProducerHolder
+from servicekit.partitioning import partition_of
 from servicekit.settings import ServiceSettings
 from servicekit.tables import RuntimeTables
 from servicekit.telemetry import context_from_traceparent, tracer
@@ -22,6 +37,7 @@ from servicekit.worker import BackgroundLoop
 
 log = logging.getLogger(__name__)
 MAX_BACKOFF_S = 5.0
+MAX_LINKS = 32  # request traces linked from one publish span
 
 
 def envelope_of(row: Any, source: str) -> Envelope:
@@ -39,6 +55,65 @@ def envelope_of(row: Any, source: str) -> Envelope:
     )
 
 
+class HeaderCache:
+    """The CloudEvents headers of outbox rows, with the parts most rows share encoded once."""
+
+    def __init__(self, source: str) -> None:
+        self.static = (
+            ("ce_specversion", SPEC_VERSION.encode()),
+            ("ce_source", source.encode()),
+            ("content-type", b"application/json"),
+        )
+        self._types: dict[tuple[str, int], tuple[tuple[str, bytes], ...]] = {}
+        self._times: dict[Any, tuple[str, bytes]] = {}
+
+    def _type(self, event_type: str, version: int) -> tuple[tuple[str, bytes], ...]:
+        found = self._types.get((event_type, version))
+        if found is None:
+            schema = f"urn:shuzhuan:schema:{event_type}:v{version}"
+            found = self._types[(event_type, version)] = (
+                ("ce_type", event_type.encode()),
+                ("ce_dataschema", schema.encode()),
+                *self.static,
+            )
+        return found
+
+    def _time(self, at: Any) -> tuple[str, bytes]:
+        """ce_time (RFC 3339, UTC) of a stored time: a datetime, or SQLite's text (naive UTC)."""
+        found = self._times.get(at)
+        if found is None:
+            if len(self._times) > 10_000:
+                self._times.clear()
+            if isinstance(at, str):
+                text = at.replace(" ", "T").removesuffix("+00:00") + "Z"
+            else:
+                aware = at if at.tzinfo else at.replace(tzinfo=UTC)
+                text = aware.astimezone(UTC).isoformat().replace("+00:00", "Z")
+            found = self._times[at] = ("ce_time", text.encode())
+        return found
+
+    def of(self, row: Any) -> list[tuple[str, bytes]]:
+        headers = [
+            ("ce_id", row.event_id.encode()),
+            ("ce_subject", row.subject.encode()),
+            self._time(row.occurred_at),
+            *self._type(row.event_type, row.event_version),
+        ]
+        if row.traceparent:
+            headers.append((TRACEPARENT, row.traceparent.encode()))
+        return headers
+
+
+@dataclass
+class _PartitionBatches:
+    """The rows of one round going to one partition, in id order, cut into record batches."""
+
+    topic: str
+    partition: int
+    rows: list[Any]
+    futures: list[tuple[asyncio.Future[Any], int]]  # (delivery, how many rows it carries)
+
+
 class OutboxRelay:
     """Runs in each service; survives broker downtime (writes go on, the backlog drains later)."""
 
@@ -50,6 +125,7 @@ class OutboxRelay:
         self.outbox = tables.outbox
         self.producers = producers
         self.source = f"/shuzhuan/{settings.service_name}"
+        self.headers = HeaderCache(self.source)
         self._loop = BackgroundLoop(f"{settings.service_name}-outbox-relay", self._run)
         self.last_error: str | None = None
 
@@ -76,9 +152,9 @@ class OutboxRelay:
                 sent = await self.publish_pending()
                 backoff = 0.2
                 self.last_error = None
-                metrics.OUTBOX_BACKLOG.labels(self.settings.service_name).set(await self.backlog())
                 if sent >= self.settings.relay_batch_size:
-                    continue  # more waiting: do not sleep
+                    continue  # more waiting: do not sleep (the backlog gauge is set when it drains)
+                metrics.OUTBOX_BACKLOG.labels(self.settings.service_name).set(await self.backlog())
             except asyncio.CancelledError:
                 raise
             except Exception as e:
@@ -93,54 +169,125 @@ class OutboxRelay:
                 continue
             await self._loop.pause(self.settings.relay_poll_interval_s)
 
-    async def publish_pending(self) -> int:
-        """Publish one batch of pending rows in id order; return how many were sent."""
+    async def _pending(self) -> Sequence[Any]:
         o = self.outbox
+        columns: list[Any] = [o.c.id, o.c.event_id, o.c.topic, o.c.key, o.c.event_type, o.c.event_version]
+        columns += [
+            o.c.subject,
+            o.c.payload,
+            o.c.traceparent,
+            type_coerce(o.c.occurred_at, String).label("occurred_at"),
+        ]
+        query = select(*columns).where(o.c.published_at.is_(None)).order_by(o.c.id)
         async with self.engine.connect() as conn:
-            rows = (
-                await conn.execute(
-                    select(o).where(o.c.published_at.is_(None)).order_by(o.c.id).limit(self.settings.relay_batch_size)
-                )
-            ).all()
+            return (await conn.execute(query.limit(self.settings.relay_batch_size))).all()
+
+    async def _partition_of(self, producer: AIOKafkaProducer, topic: str) -> list[int]:
+        partitions = producer.client.cluster.partitions_for_topic(topic)
+        if not partitions:
+            await producer.client._wait_on_metadata(topic)
+            partitions = producer.client.cluster.partitions_for_topic(topic)
+        return sorted(partitions or [])
+
+    async def _send(self, producer: AIOKafkaProducer, rows: Sequence[Any]) -> list[_PartitionBatches]:
+        """Group rows by (topic, partition) in id order and hand one record batch after another over."""
+        groups: dict[tuple[str, int], _PartitionBatches] = {}
+        partitions: dict[str, tuple[str, list[int]]] = {}  # logical topic → (broker topic, its partitions)
+        for row in rows:
+            found = partitions.get(row.topic)
+            if found is None:
+                topic = self.settings.topic(row.topic)
+                found = partitions[row.topic] = (topic, await self._partition_of(producer, topic))
+            topic, parts = found
+            partition = partition_of(row.key.encode(), parts)
+            group = groups.get((topic, partition))
+            if group is None:
+                group = groups[(topic, partition)] = _PartitionBatches(topic, partition, [], [])
+            group.rows.append(row)
+        for group in groups.values():
+            batch, count = producer.create_batch(), 0
+            for row in group.rows:
+                key, value, headers = row.key.encode(), row.payload.encode(), self.headers.of(row)
+                if batch.append(key=key, value=value, timestamp=None, headers=headers) is None:
+                    group.futures.append((await self._submit(producer, batch, group), count))
+                    batch, count = producer.create_batch(), 0
+                    if batch.append(key=key, value=value, timestamp=None, headers=headers) is None:
+                        raise ValueError(f"outbox event {row.event_id} is larger than the producer's batch size")
+                count += 1
+            group.futures.append((await self._submit(producer, batch, group), count))
+        return list(groups.values())
+
+    @staticmethod
+    async def _submit(producer: AIOKafkaProducer, batch: Any, group: _PartitionBatches) -> asyncio.Future[Any]:
+        future: asyncio.Future[Any] = await producer.send_batch(batch, group.topic, partition=group.partition)
+        return future
+
+    async def publish_pending(self) -> int:
+        """Publish one round of pending rows; return how many were sent (acknowledged and marked)."""
+        rows = await self._pending()
         if not rows:
             return 0
         producer = await self.producers.get()
-        futures = []
-        for row in rows:
-            key, value, headers = encode(envelope_of(row, self.source))
-            topic = self.settings.topic(row.topic)
-            with tracer().start_as_current_span(
-                f"publish {row.event_type}",
-                context=context_from_traceparent(row.traceparent),
-                kind=trace.SpanKind.PRODUCER,
-                attributes={"messaging.destination.name": topic, "messaging.message.id": row.event_id},
-            ):
-                futures.append(await producer.send(topic, value=value, key=key, headers=headers))
-        results = await asyncio.gather(*futures, return_exceptions=True)
-        # Mark sent only the prefix before the first failure, so order per key is kept on retry.
-        sent_ids: list[int] = []
-        failure: BaseException | None = None
-        for row, res in zip(rows, results, strict=True):
-            if isinstance(res, BaseException):
-                failure = res
-                break
-            sent_ids.append(row.id)
-        now = datetime.now(UTC)
-        async with self.engine.begin() as conn:
-            if sent_ids:
-                await conn.execute(update(o).where(o.c.id.in_(sent_ids)).values(published_at=now))
-            if failure is not None:
-                failed = rows[len(sent_ids)]
-                await conn.execute(
-                    update(o)
-                    .where(o.c.id == failed.id)
-                    .values(attempts=o.c.attempts + 1, last_error=f"{type(failure).__name__}: {failure}"[:2000])
-                )
-        for row in rows[: len(sent_ids)]:
-            metrics.EVENTS_PRODUCED.labels(self.settings.service_name, row.event_type).inc()
+        # One span per round: a child of the first event's request (so a single request is one trace
+        # from HTTP to every consumer), linked to the requests of the others.
+        parents = list(dict.fromkeys(r.traceparent for r in rows if r.traceparent))
+        links = [
+            trace.Link(sc)
+            for tp in parents[1:MAX_LINKS]
+            if (ctx := context_from_traceparent(tp)) is not None
+            and (sc := trace.get_current_span(ctx).get_span_context()).is_valid
+        ]
+        with tracer().start_as_current_span(
+            f"publish {rows[0].event_type}",
+            context=context_from_traceparent(parents[0]) if parents else None,
+            kind=trace.SpanKind.PRODUCER,
+            links=links,
+            attributes={"messaging.batch.message_count": len(rows), "messaging.system": "kafka"},
+        ):
+            groups = await self._send(producer, rows)
+            # Per partition: the rows of every batch up to the first failure were delivered, in order.
+            sent: list[Any] = []
+            failure: BaseException | None = None
+            failed_row: Any = None
+            for group in groups:
+                results = await asyncio.gather(*(f for f, _ in group.futures), return_exceptions=True)
+                done = 0
+                for (_, count), result in zip(group.futures, results, strict=True):
+                    if isinstance(result, BaseException):
+                        if failure is None:
+                            failure, failed_row = result, group.rows[done]
+                        break
+                    done += count
+                sent.extend(group.rows[:done])
+            await self._mark_sent(sent, failure, failed_row)
+        counts: dict[str, int] = {}
+        for row in sent:
+            counts[row.event_type] = counts.get(row.event_type, 0) + 1
+        for event_type, n in counts.items():
+            metrics.EVENTS_PRODUCED.labels(self.settings.service_name, event_type).inc(n)
         if failure is not None:
             raise failure
-        return len(sent_ids)
+        return len(sent)
+
+    async def _mark_sent(self, rows: Sequence[Any], failure: BaseException | None, failed_row: Any) -> None:
+        """One statement marks the delivered rows sent; the first undelivered one records the error."""
+        o = self.outbox
+        ids = [r.id for r in rows]
+        async with self.engine.begin() as conn:
+            if ids:
+                now = datetime.now(UTC)
+                if conn.dialect.name == "postgresql":
+                    array = bindparam("ids", ids, type_=postgresql.ARRAY(o.c.id.type))
+                    await conn.execute(update(o).where(o.c.id == any_(array)).values(published_at=now))
+                else:  # SQLite: the ids as one JSON array (one parameter, nothing to compile per id)
+                    listed: Select[Any] = select(column("value")).select_from(
+                        func.json_each(bindparam("ids", json.dumps(ids)))
+                    )
+                    await conn.execute(update(o).where(o.c.id.in_(listed.scalar_subquery())).values(published_at=now))
+            if failure is not None:
+                message = f"{type(failure).__name__}: {failure}"[:2000]
+                failed = update(o).where(o.c.id == failed_row.id)
+                await conn.execute(failed.values(attempts=o.c.attempts + 1, last_error=message))
 
 
 async def mark_for_replay(engine: AsyncEngine, tables: RuntimeTables, since: datetime | None = None) -> int:

@@ -45,10 +45,11 @@ class ServiceSettings(BaseSettings):
     consumer_group: str = ""  # empty: the service name
     consumer_session_timeout_ms: int = 6000
     consumer_heartbeat_interval_ms: int = 1000
-    consumer_max_records: int = 500
+    consumer_max_records: int = 5000  # records per poll, applied in one transaction
     consumer_max_retries: int = 3
-    relay_batch_size: int = 500
+    relay_batch_size: int = 5000  # outbox rows per publishing round
     relay_poll_interval_s: float = 0.5
+    gc_threshold: int = 50_000  # allocations between cyclic-GC passes (0: Python's default, 700)
     max_body_bytes: int = 1_048_576
     max_upload_bytes: int = 67_108_864  # bulk paths a service declares (ServiceSpec.upload_paths)
     log_level: str = "INFO"

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from contracts.api.identity import TokenClaims
 from contracts.envelope import Event
+from servicekit.bulk import insert_rows
 from servicekit.tables import RuntimeTables
 from servicekit.telemetry import current_traceparent
 
@@ -108,8 +109,7 @@ class UnitOfWork:
             # One trace context and one timestamp for every event of the transaction.
             tp, now = current_traceparent(), datetime.now(UTC)
             rows = [outbox_row(e, occurred_at=now, traceparent=tp) for e in self._events]
-            for i in range(0, len(rows), 1000):
-                await self.session.execute(insert(self.tables.outbox), rows[i : i + 1000])
+            await insert_rows(self.session, self.tables.outbox, rows)
         if self._audit:
             await self.session.execute(insert(self.tables.audit_log), self._audit)
         await self.session.commit()

@@ -78,7 +78,7 @@ async def on_assessment_finalised(uow: UnitOfWork, events: list[Received[Assessm
 
 
 SUBSCRIPTIONS = [
-    Subscription(AssessmentFinalised, on_assessment_finalised),
+    Subscription(AssessmentFinalised, on_assessment_finalised, idempotent=True),  # newest finalisation wins
     *level_change_subscriptions(KnownLevelChange),
     Subscription(EnterpriseRegistered, on_enterprise_registered),
     Subscription(EnterpriseUpdated, on_enterprise_updated),

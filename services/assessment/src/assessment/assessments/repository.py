@@ -11,11 +11,11 @@ from sqlmodel import col, select
 
 from assessment.assessments.rules import AssessmentFilter
 from assessment.models import Assessment, AssessmentChange, AssessmentRescore
-from servicekit.db import columns_of
+from servicekit.db import columns_of, table_of
 
 
 async def add(session: AsyncSession, row: Assessment) -> None:
-    await session.execute(insert(Assessment).values(**columns_of(row)))
+    await session.execute(insert(table_of(Assessment)).values(**columns_of(row)))
 
 
 async def get(session: AsyncSession, assessment_id: str) -> Assessment | None:
@@ -28,7 +28,7 @@ async def update_assessment(session: AsyncSession, assessment_id: str, values: d
     result = cast(
         CursorResult[Any],
         await session.execute(
-            update(Assessment)
+            update(table_of(Assessment))
             .where(col(Assessment.assessment_id) == assessment_id, col(Assessment.revision) == revision)
             .values(**values, revision=revision + 1)
         ),
@@ -44,7 +44,7 @@ async def add_changes(session: AsyncSession, assessment_id: str, rows: Sequence[
         columns_of(r) | {"assessment_id": assessment_id, "seq": i} for i, r in enumerate(rows, int(start or 0) + 1)
     ]
     if values:
-        await session.execute(insert(AssessmentChange), values)
+        await session.execute(insert(table_of(AssessmentChange)), values)
 
 
 async def changes(session: AsyncSession, assessment_id: str) -> Sequence[AssessmentChange]:
@@ -60,9 +60,11 @@ async def count_changes(session: AsyncSession, assessment_id: str) -> int:
 async def put_rescore(session: AsyncSession, row: AssessmentRescore) -> None:
     t = AssessmentRescore
     await session.execute(
-        delete(t).where(col(t.assessment_id) == row.assessment_id, col(t.scheme_version) == row.scheme_version)
+        delete(table_of(t)).where(
+            col(t.assessment_id) == row.assessment_id, col(t.scheme_version) == row.scheme_version
+        )
     )
-    await session.execute(insert(t).values(**columns_of(row)))
+    await session.execute(insert(table_of(t)).values(**columns_of(row)))
 
 
 async def rescores(session: AsyncSession, assessment_id: str) -> Sequence[AssessmentRescore]:

@@ -10,11 +10,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
 from assessment.models import Designation, Evaluation
-from servicekit.db import columns_of
+from servicekit.db import columns_of, table_of
 
 
 async def add_evaluation(session: AsyncSession, row: Evaluation) -> None:
-    await session.execute(insert(Evaluation).values(**columns_of(row)))
+    await session.execute(insert(table_of(Evaluation)).values(**columns_of(row)))
 
 
 async def get_evaluation(session: AsyncSession, evaluation_id: str) -> Evaluation | None:
@@ -50,7 +50,7 @@ async def held_designation(session: AsyncSession, uscc: str, kind: str, category
 
 
 async def add_designation(session: AsyncSession, row: Designation) -> None:
-    await session.execute(insert(Designation).values(**columns_of(row)))
+    await session.execute(insert(table_of(Designation)).values(**columns_of(row)))
 
 
 async def get_designation(session: AsyncSession, designation_id: str) -> Designation | None:
@@ -67,7 +67,7 @@ async def list_designations(session: AsyncSession, kind: str | None) -> Sequence
 
 async def revoke(session: AsyncSession, designation_id: str, at: datetime, by: str, reason: str) -> None:
     await session.execute(
-        update(Designation)
+        update(table_of(Designation))
         .where(col(Designation.designation_id) == designation_id)
         .values(revoked_at=at, revoked_by=by, revocation_reason=reason)
     )

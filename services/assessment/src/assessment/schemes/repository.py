@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import select
 
 from assessment.models import PublishedScheme
-from servicekit.db import columns_of
+from servicekit.db import columns_of, table_of
 
 
 async def published(session: AsyncSession) -> Sequence[PublishedScheme]:
@@ -17,4 +17,4 @@ async def published(session: AsyncSession) -> Sequence[PublishedScheme]:
 
 
 async def add(session: AsyncSession, row: PublishedScheme) -> None:
-    await session.execute(insert(PublishedScheme).values(**columns_of(row)))
+    await session.execute(insert(table_of(PublishedScheme)).values(**columns_of(row)))

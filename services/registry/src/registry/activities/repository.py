@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
 from registry.models import Activity
-from servicekit.db import columns_of
+from servicekit.db import columns_of, table_of
 
 
 async def by_external_ref(session: AsyncSession, organiser: str, external_ref: str) -> Activity | None:
@@ -19,7 +19,7 @@ async def by_external_ref(session: AsyncSession, organiser: str, external_ref: s
 
 
 async def add_activity(session: AsyncSession, row: Activity) -> None:
-    await session.execute(insert(Activity).values(**columns_of(row)))
+    await session.execute(insert(table_of(Activity)).values(**columns_of(row)))
 
 
 async def list_activities(

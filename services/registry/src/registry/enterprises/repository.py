@@ -7,12 +7,13 @@ import binascii
 from collections.abc import Sequence
 from typing import Any, cast
 
-from sqlalchemy import ColumnElement, CursorResult, insert, update
+from sqlalchemy import ColumnElement, CursorResult, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
 from registry.enterprises.rules import EnterpriseFilter
 from registry.models import Enterprise, EnterpriseVersion, Project
+from servicekit.bulk import insert_rows
 from servicekit.db import columns_of, select_where_in, table_of
 from servicekit.errors import DomainError
 
@@ -33,8 +34,7 @@ async def add_enterprises(session: AsyncSession, rows: Sequence[dict[str, Any]])
     """Insert many (column values); rows may leave different optional fields out (one executemany needs
     the same keys, so every column is given)."""
     empty = dict.fromkeys(c.name for c in table_of(Enterprise).columns if c.server_default is None)
-    for i in range(0, len(rows), CHUNK):
-        await session.execute(insert(Enterprise), [empty | dict(r) for r in rows[i : i + CHUNK]])
+    await insert_rows(session, Enterprise, [empty | dict(r) for r in rows])
 
 
 async def existing_usccs(session: AsyncSession, usccs: list[str]) -> set[str]:
@@ -60,7 +60,7 @@ async def update_enterprise(session: AsyncSession, row: Enterprise, expected_ver
     result = cast(
         CursorResult[Any],
         await session.execute(
-            update(Enterprise)
+            update(table_of(Enterprise))
             .where(col(Enterprise.uscc) == row.uscc, col(Enterprise.version) == expected_version)
             .values(**columns_of(row))
         ),
@@ -69,8 +69,7 @@ async def update_enterprise(session: AsyncSession, row: Enterprise, expected_ver
 
 
 async def add_versions(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> None:
-    for i in range(0, len(rows), CHUNK):
-        await session.execute(insert(EnterpriseVersion), list(rows[i : i + CHUNK]))
+    await insert_rows(session, EnterpriseVersion, rows)
 
 
 async def versions(session: AsyncSession, uscc: str) -> Sequence[EnterpriseVersion]:

@@ -6,6 +6,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 from contracts import codes
@@ -87,21 +88,30 @@ def current_tier(tiers: Iterable[TierRecognition], on: date) -> QualityTier | No
     return max(valid, key=lambda t: TIER_RANK[t]) if valid else None
 
 
+@lru_cache(maxsize=4096)
+def industry_facts(industry_code: str) -> tuple[str, int | None, str | None]:
+    """(division, pilot key industry id, pilot sub-industry code) of a GB/T 4754 manufacturing code."""
+    division = codes.industry_division_of(industry_code)
+    if division is None:
+        raise ValueError(f"not a manufacturing code: {industry_code}")
+    ki = codes.key_industry_of(division)
+    sub = codes.sub_industry_of(industry_code)
+    return division, ki.id if ki else None, sub.code if sub else None
+
+
 def derive(values: Mapping[str, Any], today: date) -> dict[str, Any]:
     """The derived columns for a profile: division, key industry, sub-industry, size, 规上, tier."""
-    division = codes.industry_division_of(values["industry_code"])
-    if division is None:
-        raise ValueError(f"not a manufacturing code: {values['industry_code']}")
-    ki = codes.key_industry_of(division)
-    sub = codes.sub_industry_of(values["industry_code"])
-    tiers = [TierRecognition.model_validate(t) for t in values.get("tiers") or []]
+    division, key_industry, sub_industry = industry_facts(values["industry_code"])
+    given = values.get("tiers")
+    tiers = [t if isinstance(t, TierRecognition) else TierRecognition.model_validate(t) for t in given or []]
+    revenue = values.get("revenue_yuan")
     return {
         "industry_division": division,
-        "key_industry_id": ki.id if ki else None,
-        "sub_industry": sub.code if sub else None,
-        "size_class": size_class(values.get("employees"), values.get("revenue_yuan")),
-        "above_scale": above_scale(values.get("revenue_yuan")),
-        "current_tier": current_tier(tiers, today),
+        "key_industry_id": key_industry,
+        "sub_industry": sub_industry,
+        "size_class": size_class(values.get("employees"), revenue),
+        "above_scale": above_scale(revenue),
+        "current_tier": current_tier(tiers, today) if tiers else None,
     }
 
 
@@ -119,6 +129,11 @@ def _comparable(value: Any) -> Any:
     if isinstance(value, date):
         return value.isoformat()
     return value
+
+
+def first_changes(new: Mapping[str, Any], fields: Iterable[str]) -> dict[str, dict[str, Any]]:
+    """What a registration sets: `changes({}, new, fields)`, without comparing with nothing."""
+    return {f: {"before": None, "after": c} for f in fields if (c := _comparable(new.get(f))) is not None}
 
 
 def changes(old: Mapping[str, Any], new: Mapping[str, Any], fields: Iterable[str]) -> dict[str, dict[str, Any]]:

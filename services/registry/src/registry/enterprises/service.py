@@ -14,7 +14,15 @@ from contracts.events.registry import EnterpriseRegistered, EnterpriseSnapshot, 
 from contracts.push import EnterpriseData
 from contracts.uscc import check_uscc
 from registry.enterprises import repository
-from registry.enterprises.rules import SNAPSHOT_FIELDS, EnterpriseFilter, changes, derive, to_fen, to_yuan
+from registry.enterprises.rules import (
+    SNAPSHOT_FIELDS,
+    EnterpriseFilter,
+    changes,
+    derive,
+    first_changes,
+    to_fen,
+    to_yuan,
+)
 from registry.models import Enterprise
 from servicekit.auth import require_district
 from servicekit.db import columns_of
@@ -36,6 +44,7 @@ PROFILE_FIELDS = (
     "contacts",
 )
 DERIVED_FIELDS = ("industry_division", "key_industry_id", "sub_industry", "size_class", "above_scale", "current_tier")
+VERSIONED_FIELDS = (*PROFILE_FIELDS, *DERIVED_FIELDS)
 _READ_FIELDS = tuple(f for f in EnterpriseRead.model_fields if f not in ("district_name", "revenue_yuan", "warnings"))
 
 Profile = dict[str, Any]  # an enterprise's values as the domain sees them (revenue in yuan)
@@ -81,9 +90,15 @@ def snapshot(values: Profile) -> EnterpriseSnapshot:
 
 def new_enterprise(cmd: EnterpriseCreate | EnterpriseData, now: datetime) -> Profile:
     """The profile of a newly registered enterprise, derived facts included."""
-    given = cmd.model_dump(exclude_none=True)
     values: Profile = {
-        **given,
+        "uscc": cmd.uscc,
+        "name": cmd.name,
+        "district_code": cmd.district_code,
+        "industry_code": cmd.industry_code,
+        "employees": cmd.employees,
+        "revenue_yuan": cmd.revenue_yuan,
+        "revenue_year": cmd.revenue_year,
+        "cluster": cmd.cluster,
         "tiers": getattr(cmd, "tiers", None) or [],
         "chain_platforms": cmd.chain_platforms or [],
         "contacts": cmd.contacts or [],
@@ -103,7 +118,7 @@ def first_version(values: Profile, actor: TokenClaims, action: str) -> dict[str,
         "actor": actor.sub,
         "role": actor.role.value,
         "action": action,
-        "changes": changes({}, values, (*PROFILE_FIELDS, *DERIVED_FIELDS)),
+        "changes": first_changes(values, VERSIONED_FIELDS),
     }
 
 

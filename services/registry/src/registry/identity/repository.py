@@ -9,11 +9,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
 from registry.models import Client
-from servicekit.db import columns_of
+from servicekit.db import columns_of, table_of
 
 
 async def add_client(session: AsyncSession, row: Client) -> None:
-    await session.execute(insert(Client).values(**columns_of(row)))
+    await session.execute(insert(table_of(Client)).values(**columns_of(row)))
 
 
 async def get_client(session: AsyncSession, client_id: str) -> Client | None:

@@ -11,11 +11,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
 from registry.models import Project, ProjectTransition, Provider
-from servicekit.db import columns_of
+from servicekit.db import columns_of, table_of
 
 
 async def add_provider(session: AsyncSession, row: Provider) -> None:
-    await session.execute(insert(Provider).values(**columns_of(row)))
+    await session.execute(insert(table_of(Provider)).values(**columns_of(row)))
 
 
 async def get_provider(session: AsyncSession, provider_id: str) -> Provider | None:
@@ -36,14 +36,14 @@ async def list_providers(session: AsyncSession, status: str | None) -> Sequence[
 
 async def set_provider_status(session: AsyncSession, provider_id: str, status: str, reason: str, at: datetime) -> None:
     await session.execute(
-        update(Provider)
+        update(table_of(Provider))
         .where(col(Provider.provider_id) == provider_id)
         .values(status=status, status_reason=reason, status_changed_at=at)
     )
 
 
 async def add_project(session: AsyncSession, row: Project) -> None:
-    await session.execute(insert(Project).values(**columns_of(row)))
+    await session.execute(insert(table_of(Project)).values(**columns_of(row)))
 
 
 async def get_project(session: AsyncSession, project_id: str) -> Project | None:
@@ -56,7 +56,7 @@ async def move_project(session: AsyncSession, project_id: str, seq: int, stage: 
     result = cast(
         CursorResult[Any],
         await session.execute(
-            update(Project)
+            update(table_of(Project))
             .where(col(Project.project_id) == project_id, col(Project.seq) == seq - 1)
             .values(stage=stage, stage_entered_at=at, seq=seq)
         ),
@@ -65,7 +65,7 @@ async def move_project(session: AsyncSession, project_id: str, seq: int, stage: 
 
 
 async def add_transition(session: AsyncSession, row: ProjectTransition) -> None:
-    await session.execute(insert(ProjectTransition).values(**columns_of(row)))
+    await session.execute(insert(table_of(ProjectTransition)).values(**columns_of(row)))
 
 
 async def transitions(session: AsyncSession, project_id: str) -> Sequence[ProjectTransition]:

@@ -4,47 +4,55 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any, NamedTuple
 
-from sqlalchemy import func, insert, update
+from sqlalchemy import func, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
 from registry.enterprises.repository import dialect
 from registry.models import PushBatch, PushRecord
 from registry.push.rules import QualityTallies
+from servicekit.bulk import insert_rows
 from servicekit.db import columns_of, select_where_in, table_of
 
 CHUNK = 1000
+PUSH_RECORD_FIELDS = ("kind", "version", "content_hash", "entity", "batch_id", "accepted_at")
 TALLIES = ("counted", "rejected", "optional_filled", "optional_possible", "timely", "accepted")
 
 
-async def accepted_records(session: AsyncSession, provider_id: str, record_ids: list[str]) -> dict[str, PushRecord]:
-    """The stored row of each record id this provider pushed before."""
-    found: dict[str, PushRecord] = {}
+class Accepted(NamedTuple):
+    """What is remembered of a record a provider pushed before (its last accepted version)."""
+
+    kind: str
+    version: int
+    content_hash: str
+    entity: str
+
+
+async def accepted_records(session: AsyncSession, provider_id: str, record_ids: list[str]) -> dict[str, Accepted]:
+    """The last accepted version of each record id this provider pushed before (one query per 1,000 ids)."""
+    found: dict[str, Accepted] = {}
+    t = table_of(PushRecord)
+    columns = [t.c.record_id, t.c.kind, t.c.version, t.c.content_hash, t.c.entity]
     for i in range(0, len(record_ids), CHUNK):
         chunk = record_ids[i : i + CHUNK]
         query = select_where_in(
-            dialect(session), PushRecord, col(PushRecord.record_id), chunk, col(PushRecord.provider_id) == provider_id
+            dialect(session), t, t.c.record_id, chunk, t.c.provider_id == provider_id, columns=columns
         )
-        found |= {r.record_id: r for r in (await session.execute(query)).scalars()}
+        found |= {
+            r.record_id: Accepted(r.kind, r.version, r.content_hash, r.entity) for r in await session.execute(query)
+        }
     return found
 
 
-async def add_records(session: AsyncSession, rows: Sequence[PushRecord]) -> None:
-    for i in range(0, len(rows), CHUNK):
-        await session.execute(insert(PushRecord), [columns_of(r) for r in rows[i : i + CHUNK]])
-
-
-async def update_record(session: AsyncSession, row: PushRecord) -> None:
-    await session.execute(
-        update(PushRecord)
-        .where(col(PushRecord.provider_id) == row.provider_id, col(PushRecord.record_id) == row.record_id)
-        .values(**columns_of(row))
-    )
+async def put_records(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> None:
+    """Remember the accepted version of each record (new ones inserted, known ones replaced), set-based."""
+    await insert_rows(session, PushRecord, rows, conflict=["provider_id", "record_id"], update=PUSH_RECORD_FIELDS)
 
 
 async def add_batch(session: AsyncSession, row: PushBatch) -> None:
-    await session.execute(insert(PushBatch).values(**columns_of(row)))
+    await session.execute(insert(table_of(PushBatch)).values(**columns_of(row)))
 
 
 async def get_batch(session: AsyncSession, batch_id: str) -> PushBatch | None:

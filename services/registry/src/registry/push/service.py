@@ -9,7 +9,6 @@ decided before anything is written, so a failure of the batch as a whole leaves 
 from __future__ import annotations
 
 import hashlib
-import json
 import secrets
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -36,8 +35,9 @@ from registry.enterprises import service as enterprise_service
 from registry.journey import repository as journey_repo
 from registry.journey import service as journey
 from registry.journey.rules import allowed_next, may_move, who_may_complete
-from registry.models import PushBatch, PushRecord
+from registry.models import PushBatch
 from registry.push import repository as repo
+from registry.push.repository import Accepted
 from registry.push.rules import QualityTallies, quality
 from servicekit.db import columns_of
 from servicekit.errors import DomainError, Forbidden, NotFound
@@ -59,7 +59,8 @@ class Outcome:
     entity: str | None = None
     errors: list[RecordError] = field(default_factory=list)
     first_delivery: bool = True  # counts for quality (not a retry of an accepted version, not stale)
-    prior: PushRecord | None = None  # the stored push record, if any
+    prior: Accepted | None = None  # the version accepted before, if any
+    digest: str | None = None  # content_hash of the record
 
     def result(self) -> RecordResult:
         p = self.parsed
@@ -76,8 +77,10 @@ class Outcome:
 
 
 def content_hash(record: EnterpriseRecord | ProgressRecord) -> str:
-    body = record.model_dump(mode="json", exclude={"record_id", "version"})
-    return hashlib.sha256(json.dumps(body, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+    """What a version of a record says, as a digest: the same version may be pushed again only unchanged.
+    (The validated record serialised by its model: field order is the model's, so formatting and key
+    order in the pushed JSON do not matter.)"""
+    return hashlib.sha256(record.model_dump_json(exclude={"record_id", "version"}).encode()).hexdigest()
 
 
 async def check_provider(uow: UnitOfWork, actor: TokenClaims) -> str:
@@ -196,26 +199,24 @@ async def _apply_progress(uow: UnitOfWork, actor: TokenClaims, provider_id: str,
 async def _store_records(
     uow: UnitOfWork, provider_id: str, batch_id: str, outcomes: list[Outcome], now: datetime
 ) -> None:
-    fresh = []
+    rows = []
     for o in outcomes:
         record = o.parsed.record
         if record is None or o.status in (RecordStatus.REJECTED, RecordStatus.STALE) or not o.first_delivery:
             continue
-        row = PushRecord(
-            provider_id=provider_id,
-            record_id=record.record_id,
-            kind=record.kind,
-            version=record.version,
-            content_hash=content_hash(record),
-            entity=o.entity or "",
-            batch_id=batch_id,
-            accepted_at=now,
+        rows.append(
+            {
+                "provider_id": provider_id,
+                "record_id": record.record_id,
+                "kind": record.kind,
+                "version": record.version,
+                "content_hash": o.digest,
+                "entity": o.entity or "",
+                "batch_id": batch_id,
+                "accepted_at": now,
+            }
         )
-        if o.prior is None:
-            fresh.append(row)
-        else:
-            await repo.update_record(uow.session, row)
-    await repo.add_records(uow.session, fresh)
+    await repo.put_records(uow.session, rows)
 
 
 def _tallies(outcomes: list[Outcome], now: datetime, timely_days: int) -> dict[str, Any]:
@@ -237,8 +238,11 @@ def _tallies(outcomes: list[Outcome], now: datetime, timely_days: int) -> dict[s
     }
 
 
-async def accept_batch(uow: UnitOfWork, actor: TokenClaims, parsed: ParsedBatch, timely_days: int) -> PushReport:
-    """Apply every good record of a batch; reject the others with their reasons; store the batch's report."""
+async def accept_batch(
+    uow: UnitOfWork, actor: TokenClaims, parsed: ParsedBatch, timely_days: int, *, all_results: bool = True
+) -> PushReport:
+    """Apply every good record of a batch; reject the others with their reasons; store the batch's report.
+    The report carries a result per record, or (`all_results=False`) those of the rejected ones only."""
     provider_id = await check_provider(uow, actor)
     now = datetime.now(UTC)
     batch_id = f"pb_{secrets.token_hex(8)}"
@@ -251,9 +255,10 @@ async def accept_batch(uow: UnitOfWork, actor: TokenClaims, parsed: ParsedBatch,
         record = o.parsed.record
         assert record is not None
         o.prior = priors.get(record.record_id)
+        o.digest = content_hash(record)
         o.status = RecordStatus.CREATED  # provisional
         if o.prior is not None:
-            _against_prior(o, record, content_hash(record))
+            _against_prior(o, record, o.digest)
             if o.status != RecordStatus.CREATED:
                 continue
         (enterprise_todo if isinstance(record, EnterpriseRecord) else progress_todo).append(o)
@@ -262,7 +267,8 @@ async def accept_batch(uow: UnitOfWork, actor: TokenClaims, parsed: ParsedBatch,
         await _apply_progress(uow, actor, provider_id, o)
     await _store_records(uow, provider_id, batch_id, outcomes, now)
     counts = {s.value: sum(1 for o in outcomes if o.status == s) for s in RecordStatus}
-    results = [o.result() for o in outcomes]
+    rejected = [o.result() for o in outcomes if o.status == RecordStatus.REJECTED]
+    results = [o.result() for o in outcomes] if all_results else rejected
     summary: dict[str, Any] = {
         "batch_id": batch_id,
         "provider_id": provider_id,
@@ -277,7 +283,7 @@ async def accept_batch(uow: UnitOfWork, actor: TokenClaims, parsed: ParsedBatch,
             **summary,
             actor=actor.sub,
             **_tallies(outcomes, now, timely_days),
-            rejected_results=[r.model_dump(mode="json") for r in results if r.status == RecordStatus.REJECTED],
+            rejected_results=[r.model_dump(mode="json") for r in rejected],
         ),
     )
     uow.audit(actor, "push.batch", batch_id, {k: summary[k] for k in ("records", *counts)})

@@ -7,10 +7,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import select
 
 from registry.models import Import
+from servicekit.db import table_of
 
 
 async def add_import(session: AsyncSession, row: Import) -> None:
-    await session.execute(insert(Import).values(**row.model_dump()))
+    await session.execute(insert(table_of(Import)).values(**row.model_dump()))
 
 
 async def get_import(session: AsyncSession, import_id: str) -> Import | None:

@@ -1,0 +1,180 @@
+"""End to end: N enterprises pushed by a provider over HTTP until every read model has them.
+
+    make bench-e2e N=1000000                 (or: .venv/bin/python bench/e2e.py --n 1000000 [--postgres])
+    .venv/bin/python bench/e2e.py --freshness [--rate 1000 --seconds 60]
+
+Starts the suite as `make run` does (broker, migrations, the five services; SQLite files by default,
+`--postgres` for one PostgreSQL database per service), creates and approves a provider with its own
+client, and pushes N realistic enterprises (bench/enterprises.py) as that provider would: NDJSON
+batches of 10,000 records over HTTP. It measures until every consumer of enterprise events has
+applied all N (their `events_consumed_total`) and then checks the read models exactly: the indexer
+counts N, catalog, assessment and finance each know N.
+
+Reported: total wall time; records/s per stage (push answered, relay published, each consumer
+applied); CPU seconds and peak RSS per process; and, in the same run, the machine's ceilings: the
+same rows through `executemany` (SQLite) or COPY (PostgreSQL) into a plain table, and N messages of
+the same size produced and consumed raw through aiokafka on the same broker. `--freshness` instead
+sends steady single changes and reports event-to-indexer latency p50/p99. Results are appended to
+bench/results.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from e2e_ceilings import kafka_ceiling, storage_ceiling
+from e2e_freshness import freshness
+from e2e_suite import BenchSuite, Monitor
+from enterprises import ndjson, records
+
+RESULTS = Path(__file__).parent / "results.md"
+BATCH = 10_000
+TYPE = "registry.enterprise.registered"
+CONSUMERS = ("catalog", "assessment", "finance", "indexer")
+
+
+@dataclass
+class Run:
+    n: int
+    database: str
+    push_s: float = 0.0
+    stages: dict[str, float] = field(default_factory=dict)  # stage → seconds from the first push
+    total_s: float = 0.0
+    cpu: dict[str, float] = field(default_factory=dict)
+    rss_mb: dict[str, float] = field(default_factory=dict)
+    ceilings: dict[str, float] = field(default_factory=dict)  # records/s
+    checks: dict[str, int] = field(default_factory=dict)
+
+
+async def push_all(client: httpx.AsyncClient, url: str, token: str, n: int, in_flight: int) -> float:
+    """Push n records in 10,000-record NDJSON batches, `in_flight` requests at a time; seconds taken."""
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/x-ndjson"}
+    batches = (n + BATCH - 1) // BATCH
+    slots = asyncio.Semaphore(in_flight)
+    source = records(n)
+
+    async def one(body: bytes) -> None:
+        try:
+            r = await client.post(f"{url}/v1/push/records?results=rejected", content=body, headers=headers)
+            if r.status_code != 200 or r.json()["rejected"]:
+                raise RuntimeError(f"push failed: {r.status_code} {r.text[:500]}")
+        finally:
+            slots.release()
+
+    start = time.perf_counter()
+    tasks = []
+    for b in range(batches):
+        body = ndjson([next(source) for _ in range(min(BATCH, n - b * BATCH))])
+        await slots.acquire()
+        tasks.append(asyncio.create_task(one(body)))
+    await asyncio.gather(*tasks)
+    return time.perf_counter() - start
+
+
+async def measure(args: argparse.Namespace) -> Run:
+    run = Run(args.n, "postgresql" if args.postgres else "sqlite")
+    with tempfile.TemporaryDirectory(prefix="shuzhuan-bench-") as tmp:
+        async with BenchSuite(Path(tmp), postgres=args.postgres) as suite:
+            token = await suite.provider_token()
+            monitor = Monitor(suite, TYPE, CONSUMERS)
+            await monitor.start()
+            t0 = time.perf_counter()
+            async with httpx.AsyncClient(timeout=600) as client:
+                run.push_s = await push_all(client, suite.url("registry"), token, args.n, args.in_flight)
+                run.stages = await monitor.wait_all(args.n, t0, timeout=args.timeout)
+                run.total_s = max(run.stages.values())
+                run.cpu, run.rss_mb = monitor.usage()
+                run.checks = await suite.read_model_counts(client)
+            await monitor.stop()
+            run.ceilings |= await storage_ceiling(args.n, Path(tmp), args.postgres)
+            run.ceilings |= await kafka_ceiling(suite.bootstrap, args.n)
+    for name, count in run.checks.items():
+        if count != args.n:
+            raise SystemExit(f"{name} holds {count:,} enterprises, not {args.n:,}: the pipeline lost or doubled some")
+    return run
+
+
+def commit() -> str:
+    out = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=False)
+    dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], capture_output=True, text=True)
+    return out.stdout.strip() + ("+dirty" if dirty.stdout.strip() else "")
+
+
+def machine() -> str:
+    return f"{platform.machine()}, Python {platform.python_version()}, {os.cpu_count()} cores"
+
+
+def report(run: Run) -> str:
+    n = run.n
+    rate = lambda s: f"{n / s:,.0f}" if s else "—"  # noqa: E731
+    lines = [
+        f"## End to end, {n:,} enterprises, {run.database} — {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}",
+        "",
+        f"{machine()}, commit {commit()}. Suite as under `make run`; one provider client, NDJSON batches of "
+        f"{BATCH:,}. Total (first push → last read model caught up): **{run.total_s:,.1f} s, {rate(run.total_s)} "
+        "enterprises/s**.",
+        "",
+        "| stage | done after s | records/s | ceiling | ratio |",
+        "|---|---|---|---|---|",
+    ]
+    store = run.ceilings.get("storage", 0)
+    produce, consume = run.ceilings.get("kafka_produce", 0), run.ceilings.get("kafka_consume", 0)
+    ceiling = {"push answered": store, "relay published": produce}
+    ceiling |= {f"{c} applied": min(consume, store) if consume and store else 0 for c in CONSUMERS}
+    for stage in ("push answered", "relay published", *(f"{c} applied" for c in CONSUMERS)):
+        s = run.push_s if stage == "push answered" else run.stages.get(stage, 0)
+        c = ceiling.get(stage, 0)
+        ratio = f"{(n / s) / c:.2f}" if s and c else "—"
+        lines.append(f"| {stage} | {s:,.1f} | {rate(s)} | {c:,.0f} | {ratio} |")
+    lines += [
+        "",
+        f"Ceilings in the same run: {'COPY' if run.database == 'postgresql' else 'executemany'} of the same rows "
+        f"into a plain table {store:,.0f} rows/s; raw aiokafka on the same broker: produce {produce:,.0f}/s, "
+        f"consume {consume:,.0f}/s.",
+        "",
+        "| process | CPU s | peak RSS MB |",
+        "|---|---|---|",
+    ]
+    for name in sorted(run.cpu):
+        lines.append(f"| {name} | {run.cpu[name]:,.1f} | {run.rss_mb[name]:,.0f} |")
+    lines.append("")
+    checks = ", ".join(f"{k} {v:,}" for k, v in run.checks.items())
+    lines.append(f"Read models checked after the run: {checks}.")
+    return "\n".join(lines) + "\n"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--n", type=int, default=100_000, help="enterprises to push")
+    parser.add_argument("--postgres", action="store_true", help="one PostgreSQL database per service")
+    parser.add_argument("--in-flight", type=int, default=2, help="push requests in flight at once")
+    parser.add_argument("--timeout", type=float, default=1800, help="seconds to wait for the read models")
+    parser.add_argument("--freshness", action="store_true", help="steady changes: event-to-indexer latency")
+    parser.add_argument("--rate", type=int, default=1000, help="freshness: changes per second")
+    parser.add_argument("--seconds", type=int, default=60, help="freshness: how long")
+    parser.add_argument("--no-write", action="store_true", help="print the results only")
+    args = parser.parse_args()
+    text = asyncio.run(freshness(args)) if args.freshness else report(asyncio.run(measure(args)))
+    print(text)
+    if not args.no_write:
+        with RESULTS.open("a", encoding="utf-8") as f:
+            f.write("\n" + text)
+        print(f"appended to {RESULTS}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,130 @@
+"""Freshness under steady load: enterprise changes at a steady rate, event-to-indexer latency p50/p99.
+
+The latency is the indexer's own `event_age_seconds` histogram for `registry.enterprise.updated`: from
+the event's time (the commit of the change in the registry) to its application by the indexer.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import random
+import re
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+from e2e_suite import BenchSuite
+from enterprises import ndjson, records
+
+UPDATED = "registry.enterprise.updated"
+_BUCKET = re.compile(r"^event_age_seconds_bucket\{([^}]*)\} ([0-9.e+]+)$", re.M)
+SMALL_BATCH = 50  # records per push; one in ten changes is a single PATCH instead
+
+
+def buckets(text: str, service: str, event_type: str) -> list[tuple[float, float]]:
+    """(upper bound, cumulative count) of the histogram, in order."""
+    out = []
+    for labels, value in _BUCKET.findall(text):
+        if f'service="{service}"' in labels and f'type="{event_type}"' in labels:
+            le = re.search(r'le="([^"]+)"', labels)
+            assert le is not None
+            out.append((float("inf") if le.group(1) == "+Inf" else float(le.group(1)), float(value)))
+    return sorted(out)
+
+
+def quantile(before: list[tuple[float, float]], after: list[tuple[float, float]], q: float) -> float:
+    """The q-quantile of what was observed between two scrapes (linear within a bucket)."""
+    base = dict(before)
+    counts = [(le, c - base.get(le, 0.0)) for le, c in after]
+    total = counts[-1][1]
+    if total <= 0:
+        return float("nan")
+    rank, prev_le, prev_c = q * total, 0.0, 0.0
+    for le, c in counts:
+        if c >= rank:
+            if le == float("inf"):
+                return prev_le
+            return prev_le + (le - prev_le) * ((rank - prev_c) / max(c - prev_c, 1e-9))
+        prev_le, prev_c = le, c
+    return prev_le
+
+
+async def freshness(args: argparse.Namespace) -> str:
+    base = 10_000
+    with tempfile.TemporaryDirectory(prefix="shuzhuan-fresh-") as tmp:
+        async with BenchSuite(Path(tmp), postgres=args.postgres) as suite:
+            token = await suite.provider_token()
+            admin = await asyncio.to_thread(suite.suite.admin_token)
+            provider = {"Authorization": f"Bearer {token}", "Content-Type": "application/x-ndjson"}
+            city = {"Authorization": f"Bearer {admin}"}
+            registry = suite.url("registry")
+            known = list(records(base))
+            async with httpx.AsyncClient(timeout=60) as c:
+                r = await c.post(
+                    f"{registry}/v1/push/records?results=rejected", content=ndjson(known), headers=provider
+                )
+                assert r.status_code == 200 and r.json()["created"] == base, r.text
+                metrics_url = f"{suite.url('indexer')}/metrics"
+                await asyncio.sleep(5)  # let the initial load settle before the window opens
+                before = buckets((await c.get(metrics_url)).text, "indexer", UPDATED)
+                sent = await steady_changes(c, registry, provider, city, known, args.rate, args.seconds)
+                await asyncio.sleep(5)  # the tail of the window reaches the indexer
+                after = buckets((await c.get(metrics_url)).text, "indexer", UPDATED)
+    applied = after[-1][1] - dict(before).get(float("inf"), 0.0) if after else 0
+    p50, p99 = quantile(before, after, 0.5), quantile(before, after, 0.99)
+    return (
+        f"## Freshness, {args.rate:,} changes/s for {args.seconds} s, "
+        f"{'postgresql' if args.postgres else 'sqlite'} — {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}\n\n"
+        f"Pushes of {SMALL_BATCH} records and single PATCHes (one change in ten) at a steady rate; "
+        f"{sent:,} changes sent, {applied:,.0f} applied by the indexer in the window.\n\n"
+        "| event-to-indexer latency | p50 | p99 |\n|---|---|---|\n"
+        f"| `registry.enterprise.updated` | {p50 * 1000:,.0f} ms | {p99 * 1000:,.0f} ms |\n"
+    )
+
+
+async def steady_changes(
+    c: httpx.AsyncClient,
+    registry: str,
+    provider: dict[str, str],
+    city: dict[str, str],
+    known: list[dict[str, Any]],
+    rate: int,
+    seconds: int,
+) -> int:
+    """Change `rate` enterprises a second for `seconds`: employees +1, a new version each time."""
+    rng = random.Random(5)
+    version = {r["record_id"]: 1 for r in known}
+    tick = 0.1
+    per_tick = max(1, rate // 10)
+    sent = 0
+    start = time.perf_counter()
+    pending: set[asyncio.Task[Any]] = set()
+    for step in range(int(seconds / tick)):
+        chosen = rng.sample(known, per_tick)
+        patches, pushed = chosen[: per_tick // 10], chosen[per_tick // 10 :]
+        for r in patches:
+            r["data"]["employees"] += 1
+            body = {"employees": r["data"]["employees"]}
+            pending.add(
+                asyncio.create_task(c.patch(f"{registry}/v1/enterprises/{r['data']['uscc']}", json=body, headers=city))
+            )
+        for i in range(0, len(pushed), SMALL_BATCH):
+            batch = []
+            for r in pushed[i : i + SMALL_BATCH]:
+                version[r["record_id"]] += 1
+                r["data"]["employees"] += 1
+                batch.append({**r, "version": version[r["record_id"]]})
+            pending.add(
+                asyncio.create_task(
+                    c.post(f"{registry}/v1/push/records?results=rejected", content=ndjson(batch), headers=provider)
+                )
+            )
+        sent += per_tick
+        done = {t for t in pending if t.done()}
+        pending -= done
+        await asyncio.sleep(max(0.0, start + (step + 1) * tick - time.perf_counter()))
+    await asyncio.gather(*pending)
+    return sent

@@ -1,0 +1,111 @@
+"""The bulk write path stores exactly what SQLAlchemy's own would, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta, timezone
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from pydantic import BaseModel
+from sqlalchemy import Boolean, Column, Date, Integer, MetaData, String, Table, insert, select, text
+
+from servicekit.bulk import insert_rows
+from servicekit.db import DecimalText, JSONText, UTCDateTime, make_engine, sessionmaker
+from testkit.databases import DbFactory, create_tables
+
+
+class Tier(BaseModel):
+    tier: str
+    since: date
+
+
+metadata = MetaData()
+things = Table(
+    "things",
+    metadata,
+    Column("id", String(10), primary_key=True),
+    Column("n", Integer, nullable=True),
+    Column("flag", Boolean, nullable=True),
+    Column("on_day", Date, nullable=True),
+    Column("at", UTCDateTime(), nullable=True),
+    Column("amount", DecimalText(16), nullable=True),
+    Column("tiers", JSONText(list[Tier]), nullable=True),
+    Column("changes", JSONText(), nullable=True),
+    Column("version", Integer, nullable=False),
+)
+
+AT = datetime(2026, 12, 1, 8, 30, 0, tzinfo=timezone(timedelta(hours=8)))  # 00:30 UTC, no microseconds
+
+
+def row(key: str, version: int = 1, **over: Any) -> dict[str, Any]:
+    values = {
+        "id": key,
+        "n": 7,
+        "flag": True,
+        "on_day": date(2026, 1, 2),
+        "at": AT,
+        "amount": Decimal("1234.50"),
+        "tiers": [Tier(tier="specialised", since=date(2025, 5, 1))],
+        "changes": {"revenue_yuan": {"before": None, "after": "1234.5"}, "tiers": []},
+        "version": version,
+    }
+    return values | over
+
+
+async def test_the_same_row_written_both_ways_reads_back_the_same(make_db: DbFactory, db_kind: str) -> None:
+    url = await make_db(db_kind)
+    await create_tables(url, metadata)
+    engine = make_engine(url)
+    try:
+        async with sessionmaker(engine)() as s:
+            await insert_rows(s, things, [row("bulk"), row("bulk-nulls", n=None, at=None, amount=None, tiers=None)])
+            await s.execute(insert(things), [row("orm"), row("orm-nulls", n=None, at=None, amount=None, tiers=None)])
+            await s.commit()
+            got = {r.id: r._mapping for r in await s.execute(select(things))}
+            if db_kind == "sqlite":  # byte for byte the same text in the file
+                raw = {r[0]: tuple(r[1:]) for r in await s.execute(text("SELECT * FROM things"))}
+                assert raw["bulk"] == raw["orm"] and raw["bulk-nulls"] == raw["orm-nulls"]
+        for a, b in (("bulk", "orm"), ("bulk-nulls", "orm-nulls")):
+            assert {k: v for k, v in got[a].items() if k != "id"} == {k: v for k, v in got[b].items() if k != "id"}
+        assert got["bulk"]["at"] == AT and got["bulk"]["tiers"][0].since == date(2025, 5, 1)
+        assert got["bulk"]["amount"] == Decimal("1234.50")
+    finally:
+        await engine.dispose()
+
+
+async def test_conflicts_keep_or_update_only_newer_rows(make_db: DbFactory, db_kind: str) -> None:
+    url = await make_db(db_kind)
+    await create_tables(url, metadata)
+    engine = make_engine(url)
+    try:
+        async with sessionmaker(engine)() as s:
+            await insert_rows(s, things, [row("a", version=2, n=1), row("b", version=1, n=1)])
+            await insert_rows(s, things, [row("a", version=9, n=2)], conflict=["id"])  # kept: do nothing
+            update = ["n", "version"]
+            await insert_rows(s, things, [row("a", version=1, n=3)], conflict=["id"], update=update, newer="version")
+            await insert_rows(s, things, [row("b", version=5, n=4)], conflict=["id"], update=update, newer="version")
+            await s.commit()
+            got = {r.id: (r.n, r.version) for r in await s.execute(select(things))}
+        assert got == {"a": (1, 2), "b": (4, 5)}  # an older version never overwrites a newer one
+    finally:
+        await engine.dispose()
+
+
+async def test_a_naive_time_is_refused(make_db: DbFactory) -> None:
+    url = await make_db("sqlite")
+    await create_tables(url, metadata)
+    engine = make_engine(url)
+    try:
+        async with sessionmaker(engine)() as s:
+            with pytest.raises(ValueError, match="naive datetime"):
+                await insert_rows(s, things, [row("x", at=datetime(2026, 1, 1))])
+    finally:
+        await engine.dispose()
+
+
+def test_utc_is_used_for_every_time() -> None:
+    from servicekit.bulk import _sqlite_time
+
+    assert _sqlite_time(AT) == "2026-12-01 00:30:00.000000"
+    assert _sqlite_time(datetime(2026, 1, 1, tzinfo=UTC)) == "2026-01-01 00:00:00.000000"

@@ -1,0 +1,115 @@
+"""The batched relay and consumer keep every guarantee at the sizes they are built for (thousands of
+events per round and per transaction): order per key, nothing applied twice, one poison record
+dead-lettered alone, and a relay that dies after sending but before marking double-applies nothing."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+import pytest
+
+from devstack.broker import Broker
+from servicekit.kafka import ensure_topics
+from testkit.data import ping_event_class
+from testkit.databases import DbFactory
+from testkit.messaging import emit, node, ping_record, read_all, send_raw
+from testkit.waits import nothing_in_flight, wait_for
+
+pytestmark = [pytest.mark.broker]
+
+
+async def test_order_per_key_is_kept_in_large_batches(broker: Broker, make_db: DbFactory, db_kind: str) -> None:
+    Ping = ping_event_class(partitions=4)
+    pings = [(f"k{i % 30}", i) for i in range(6_000)]  # 200 events on each of 30 keys
+    async with (
+        node(broker, await make_db(db_kind), Ping, consume=False, relay_batch_size=5_000) as producer,
+        node(broker, await make_db(db_kind), Ping, consume=True, consumer_max_records=5_000) as consumer,
+    ):
+        for start in range(0, len(pings), 1_000):
+            await emit(producer, Ping, pings[start : start + 1_000])
+
+        async def all_applied() -> bool:
+            return len(await consumer.applied()) >= len(pings)
+
+        await wait_for(all_applied, timeout=60, what="6,000 pings applied")
+        await nothing_in_flight([producer.relay], [consumer.consumer])
+        got = await consumer.applied()
+    assert sorted(n for _, n in got) == [n for _, n in pings]  # each exactly once
+    by_key: dict[str, list[int]] = defaultdict(list)
+    for key, n in got:
+        by_key[key].append(n)
+    assert all(ns == sorted(ns) for ns in by_key.values())  # and in order per key
+
+
+async def test_a_redelivered_large_batch_is_applied_once(broker: Broker, make_db: DbFactory) -> None:
+    Ping = ping_event_class(partitions=1)
+    await ensure_topics(broker.bootstrap, [(Ping.TOPIC.name, 1), (Ping.TOPIC.dlq, 1)])
+    records = [ping_record(Ping, f"k{i % 10}", i) for i in range(3_000)]
+    async with node(broker, await make_db("sqlite"), Ping, consume=True, consumer_max_records=5_000) as consumer:
+        await send_raw(broker.bootstrap, Ping.TOPIC.name, records)
+        await send_raw(broker.bootstrap, Ping.TOPIC.name, records)  # the same events again (same ids)
+        await send_raw(broker.bootstrap, Ping.TOPIC.name, [ping_record(Ping, "marker", -1 + 10_000)])
+
+        async def marker() -> bool:
+            return ("marker", 9_999) in await consumer.applied()
+
+        await wait_for(marker, timeout=60, what="the marker behind the redelivery applied")
+        got = await consumer.applied()
+    assert len(got) == 3_001
+    assert sorted(n for _, n in got) == [*range(3_000), 9_999]
+
+
+async def test_a_poison_record_in_a_large_batch_is_dead_lettered_alone(broker: Broker, make_db: DbFactory) -> None:
+    Ping = ping_event_class(partitions=1)
+    await ensure_topics(broker.bootstrap, [(Ping.TOPIC.name, 1), (Ping.TOPIC.dlq, 1)])
+    records: list[Any] = [ping_record(Ping, f"k{i % 10}", i) for i in range(3_000)]
+    records[1_234] = ping_record(Ping, "k4", -7)  # the handler refuses it, every time
+    overrides = {"consumer_max_records": 5_000, "consumer_max_retries": 2}
+    async with node(broker, await make_db("sqlite"), Ping, consume=True, **overrides) as consumer:
+        await send_raw(broker.bootstrap, Ping.TOPIC.name, records)
+
+        async def the_rest_applied() -> bool:
+            return len(await consumer.applied()) >= 2_999
+
+        await wait_for(the_rest_applied, timeout=120, what="the 2,999 good pings applied")
+        dead = await read_all(broker.bootstrap, Ping.TOPIC.dlq, expect=1)
+        await nothing_in_flight([], [consumer.consumer])
+        got = await consumer.applied()
+    assert sorted(n for _, n in got) == [n for n in range(3_000) if n != 1_234]
+    assert len(dead) == 1
+    assert dead[0].value == records[1_234][1]
+    assert "negative pings cannot be applied" in dict(dead[0].headers)["dlq_error"].decode()
+
+
+async def test_a_relay_dying_after_sending_and_before_marking_double_applies_nothing(
+    broker: Broker, make_db: DbFactory, db_kind: str
+) -> None:
+    Ping = ping_event_class(partitions=3)
+    pings = [(f"k{i % 7}", i) for i in range(2_000)]
+    async with (
+        node(broker, await make_db(db_kind), Ping, consume=False) as producer,
+        node(broker, await make_db(db_kind), Ping, consume=True) as consumer,
+    ):
+        relay = producer.relay
+        real_mark = relay._mark_sent
+        crashes = 0
+
+        async def crash_once(*args: Any) -> None:
+            nonlocal crashes
+            if crashes == 0:
+                crashes += 1
+                raise ConnectionError("the relay died after the broker took the round")
+            await real_mark(*args)
+
+        relay._mark_sent = crash_once  # type: ignore[method-assign, assignment]
+        await emit(producer, Ping, pings)
+
+        async def drained() -> bool:
+            return await relay.backlog() == 0
+
+        await wait_for(drained, timeout=60, what="the round sent again and marked")
+        await nothing_in_flight([relay], [consumer.consumer])
+        got = await consumer.applied()
+    assert crashes == 1  # the first round was sent and left pending, then sent again
+    assert sorted(n for _, n in got) == [n for _, n in pings]  # yet each applied exactly once

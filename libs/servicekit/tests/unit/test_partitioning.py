@@ -1,0 +1,31 @@
+"""Our partitioner puts every key where Kafka's default (aiokafka's, the Java client's) would."""
+
+import random
+
+from aiokafka.partitioner import DefaultPartitioner
+from aiokafka.partitioner import murmur2 as reference
+
+from servicekit.partitioning import murmur2, partition_of
+
+
+def test_murmur2_equals_the_reference_on_keys_of_every_length() -> None:
+    rng = random.Random(11)
+    for length in range(0, 40):
+        for _ in range(200):
+            key = bytes(rng.randrange(256) for _ in range(length))
+            assert murmur2(key) == reference(key), key
+
+
+def test_java_client_vectors() -> None:
+    # From the Java client's tests (org.apache.kafka.common.utils.UtilsTest#testMurmur2), as signed ints.
+    vectors = {b"21": -973932308, b"foobar": -790332482, b"a-little-bit-long-string": -985981536}
+    for key, signed in vectors.items():
+        assert murmur2(key) == signed & 0xFFFFFFFF
+
+
+def test_partition_of_a_uscc_matches_the_default_partitioner() -> None:
+    partitions = list(range(8))
+    rng = random.Random(3)
+    for _ in range(2000):
+        key = "".join(rng.choice("0123456789ABCDEFGHJKLMNPQRTUWXY") for _ in range(18)).encode()
+        assert partition_of(key, partitions) == DefaultPartitioner()(key, partitions, partitions)
