@@ -112,7 +112,7 @@ def _check_character_error(code: str) -> tuple[str, str]:
     return f"check character is {code[17]!r}, expected {expected!r}", f"校验码为“{code[17]}”，应为“{expected}”"
 
 
-@lru_cache(maxsize=65_536)
+@lru_cache(maxsize=16_384)
 def check_uscc(raw: str) -> UsccCheck:
     """Validate a USCC: length, character set, the check character over positions 1-17, then the
     registration authority and entity type (positions 1-2) and the division code (positions 3-8).
