@@ -6,7 +6,7 @@ UV := $(TOOLS)/bin/uv
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: run test test-fast lint typecheck schemas bench bench-e2e clean install
+.PHONY: run test test-fast fuzz lint typecheck schemas bench bench-e2e clean install
 
 $(UV):
 	@$(PYTHON) -c 'import sys; sys.exit("shuzhuan needs Python 3.11+, found " + sys.version.split()[0]) if sys.version_info < (3, 11) else None'
@@ -32,6 +32,12 @@ test: install
 
 test-fast: install
 	$(VENV)/bin/pytest -m "not e2e"
+
+## Long fuzzing: schemathesis with every phase, at least FUZZ_CASES cases per service and caller.
+FUZZ_CASES ?= 5000
+fuzz: install
+	SHUZHUAN_FUZZ_CASES=$(FUZZ_CASES) SHUZHUAN_FUZZ_PHASES=examples,coverage,fuzzing \
+		$(VENV)/bin/pytest tests/fuzz/test_openapi_fuzz.py
 
 lint: install
 	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .

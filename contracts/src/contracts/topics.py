@@ -50,6 +50,14 @@ ACTIVITIES = TopicSpec(
     description="Programme activity records: enablement-centre services, themed events, trainings.",
 )
 
+CLIENTS = TopicSpec(
+    name="registry.clients.v1",
+    partitions=1,
+    key="client id",
+    owner="registry",
+    description="Machine clients whose tokens every service must refuse from now on (deactivated, secret rotated).",
+)
+
 ASSESSMENTS = TopicSpec(
     name="assessment.assessments.v1",
     partitions=8,
@@ -58,7 +66,7 @@ ASSESSMENTS = TopicSpec(
     description="Digital-level assessments submitted and finalised, and T0→T1 level changes of projects.",
 )
 
-TOPICS: tuple[TopicSpec, ...] = (ENTERPRISES, PROVIDERS, PROJECTS, ACTIVITIES, ASSESSMENTS)
+TOPICS: tuple[TopicSpec, ...] = (ENTERPRISES, PROVIDERS, PROJECTS, ACTIVITIES, CLIENTS, ASSESSMENTS)
 
 
 def all_topic_names() -> list[tuple[str, int]]:

@@ -97,3 +97,13 @@ def test_an_organisation_code_mismatch_is_a_warning_and_the_file_still_conforms(
     result = json.loads(as_json)
     assert result["nonconforming"] == 0
     assert result["warnings"][0]["warnings"][0]["code"] == "uscc_org_check_mismatch"
+
+
+def test_a_body_too_deep_to_decode_is_a_finding_not_a_traceback(tmp_path: Path) -> None:
+    deep = "[" * 10_000 + "]" * 10_000
+    (tmp_path / "deep.ndjson").write_text(deep + "\n")
+    (tmp_path / "deep.json").write_text(deep)
+    status, out = run(str(tmp_path / "deep.ndjson"))
+    assert status == 1 and "invalid_json" in out
+    status, out = run(str(tmp_path / "deep.json"))
+    assert status in (1, 2) and "Traceback" not in out

@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import Field, field_validator, model_validator
 
+from contracts.api.base import InputModel
 from contracts.fields import USCC, DistrictCode
 
 
@@ -16,9 +17,7 @@ class ActivityKind(StrEnum):
     TRAINING = "training"  # 培训: 场次, and trained people in 人次
 
 
-class ActivityCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
+class ActivityCreate(InputModel):
     kind: ActivityKind
     district_code: DistrictCode
     held_on: date
@@ -27,6 +26,11 @@ class ActivityCreate(BaseModel):
     enterprises: list[USCC] = Field(default_factory=list, max_length=5000, description="enterprises served")
     participants: int = Field(0, ge=0, le=100_000, description="people trained or attending (人次)")
     external_ref: str | None = Field(None, max_length=100, description="the organiser's own id: re-sending is safe")
+
+    @field_validator("external_ref", mode="after")
+    @classmethod
+    def _empty_is_absent(cls, value: str | None) -> str | None:
+        return value or None  # "" (after stripping) is no id at all
 
     @model_validator(mode="after")
     def _counts_fit_the_kind(self) -> ActivityCreate:

@@ -9,12 +9,13 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from contracts.api.base import InputModel
 from contracts.fields import USCC
 
 ItemKey = Annotated[str, Field(max_length=40)]
 
 
-class AnswerSet(BaseModel):
+class AnswerSet(InputModel):
     """Answers to a scheme's questionnaire; any part may be partial while the assessment is a draft."""
 
     model_config = ConfigDict(extra="forbid")
@@ -119,8 +120,6 @@ class Phase(StrEnum):
 
 
 class AssessmentCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
     uscc: USCC
     scheme_id: str = Field("miit-2024", max_length=40)
     scheme_version: int | None = Field(None, ge=1, description="default: the latest published version")
@@ -132,22 +131,16 @@ class AssessmentCreate(BaseModel):
 class AnswersUpdate(BaseModel):
     """Replace answers (the given parts); on a submitted assessment only an expert may, with a reason."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
     answers: AnswerSet
     reason: str | None = Field(None, min_length=2, max_length=500, description="required for on-site changes")
 
 
-class Submission(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
+class Submission(InputModel):
     pledge: bool = Field(description="the truthfulness pledge (承诺所填信息真实有效); must be true")
     pledged_by: str = Field(min_length=1, max_length=100, description="name of the person who pledges")
 
 
-class Finalisation(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
+class Finalisation(InputModel):
     note: str | None = Field(None, max_length=1000, description="the expert's on-site verification note")
 
 

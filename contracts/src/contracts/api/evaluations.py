@@ -8,8 +8,9 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, Field, model_validator
 
+from contracts.api.base import InputModel
 from contracts.api.schemes import Id, SchemeId, Strict
 from contracts.fields import USCC
 
@@ -82,10 +83,8 @@ class EvaluationScheme(Strict):
         return self
 
 
-class EvaluationCreate(BaseModel):
+class EvaluationCreate(InputModel):
     """A candidate's evidence, as verified on site."""
-
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     uscc: USCC
     scheme_id: str = Field(max_length=40, examples=["lighthouse-2024"])
@@ -143,9 +142,7 @@ class DesignationKind(StrEnum):
     BENCHMARK = "benchmark"  # 数字化转型标杆
 
 
-class DesignationCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
+class DesignationCreate(InputModel):
     evaluation_id: str = Field(max_length=40)
     batch: str = Field(min_length=1, max_length=100, examples=["2026年第一批"])
 
@@ -164,7 +161,5 @@ class DesignationRead(BaseModel):
     revocation_reason: str | None = None
 
 
-class Revocation(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
+class Revocation(InputModel):
     reason: str = Field(min_length=2, max_length=500, examples=["复核不达标"])

@@ -6,8 +6,9 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, Field, model_validator
 
+from contracts.api.base import InputModel
 from contracts.fields import USCC, DistrictCode
 
 TOKEN_ISSUER = "shuzhuan-registry"
@@ -35,14 +36,12 @@ class TokenClaims(BaseModel):
     bank_id: str | None = None
     iss: str = TOKEN_ISSUER
     aud: str = TOKEN_AUDIENCE
-    iat: int
+    iat: float = Field(description="issued at, Unix seconds to the millisecond (a rotation cuts between tokens)")
     exp: int
 
 
-class ClientCreate(BaseModel):
+class ClientCreate(InputModel):
     """Create a machine client (OAuth2 client credentials) for one actor."""
-
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     name: str = Field(min_length=1, max_length=200)
     role: Role
@@ -66,6 +65,11 @@ class ClientCreate(BaseModel):
                 raise ValueError(message)
         if self.role == Role.DISTRICT and len(self.districts) != 1:
             raise ValueError("a district authority needs exactly one district unit")
+        belongs = {"districts": (Role.DISTRICT, Role.EXPERT), "provider_id": (Role.PROVIDER,)}
+        belongs |= {"bank_id": (Role.BANK,), "uscc": (Role.ENTERPRISE,)}
+        for field, roles in belongs.items():
+            if getattr(self, field) and self.role not in roles:
+                raise ValueError(f"{field} does not belong to a {self.role.value} client")
         return self
 
 
@@ -89,3 +93,9 @@ class TokenResponse(BaseModel):
     access_token: str
     token_type: Literal["Bearer"] = "Bearer"
     expires_in: int
+
+
+class ClientRevocation(InputModel):
+    """Why a client is deactivated or its secret rotated (kept in the audit log and the event)."""
+
+    reason: str = Field(min_length=2, max_length=500, examples=["合同终止", "密钥疑似泄露"])

@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
+from contracts.api.base import InputModel
 from contracts.api.identity import Role
 from contracts.fields import USCC
 
@@ -62,18 +63,14 @@ class ServiceCategory(StrEnum):
     PLATFORM = "platform"  # industrial-internet platform
 
 
-class ProviderCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
+class ProviderCreate(InputModel):
     name: str = Field(min_length=1, max_length=200)
     uscc: USCC
     categories: list[ServiceCategory] = Field(min_length=1, max_length=7)
     platforms: list[str] = Field(default_factory=list, max_length=20, description="platforms the provider operates")
 
 
-class ProviderStatusChange(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
+class ProviderStatusChange(InputModel):
     status: ProviderStatus
     reason: str = Field(min_length=2, max_length=500)
 
@@ -90,10 +87,8 @@ class ProviderRead(BaseModel):
     status_changed_at: datetime
 
 
-class Evidence(BaseModel):
+class Evidence(InputModel):
     """Metadata of a document backing a transition (the file itself lives elsewhere)."""
-
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     kind: str = Field(min_length=1, max_length=50, examples=["diagnosis-report"])
     title: str = Field(min_length=1, max_length=200)
@@ -101,18 +96,14 @@ class Evidence(BaseModel):
     sha256: str | None = Field(None, pattern=r"^[0-9a-f]{64}$")
 
 
-class ProjectCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
+class ProjectCreate(InputModel):
     uscc: USCC
     provider_id: str = Field(min_length=1, max_length=40)
     planned_solutions: list[str] = Field(default_factory=list, max_length=50)
     title: str = Field(min_length=1, max_length=200)
 
 
-class TransitionCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
+class TransitionCreate(InputModel):
     to_stage: Stage
     evidence: list[Evidence] = Field(default_factory=list, max_length=20)
     note: str | None = Field(None, max_length=1000)

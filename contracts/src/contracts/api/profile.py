@@ -7,9 +7,10 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, Field, model_validator
 
 from contracts import codes
+from contracts.api.base import InputModel
 from contracts.messages import coded_error
 
 
@@ -31,9 +32,7 @@ class QualityTier(StrEnum):
 TIER_RANK = {QualityTier.LITTLE_GIANT: 3, QualityTier.SPECIALISED: 2, QualityTier.INNOVATIVE: 1}
 
 
-class TierRecognition(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
+class TierRecognition(InputModel):
     tier: QualityTier
     issuing_body: str = Field(min_length=1, max_length=100, examples=["工业和信息化部"])
     recognised_on: date | None = Field(None, description="unknown in some lists (e.g. the pilot list)")
@@ -46,9 +45,7 @@ class TierRecognition(BaseModel):
         return self
 
 
-class Contact(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
+class Contact(InputModel):
     name: str = Field(min_length=1, max_length=50)
     role: str | None = Field(None, max_length=50)
     phone: str | None = Field(None, pattern=r"^[0-9+\-() ]{5,20}$")
@@ -70,11 +67,9 @@ ClusterCode = Annotated[str, Field(max_length=16, examples=["T1"]), AfterValidat
 Revenue = Annotated[Decimal, Field(ge=0, max_digits=16, decimal_places=2, description="yuan")]
 
 
-class ReportedFields(BaseModel):
+class ReportedFields(InputModel):
     """The optional profile fields an enterprise or its provider reports (no recognitions: those are
     the authorities')."""
-
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     employees: int | None = Field(None, ge=0, le=10_000_000)
     revenue_yuan: Revenue | None = Field(None, description="main-business revenue of revenue_year, yuan")

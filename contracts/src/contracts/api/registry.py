@@ -6,7 +6,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
 from contracts.api.errors import FieldWarning
 from contracts.api.identity import Role
@@ -17,8 +17,6 @@ from contracts.fields import USCC, DistrictCode, IndustryCode
 class EnterpriseCreate(ProfileFields):
     """Register an enterprise; the profile fields are optional."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
     uscc: USCC
     name: str = Field(min_length=1, max_length=200, description="企业名称")
     district_code: DistrictCode
@@ -27,8 +25,6 @@ class EnterpriseCreate(ProfileFields):
 
 class EnterprisePatch(ProfileFields):
     """Change some fields of an enterprise; absent fields stay as they are, null clears an optional one."""
-
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     name: str | None = Field(None, min_length=1, max_length=200)
     district_code: DistrictCode | None = None

@@ -12,6 +12,7 @@ from contracts.events.assessment import (
 )
 from contracts.events.registry import (
     ActivityRecorded,
+    ClientRevoked,
     EnterpriseRegistered,
     EnterpriseUpdated,
     ProjectCreated,
@@ -28,6 +29,7 @@ EVENT_CLASSES: tuple[type[Event], ...] = (
     ProjectCreated,
     ProjectStageChanged,
     ActivityRecorded,
+    ClientRevoked,
     AssessmentSubmitted,
     AssessmentFinalised,
     ProjectLevelChanged,

@@ -13,7 +13,7 @@ from contracts.api.journey import ProviderStatus, ServiceCategory, Stage
 from contracts.api.profile import QualityTier, SizeClass
 from contracts.envelope import Event
 from contracts.fields import USCC, DistrictCode, IndustryCode
-from contracts.topics import ACTIVITIES, ENTERPRISES, PROJECTS, PROVIDERS, TopicSpec
+from contracts.topics import ACTIVITIES, CLIENTS, ENTERPRISES, PROJECTS, PROVIDERS, TopicSpec
 
 
 class EnterpriseRegistered(Event):
@@ -157,3 +157,20 @@ class ActivityRecorded(Event):
     held_on: date
     enterprises_served: int = Field(ge=0, description="家次")
     participants: int = Field(ge=0, description="人次")
+
+
+class ClientRevoked(Event):
+    """A machine client's tokens are no longer good: the client was deactivated, or its secret rotated.
+    Every service refuses tokens of this client issued before `tokens_issued_before` (all of them, if
+    the client is deactivated), without asking the registry."""
+
+    TYPE: ClassVar[str] = "registry.client.revoked"
+    VERSION: ClassVar[int] = 1
+    TOPIC: ClassVar[TopicSpec] = CLIENTS
+    KEY_FIELD: ClassVar[str] = "client_id"
+
+    client_id: str = Field(min_length=1, max_length=40)
+    deactivated: bool = Field(description="true: every token of the client is refused; false: a rotated secret")
+    tokens_issued_before: datetime = Field(description="tokens issued before this time are refused")
+    reason: str = Field(min_length=1, max_length=500)
+    revoked_at: datetime

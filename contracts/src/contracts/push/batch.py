@@ -18,6 +18,7 @@ from contracts.messages import zh_message
 from contracts.push.messages import record_error
 from contracts.push.records import KINDS, RECORD_ADAPTER, EnterpriseRecord, ProgressRecord
 from contracts.push.results import RecordError
+from contracts.push.splitting import decode_part, split_records
 from contracts.uscc import check_uscc
 
 MAX_RECORDS = 10_000
@@ -158,6 +159,13 @@ def _decode(body: bytes, fmt: str) -> list[tuple[int, Any, str | None]]:
         raise BatchError("not_utf8", f"the body is not UTF-8: {e}", "请求体不是UTF-8编码") from e
     try:
         doc = json.loads(text)
+    except RecursionError as e:
+        parts = split_records(text)
+        if parts is None:
+            raise BatchError(
+                "invalid_json", "the body nests JSON too deeply to read", "请求体的JSON嵌套过深，无法读取"
+            ) from e
+        return [(i, *decode_part(part)) for i, part in enumerate(parts, start=1)]
     except json.JSONDecodeError as e:
         raise BatchError(
             "invalid_json",

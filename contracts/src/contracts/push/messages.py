@@ -27,6 +27,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "enterprise {uscc} was registered by someone else; a provider may change only the enterprises it pushed",
         "企业 {uscc} 不是由本服务商推送登记的；服务商只能修改自己推送的企业记录",
     ),
+    "unit_change_not_allowed": (
+        "enterprise {uscc} belongs to district unit {before}: only the city or that unit's district authority "
+        "moves an enterprise to another unit",
+        "企业 {uscc} 属于区县单位 {before}：只有市经济信息委或该区县主管部门可以将企业调整到其他区县单位",
+    ),
     "not_on_project": (
         "project {project_id} does not exist or you are not its provider",
         "项目 {project_id} 不存在，或本服务商不是该项目的服务商",

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, TypeAdapter
+from pydantic import AwareDatetime, Field, TypeAdapter
 
+from contracts.api.base import InputModel
 from contracts.api.journey import Evidence, Stage
 from contracts.api.profile import ReportedFields
 from contracts.fields import USCC, DistrictCode, IndustryCode
@@ -24,10 +25,8 @@ class EnterpriseData(ReportedFields):
     industry_code: IndustryCode
 
 
-class ProgressData(BaseModel):
+class ProgressData(InputModel):
     """A project the provider is on moved to its next stage."""
-
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     project_id: str = Field(min_length=1, max_length=40, examples=["pj_0a1b2c3d4e5f"])
     to_stage: Stage
@@ -35,9 +34,7 @@ class ProgressData(BaseModel):
     note: str | None = Field(None, max_length=1000)
 
 
-class RecordEnvelope(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
+class RecordEnvelope(InputModel):
     record_id: str = Field(
         min_length=1,
         max_length=100,

@@ -16,6 +16,7 @@ import httpx
 
 from devstack.broker import Broker, PortInUse, port_free
 from servicekit.auth import ensure_keypair
+from servicekit.db import private_dir
 
 SERVICES: dict[str, int] = {"registry": 8001, "catalog": 8002, "assessment": 8003, "finance": 8004, "indexer": 8005}
 
@@ -73,7 +74,7 @@ class Suite:
         self.broker: Broker | None = None
         self.services: dict[str, ServiceProcess] = {}
         self.recoveries = 0  # completed broker recoveries
-        self.config.var_dir.mkdir(parents=True, exist_ok=True)
+        private_dir(self.config.var_dir)  # databases, keys and the admin credentials: the owner's only
         if config.log_dir:
             config.log_dir.mkdir(parents=True, exist_ok=True)
 
@@ -124,7 +125,8 @@ class Suite:
             if not port_free(self.port(name)):
                 raise PortInUse(self.port(name), name, env_name(name, "port"))
 
-    def start(self, timeout: float = 90.0) -> None:
+    def start(self, timeout: float = 90.0, only: tuple[str, ...] = tuple(SERVICES)) -> None:
+        """Broker, keys, migrations, the first admin client, then the services (`only` these)."""
         self.check_ports()
         keys = self.config.var_dir / "keys"
         if ensure_keypair(keys / "token-signing.pem", keys / "token-signing.pub.pem"):
@@ -134,12 +136,12 @@ class Suite:
             self.broker = Broker(self.config.broker_port, log_path=log)
             self.say(f"broker      starting Tansu on {self.bootstrap}")
             self.broker.start()
-        self.migrate_all()
+        self.migrate_all(only)
         for line in self.run_everywhere("bootstrap-admin", only=("registry",)).values():
             self.say(f"{'registry':<11} {line}")
-        for name in SERVICES:
+        for name in only:
             self.start_service(name, wait=False)
-        for name in SERVICES:
+        for name in only:
             self.wait_ready(name, timeout)
 
     def run_everywhere(self, *command: str, only: tuple[str, ...] = tuple(SERVICES)) -> dict[str, str]:
@@ -165,8 +167,8 @@ class Suite:
             raise RuntimeError("\n".join(failed))
         return out
 
-    def migrate_all(self) -> None:
-        for n, line in self.run_everywhere("migrate").items():
+    def migrate_all(self, only: tuple[str, ...] = tuple(SERVICES)) -> None:
+        for n, line in self.run_everywhere("migrate", only=only).items():
             self.say(f"{n:<11} {line}")
 
     def start_service(self, name: str, *, wait: bool = True, timeout: float = 60.0) -> ServiceProcess:

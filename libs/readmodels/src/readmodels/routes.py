@@ -19,7 +19,7 @@ from contracts.api.readmodels import (
 from readmodels import service
 from servicekit.auth import allow, require_district
 from servicekit.deps import Uow
-from servicekit.http import error_responses
+from servicekit.http import MAX_OFFSET, error_responses
 
 ERRORS = error_responses(401, 403, 404, 422)
 EnterpriseReaders = Annotated[TokenClaims, Depends(allow(Role.CITY, Role.DISTRICT, Role.OPS))]
@@ -42,7 +42,7 @@ def enterprise_router(model: Any) -> APIRouter:
         actor: EnterpriseReaders,
         district_code: str | None = Query(None, max_length=8),
         limit: int = Query(50, ge=1, le=500),
-        offset: int = Query(0, ge=0),
+        offset: int = Query(0, ge=0, le=MAX_OFFSET),
     ) -> ReadModelPage:
         """Enterprises this service has learnt of from registry events (a district authority: its unit's)."""
         where = _units(actor, model.district_code)
@@ -71,7 +71,7 @@ def project_router(model: Any) -> APIRouter:
         uscc: str | None = Query(None, max_length=18),
         stage: Stage | None = None,
         limit: int = Query(50, ge=1, le=500),
-        offset: int = Query(0, ge=0),
+        offset: int = Query(0, ge=0, le=MAX_OFFSET),
     ) -> ProjectPage:
         """Projects this service has learnt of (a district authority or expert: its units')."""
         where = _units(actor, model.district_code)
@@ -100,7 +100,7 @@ def level_change_router(model: Any) -> APIRouter:
         actor: LevelReaders,
         uscc: str | None = Query(None, max_length=18),
         limit: int = Query(50, ge=1, le=500),
-        offset: int = Query(0, ge=0),
+        offset: int = Query(0, ge=0, le=MAX_OFFSET),
     ) -> LevelChangePage:
         """Measured projects (a district authority: its unit's), newest first."""
         where = _units(actor, model.district_code) if actor.role == Role.DISTRICT else []

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import gc
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,13 +17,15 @@ from sqlalchemy import MetaData, Table
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from contracts.topics import TopicSpec
+from servicekit import revocation
 from servicekit.audit import audit_router
 from servicekit.auth import TokenVerifier, authenticated
 from servicekit.consumer import ConsumerRunner, Subscription
-from servicekit.db import make_engine, ping, sessionmaker
+from servicekit.db import make_engine, ping, private_dir, sessionmaker
 from servicekit.dbtrace import instrument_engine
 from servicekit.http import RequestMiddleware, install_error_handlers
 from servicekit.kafka import ProducerHolder
+from servicekit.openapi import document_standard_answers
 from servicekit.relay import OutboxRelay
 from servicekit.settings import ServiceSettings
 from servicekit.tables import RuntimeTables
@@ -51,7 +53,16 @@ class ServiceSpec:
     commands: dict[str, tuple[str, Callable[[Any, list[str]], int]]] = field(default_factory=dict)
     # Called at start, before tokens are verified (the registry loads or creates its signing key here).
     startup: Callable[[FastAPI, Any], None] | None = None
+    shutdown: Callable[[FastAPI], Awaitable[None]] | None = None  # called at stop, before the runtime closes
     upload_paths: Sequence[str] = ()  # path prefixes of bulk bodies (files, batches): max_upload_bytes
+    # The service that issues tokens (the registry) records revocations itself; every other service
+    # learns of them from registry.client.revoked.
+    issues_tokens: bool = False
+
+    def all_subscriptions(self) -> list[Subscription]:
+        """The service's own subscriptions and, unless it issues tokens, the revoked clients'."""
+        extra = [] if self.issues_tokens else revocation.subscriptions(self.tables)
+        return [*self.subscriptions, *extra]
 
 
 @dataclass
@@ -63,6 +74,7 @@ class Runtime:
     producers: ProducerHolder
     relay: OutboxRelay
     consumer: ConsumerRunner
+    revocations: revocation.Revocations
 
     def uow(self) -> UnitOfWork:
         return UnitOfWork(self.sessions, self.tables, on_commit=self.relay.wake)
@@ -70,7 +82,7 @@ class Runtime:
 
 def topics_of(spec: ServiceSpec) -> list[tuple[str, int]]:
     """Topics the service touches (produced, consumed and their dead-letter topics)."""
-    specs = set(spec.produces) | {s.event.TOPIC for s in spec.subscriptions}
+    specs = set(spec.produces) | {s.event.TOPIC for s in spec.all_subscriptions()}
     return sorted({(t.name, t.partitions) for t in specs} | {(t.dlq, 1) for t in specs})
 
 
@@ -80,8 +92,10 @@ def build_runtime(spec: ServiceSpec, settings: ServiceSettings) -> Runtime:
     sessions = sessionmaker(engine)
     producers = ProducerHolder(settings, topics_of(spec))
     relay = OutboxRelay(settings, engine, spec.tables, producers)
-    consumer = ConsumerRunner(settings, sessions, spec.tables, spec.subscriptions, producers, on_commit=relay.wake)
-    return Runtime(settings, engine, sessions, spec.tables, producers, relay, consumer)
+    subscriptions = spec.all_subscriptions()
+    consumer = ConsumerRunner(settings, sessions, spec.tables, subscriptions, producers, on_commit=relay.wake)
+    revocations = revocation.Revocations(engine, spec.tables)
+    return Runtime(settings, engine, sessions, spec.tables, producers, relay, consumer, revocations)
 
 
 def tune_gc(threshold: int) -> None:
@@ -113,6 +127,7 @@ def create_app(spec: ServiceSpec, settings: ServiceSettings | None = None, *, me
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        private_dir(settings.var_dir)
         if spec.startup:
             spec.startup(app, settings)
         app.state.verifier = TokenVerifier.from_file(settings.public_key_path)
@@ -120,12 +135,17 @@ def create_app(spec: ServiceSpec, settings: ServiceSettings | None = None, *, me
         app.state.runtime = runtime
         app.state.messaging = messaging
         tune_gc(settings.gc_threshold)
+        await runtime.revocations.load()
+        runtime.revocations.start()
         if messaging:
             runtime.relay.start()
             runtime.consumer.start()
         try:
             yield
         finally:
+            if spec.shutdown:
+                await spec.shutdown(app)
+            await runtime.revocations.stop()
             await runtime.consumer.stop()
             await runtime.relay.stop()
             await runtime.producers.close()
@@ -140,6 +160,7 @@ def create_app(spec: ServiceSpec, settings: ServiceSettings | None = None, *, me
         upload_paths=spec.upload_paths,
     )
     install_error_handlers(app)
+    document_standard_answers(app)
 
     @app.get("/healthz", tags=["ops"], summary="Alive")
     async def healthz() -> dict[str, str]:
@@ -165,7 +186,7 @@ def create_app(spec: ServiceSpec, settings: ServiceSettings | None = None, *, me
                 checks["broker"] = "ok"
             except Exception as e:
                 ok, checks["broker"] = False, f"{type(e).__name__}: {e}" if str(e) else type(e).__name__
-        if spec.subscriptions:
+        if spec.all_subscriptions():
             checks["consumer"] = "assigned" if runtime.consumer.assigned.is_set() else "joining"
             checks["consumer_polls"] = runtime.consumer.polls
             checks["consumer_empty_polls"] = runtime.consumer.empty_polls

@@ -11,6 +11,7 @@ from sqlalchemy import Table, select
 
 from contracts.api.identity import Role, TokenClaims
 from servicekit.auth import allow
+from servicekit.http import MAX_ID
 
 
 class AuditEntry(BaseModel):
@@ -31,7 +32,7 @@ def audit_router(table: Table) -> APIRouter:
         request: Request,
         subject: str | None = Query(None, max_length=200),
         actor: str | None = Query(None, max_length=64),
-        before_id: int | None = Query(None, ge=1, description="cursor: entries older than this id"),
+        before_id: int | None = Query(None, ge=1, le=MAX_ID, description="cursor: entries older than this id"),
         limit: int = Query(100, ge=1, le=1000),
         _: TokenClaims = Depends(allow(Role.CITY, Role.OPS)),
     ) -> list[AuditEntry]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 import time
 from collections.abc import Callable
@@ -48,7 +49,9 @@ class TokenSigner:
 
     def sign(self, claims: dict[str, Any], now: float | None = None) -> str:
         now = time.time() if now is None else now
-        body = {**claims, "iss": TOKEN_ISSUER, "aud": TOKEN_AUDIENCE, "iat": int(now), "exp": int(now) + self.ttl_s}
+        # `iat` to the millisecond, rounded up: a token issued after a secret rotation is never dated before it.
+        issued = math.ceil(now * 1000) / 1000
+        body = {**claims, "iss": TOKEN_ISSUER, "aud": TOKEN_AUDIENCE, "iat": issued, "exp": int(now) + self.ttl_s}
         return jwt.encode(body, self._key, algorithm=ALGORITHM)
 
 
@@ -95,7 +98,11 @@ async def authenticated(
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise Unauthorized("missing access token: send Authorization: Bearer <token>")
     verifier: TokenVerifier = request.app.state.verifier
-    return verifier.verify(credentials.credentials)
+    claims = verifier.verify(credentials.credentials)
+    refused = request.app.state.runtime.revocations.refuses(claims.sub, claims.iat)
+    if refused:
+        raise Unauthorized(f"access token revoked: {refused}")
+    return claims
 
 
 def allow(*roles: Role) -> Callable[..., Any]:

@@ -45,7 +45,7 @@ async def rebuild_read_models(spec: ServiceSpec, settings: ServiceSettings) -> s
                 await conn.execute(delete(table))
     finally:
         await engine.dispose()
-    topics = {s.event.TOPIC for s in spec.subscriptions}
+    topics = {s.event.TOPIC for s in spec.all_subscriptions()}
     if not topics:
         return "no subscriptions: nothing to rewind"
     names = [settings.topic(t.name) for t in topics]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -115,13 +116,30 @@ def normalize_url(url: str) -> str:
     return u.render_as_string(hide_password=False)
 
 
+def private_dir(path: Path) -> None:
+    """Create (or restrict) a folder only its owner may enter: `var/` holds databases, keys, credentials."""
+    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    os.chmod(path, 0o700)
+
+
+def private_file(path: Path) -> None:
+    """Create (or restrict) a data file readable by its owner only, in a folder only the owner enters:
+    a service's database holds secret hashes and contacts. (SQLite gives its -wal and -shm files the
+    database file's permissions.)"""
+    if not path.parent.exists():
+        private_dir(path.parent)
+    if not path.exists():
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
+    os.chmod(path, 0o600)
+
+
 def make_engine(url: str, *, echo: bool = False) -> AsyncEngine:
     """Create the engine; SQLite files get WAL, a busy timeout and foreign keys."""
     url = normalize_url(url)
     u = make_url(url)
     if u.get_backend_name() == "sqlite":
         if u.database and u.database != ":memory:":
-            Path(u.database).parent.mkdir(parents=True, exist_ok=True)
+            private_file(Path(u.database))
         engine = create_async_engine(url, echo=echo, connect_args={"timeout": 30})
 
         @event.listens_for(engine.sync_engine, "connect")

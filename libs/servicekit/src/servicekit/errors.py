@@ -38,6 +38,13 @@ class BodyTooLarge(DomainError):
     code = "body_too_large"
 
 
+class LimitExceeded(DomainError):
+    """More than a configured limit allows (rows, cells, memory, time of one import): the message names it."""
+
+    status_code = 413
+    code = "limit_exceeded"
+
+
 class Unauthorized(DomainError):
     status_code = 401
     code = "unauthorized"

@@ -23,6 +23,10 @@ from servicekit.telemetry import context_from_traceparent, request_id_var, trace
 log = logging.getLogger(__name__)
 
 
+MAX_OFFSET = 1_000_000_000  # a page offset beyond any table here; larger numbers are refused (422)
+MAX_ID = 2**62  # ids are 64-bit: a larger cursor is refused (422), not passed to the database
+
+
 def error_responses(*codes: int) -> dict[int | str, dict[str, Any]]:
     """OpenAPI `responses=` for routes: every listed status answers with the shared error body."""
     return {code: {"model": ErrorBody} for code in codes}

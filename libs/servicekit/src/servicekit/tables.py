@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import BigInteger, Column, Index, Integer, MetaData, String, Table, Text
+from sqlalchemy import BigInteger, Boolean, Column, Index, Integer, MetaData, String, Table, Text
 
 from servicekit.db import UTCDateTime
 
@@ -17,6 +17,7 @@ class RuntimeTables:
     outbox: Table
     inbox: Table
     audit_log: Table
+    revoked_clients: Table
 
 
 def runtime_tables(metadata: MetaData) -> RuntimeTables:
@@ -62,4 +63,13 @@ def runtime_tables(metadata: MetaData) -> RuntimeTables:
         Index("ix_audit_log_subject", "subject"),
         Index("ix_audit_log_at", "at"),
     )
-    return RuntimeTables(outbox=outbox, inbox=inbox, audit_log=audit_log)
+    # Clients whose tokens are refused (from registry.client.revoked): read into memory, checked per request.
+    revoked_clients = Table(
+        "revoked_clients",
+        metadata,
+        Column("client_id", String(40), primary_key=True),
+        Column("deactivated", Boolean, nullable=False),
+        Column("tokens_issued_before", UTCDateTime(), nullable=False),
+        Column("revoked_at", UTCDateTime(), nullable=False),
+    )
+    return RuntimeTables(outbox=outbox, inbox=inbox, audit_log=audit_log, revoked_clients=revoked_clients)

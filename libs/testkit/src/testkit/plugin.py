@@ -11,6 +11,7 @@ import threading
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -18,6 +19,7 @@ from devstack.broker import Broker, free_port
 from devstack.postgres import create_database, drop_database
 from devstack.suite import SERVICES, Suite
 from servicekit.app import ServiceSpec
+from testkit import fuzzing
 from testkit.databases import (
     DB_KINDS,
     DbFactory,
@@ -127,3 +129,12 @@ def watched_suite(suite: Suite) -> Iterator[Suite]:
     yield suite
     stop.set()
     t.join(30)
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """The API fuzzing tally (cases, 5xx, undocumented answers, schema violations), when fuzzing ran."""
+    lines = fuzzing.summary_lines()
+    if lines:
+        terminalreporter.section("API fuzzing (schemathesis)")
+        for line in lines:
+            terminalreporter.write_line(line)

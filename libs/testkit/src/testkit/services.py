@@ -56,7 +56,7 @@ class RunningService:
         """Hand `events` straight to the service's own handlers, in one transaction, as the consumer
         would (each run of one event type is one batch). For tests that need a read model filled
         without the producing service."""
-        handlers = {s.event: s.handler for s in spec.subscriptions}
+        handlers = {s.event: s.handler for s in spec.all_subscriptions()}
         async with self.runtime.uow() as uow:
             for event_type, run in itertools.groupby(events, key=type):
                 received = [

@@ -113,6 +113,8 @@ async def test_lifecycle_with_an_on_site_change(migrated_db: MigratedDbFactory, 
         ).status_code == 200
         assert [x["assessment_id"] for x in (await c.get("/v1/assessments", headers=ME)).json()] == [aid]
         assert (await c.get("/v1/assessments", headers=bearer(Role.ENTERPRISE, uscc=OTHER))).json() == []
+        peeking = await c.get("/v1/assessments", params={"uscc": USCC}, headers=bearer(Role.ENTERPRISE, uscc=OTHER))
+        assert peeking.status_code == 403 and peeking.json()["errors"][0]["field"] == "uscc"  # refused, not ignored
         other = await c.post("/v1/assessments", json={"uscc": OTHER}, headers=ME)
         assert other.status_code == 403
 

@@ -18,6 +18,15 @@ class RegistrySettings(ServiceSettings):
     auth_private_key_file: Path | None = None  # default var/keys/token-signing.pem
     token_ttl_s: int = 900
     push_timely_days: int = 7  # a pushed record counts as timely if received within this many days
+    push_batches_per_minute: float = 600  # per provider (0: no limit); bursts of push_burst
+    push_burst: int = 60
+    token_max_failures: int = 5  # wrong secrets per client id within the window before a lockout
+    token_max_failures_per_address: int = 20  # per source address
+    token_failure_window_s: float = 900
+    token_lockout_s: float = 900
+    import_memory_mb: int = 384  # per uploaded file, in the child process that reads it
+    import_seconds: float = 120  # wall time to read one uploaded file
+    import_concurrency: int = 2  # files read at once; more wait
 
     @property
     def private_key_path(self) -> Path:

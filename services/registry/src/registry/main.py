@@ -4,18 +4,20 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
-from contracts.topics import ACTIVITIES, ENTERPRISES, PROJECTS, PROVIDERS
+from contracts.topics import ACTIVITIES, CLIENTS, ENTERPRISES, PROJECTS, PROVIDERS
 from registry.activities.routes import router as activity_router
 from registry.config import RegistrySettings
 from registry.enterprises.routes import router
 from registry.identity.routes import clients_router, token_router
-from registry.identity.service import bootstrap_admin, load_signer
+from registry.identity.service import TokenGuard, bootstrap_admin, load_signer
 from registry.journey.routes import router as journey_router
 from registry.models import metadata, tables
 from registry.push.routes import router as push_router
 from registry.transfer.cli import import_command
+from registry.transfer.isolation import ImportReaders
 from registry.transfer.routes import router as transfer_router
 from servicekit.app import ServiceSpec, create_app
+from servicekit.ratelimit import RateLimit
 
 
 def _bootstrap_admin(settings: RegistrySettings, args: list[str]) -> int:
@@ -24,6 +26,15 @@ def _bootstrap_admin(settings: RegistrySettings, args: list[str]) -> int:
 
 def _load_signer(app: FastAPI, settings: RegistrySettings) -> None:
     app.state.signer = load_signer(settings)
+    app.state.token_guard = TokenGuard.from_settings(settings)
+    app.state.push_limit = RateLimit(settings.push_batches_per_minute, settings.push_burst)
+    app.state.import_readers = ImportReaders(
+        memory_mb=settings.import_memory_mb, seconds=settings.import_seconds, concurrency=settings.import_concurrency
+    )
+
+
+async def _stop_readers(app: FastAPI) -> None:
+    await app.state.import_readers.close()
 
 
 spec = ServiceSpec(
@@ -36,13 +47,15 @@ spec = ServiceSpec(
     migrations_dir=Path(__file__).resolve().parents[2] / "migrations",
     routers=[transfer_router, router, clients_router, journey_router, activity_router, push_router],
     public_routers=[token_router],
-    produces=[ENTERPRISES, PROVIDERS, PROJECTS, ACTIVITIES],
+    produces=[ENTERPRISES, PROVIDERS, PROJECTS, ACTIVITIES, CLIENTS],
     commands={
         "bootstrap-admin": ("create the first city-admin client; credentials in var/", _bootstrap_admin),
         "import": ("import an enterprise list (CSV or XLSX) with a progress bar; --help for options", import_command),
     },
     startup=_load_signer,
+    shutdown=_stop_readers,
     upload_paths=("/v1/enterprises/imports", "/v1/push/"),
+    issues_tokens=True,
 )
 
 

@@ -39,6 +39,7 @@ PATH_VALUES = {
     "designation_id": "dg_x",
     "scheme_id": "miit-2024",
     "version": "1",
+    "client_id": "cl_x",
 }
 ENTERPRISE = {"uscc": "91350100M000100Y43", "name": "某企业", "district_code": "500103", "industry_code": "C36"}
 OTHER = {"uscc": "914403001922038216", "name": "别的企业", "district_code": "500104", "industry_code": "C36"}
@@ -201,3 +202,13 @@ async def test_bootstrap_admin_once_with_a_private_file(make_db: DbFactory, tmp_
     assert await asyncio.to_thread(bootstrap_admin, settings) == 0
     assert json.loads(path.read_text()) == first  # not replaced on the next start
     assert (tmp_path / "keys" / "token-signing.pem").exists()
+
+
+async def test_the_var_folder_is_the_owners_only_once_a_service_starts(
+    migrated_db: MigratedDbFactory, tmp_path: Any
+) -> None:
+    var = tmp_path / "var"
+    var.mkdir(mode=0o755)
+    os.chmod(var, 0o755)
+    async with service_under_test(registry_spec, await migrated_db(registry_spec, "sqlite"), var_dir=var):
+        assert oct(os.stat(var).st_mode & 0o777) == "0o700"

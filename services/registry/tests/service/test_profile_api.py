@@ -203,6 +203,6 @@ async def test_search_filters_scopes_and_pages(registry: RunningService) -> None
         await registry.client.get("/v1/enterprises", params={"district_code": "500101"}, headers=unit)
     ).status_code == 403
     bad_cursor = await registry.client.get("/v1/enterprises", params={"cursor": "zzz"})
-    assert (bad_cursor.status_code, bad_cursor.json()["errors"][0]["field"]) == (400, "cursor")
+    assert (bad_cursor.status_code, bad_cursor.json()["errors"][0]["field"]) == (422, "cursor")
     unknown = await registry.client.get("/v1/enterprises", params={"district_code": "110101"})
     assert unknown.status_code == 422

@@ -23,7 +23,7 @@ from contracts.api.assessment import (
 from contracts.api.identity import Role, TokenClaims
 from servicekit.auth import allow
 from servicekit.deps import CityActor, Uow
-from servicekit.http import error_responses
+from servicekit.http import MAX_OFFSET, error_responses
 
 router = APIRouter(prefix="/v1/assessments", tags=["assessments"])
 ERRORS = error_responses(401, 403, 404, 409, 422)
@@ -57,7 +57,7 @@ async def list_assessments(
     status_: AssessmentStatus | None = Query(None, alias="status"),
     project_id: str | None = Query(None, max_length=40),
     limit: int = Query(50, ge=1, le=500),
-    offset: int = Query(0, ge=0),
+    offset: int = Query(0, ge=0, le=MAX_OFFSET),
 ) -> list[AssessmentSummary]:
     """Assessments in the caller's scope, newest first."""
     f = AssessmentFilter(uscc=uscc.upper() if uscc else None, status=status_, project_id=project_id)

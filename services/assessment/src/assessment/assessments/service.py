@@ -162,6 +162,8 @@ async def list_summaries(
     if actor.role in (Role.DISTRICT, Role.EXPERT):
         f.districts = list(actor.districts)
     elif actor.role == Role.ENTERPRISE:
+        if f.uscc is not None and f.uscc != actor.uscc:
+            raise Forbidden("an enterprise sees only its own assessments", field="uscc")
         f.uscc = actor.uscc
     _, rows = await repository.list_assessments(uow.session, f, limit, offset)
     return [AssessmentSummary.model_validate(r, from_attributes=True) for r in rows]

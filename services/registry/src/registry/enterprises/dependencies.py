@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import Depends, Query
 
 from contracts import codes
+from contracts.api.base import NO_CONTROL_CHARACTERS
 from contracts.api.identity import Role, TokenClaims
 from contracts.api.journey import Stage
 from contracts.api.profile import QualityTier, SizeClass
@@ -25,7 +26,9 @@ def enterprise_filter(
     size_class: SizeClass | None = None,
     above_scale: bool | None = Query(None, description="规上"),
     cluster: str | None = Query(None, max_length=16),
-    q: str | None = Query(None, min_length=1, max_length=100, description="part of the name"),
+    q: str | None = Query(
+        None, min_length=1, max_length=100, pattern=NO_CONTROL_CHARACTERS, description="part of the name"
+    ),
     stage: Stage | None = Query(None, description="has a transformation project in this stage"),
     actor: TokenClaims = Depends(LISTERS),
 ) -> EnterpriseFilter:

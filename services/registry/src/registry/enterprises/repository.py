@@ -15,7 +15,7 @@ from registry.enterprises.rules import EnterpriseFilter
 from registry.models import Enterprise, EnterpriseVersion, Project
 from servicekit.bulk import insert_rows
 from servicekit.db import columns_of, select_where_in, table_of
-from servicekit.errors import DomainError
+from servicekit.errors import InvalidInput
 
 CHUNK = 1000
 _COLUMNS = tuple(c.key for c in table_of(Enterprise).columns)
@@ -84,10 +84,10 @@ def encode_cursor(uscc: str) -> str:
 def decode_cursor(cursor: str) -> str:
     try:
         value = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-    except (binascii.Error, UnicodeDecodeError) as e:
-        raise DomainError("cursor is not one this API returned", field="cursor") from e
+    except (binascii.Error, ValueError) as e:  # not base64, not ASCII, not UTF-8
+        raise InvalidInput("cursor is not one this API returned", field="cursor") from e
     if len(value) != 18:
-        raise DomainError("cursor is not one this API returned", field="cursor")
+        raise InvalidInput("cursor is not one this API returned", field="cursor")
     return value
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import insert
+from sqlalchemy import insert, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
@@ -22,6 +22,15 @@ async def get_client(session: AsyncSession, client_id: str) -> Client | None:
 
 async def list_clients(session: AsyncSession) -> Sequence[Client]:
     return (await session.execute(select(Client).order_by(col(Client.created_at)))).scalars().all()
+
+
+async def deactivate(session: AsyncSession, client_id: str) -> None:
+    await session.execute(update(table_of(Client)).where(col(Client.client_id) == client_id).values(active=False))
+
+
+async def set_secret(session: AsyncSession, client_id: str, secret_hash: str) -> None:
+    query = update(table_of(Client)).where(col(Client.client_id) == client_id)
+    await session.execute(query.values(secret_hash=secret_hash))
 
 
 async def has_city_client(session: AsyncSession) -> bool:

@@ -8,7 +8,7 @@ from urllib.parse import parse_qs
 
 from fastapi import APIRouter, Request, status
 
-from contracts.api.identity import ClientCreate, ClientCreated, ClientRead, TokenResponse
+from contracts.api.identity import ClientCreate, ClientCreated, ClientRead, ClientRevocation, TokenResponse
 from registry.identity import service as identity
 from servicekit.auth import TokenSigner
 from servicekit.deps import CityActor, Uow
@@ -17,7 +17,8 @@ from servicekit.http import error_responses
 
 token_router = APIRouter(prefix="/v1/oauth", tags=["identity"])
 clients_router = APIRouter(prefix="/v1/clients", tags=["identity"])
-ERRORS = error_responses(400, 401)
+ERRORS = error_responses(400, 401, 429)
+CLIENT_ERRORS = error_responses(401, 403, 404, 409, 422)
 
 
 def _credentials(request: Request, form: dict[str, list[str]]) -> tuple[str, str]:
@@ -44,11 +45,12 @@ async def token(request: Request, uow: Uow) -> TokenResponse:
         raise DomainError("grant_type must be client_credentials", field="grant_type")
     client_id, secret = _credentials(request, form)
     signer: TokenSigner = request.app.state.signer
+    address = request.client.host if request.client else "unknown"
     async with uow:
-        return await identity.issue_token(uow, signer, client_id, secret)
+        return await identity.issue_token(uow, signer, request.app.state.token_guard, client_id, secret, address)
 
 
-@clients_router.post("", status_code=status.HTTP_201_CREATED, response_model=ClientCreated)
+@clients_router.post("", status_code=status.HTTP_201_CREATED, response_model=ClientCreated, responses=CLIENT_ERRORS)
 async def create_client(body: ClientCreate, uow: Uow, actor: CityActor) -> ClientCreated:
     """Create a machine client for an actor; the secret is in this response only."""
     async with uow:
@@ -57,7 +59,27 @@ async def create_client(body: ClientCreate, uow: Uow, actor: CityActor) -> Clien
     return created
 
 
-@clients_router.get("", response_model=list[ClientRead])
+@clients_router.get("", response_model=list[ClientRead], responses=CLIENT_ERRORS)
 async def list_clients(uow: Uow, _: CityActor) -> list[ClientRead]:
     async with uow:
         return await identity.list_clients(uow)
+
+
+@clients_router.post("/{client_id}/deactivation", response_model=ClientRead, responses=CLIENT_ERRORS)
+async def deactivate_client(client_id: str, body: ClientRevocation, uow: Uow, actor: CityActor) -> ClientRead:
+    """Deactivate a client, with the reason: it gets no more tokens, and every service refuses the tokens
+    it holds within seconds (`registry.client.revoked`)."""
+    async with uow:
+        result = await identity.deactivate(uow, actor, client_id, body)
+        await uow.commit()
+    return result
+
+
+@clients_router.post("/{client_id}/secret", response_model=ClientCreated, responses=CLIENT_ERRORS)
+async def rotate_secret(client_id: str, body: ClientRevocation, uow: Uow, actor: CityActor) -> ClientCreated:
+    """A new secret for a client (in this response only), with the reason; tokens issued before are
+    refused by every service within seconds."""
+    async with uow:
+        result = await identity.rotate_secret(uow, actor, client_id, body)
+        await uow.commit()
+    return result

@@ -4,22 +4,37 @@ from __future__ import annotations
 
 import asyncio
 import json
+import math
 import os
 import secrets
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from contracts.api.identity import ClientCreate, ClientCreated, ClientRead, Role, TokenClaims, TokenResponse
+from contracts.api.identity import (
+    ClientCreate,
+    ClientCreated,
+    ClientRead,
+    ClientRevocation,
+    Role,
+    TokenClaims,
+    TokenResponse,
+)
+from contracts.events.registry import ClientRevoked
 from registry.config import RegistrySettings
 from registry.identity import repository
 from registry.identity.hashing import hash_secret, new_secret, verify_secret
+from registry.journey.repository import provider_exists
 from registry.models import Client, tables
 from servicekit.auth import TokenSigner, ensure_keypair
 from servicekit.db import make_engine, sessionmaker
-from servicekit.errors import Unauthorized
+from servicekit.errors import Conflict, InvalidInput, NotFound, Unauthorized
+from servicekit.ratelimit import Lockout, TooManyRequests
+from servicekit.revocation import cutoff, store
 from servicekit.uow import UnitOfWork
 
 ADMIN_FILE = "city-admin.json"
+MAX_SECRET = 200  # characters; a longer one is wrong (ours are 43), and is not hashed whole
 
 
 def _read(row: Client) -> ClientRead:
@@ -28,6 +43,8 @@ def _read(row: Client) -> ClientRead:
 
 async def create_client(uow: UnitOfWork, actor: TokenClaims | None, cmd: ClientCreate) -> ClientCreated:
     """Store a client with a hashed secret; the secret is returned once, here."""
+    if cmd.provider_id is not None and not await provider_exists(uow.session, cmd.provider_id):
+        raise InvalidInput(f"no provider {cmd.provider_id}: register the provider first", field="provider_id")
     secret = new_secret()
     row = Client(
         client_id=f"cl_{secrets.token_hex(8)}",
@@ -47,16 +64,96 @@ async def create_client(uow: UnitOfWork, actor: TokenClaims | None, cmd: ClientC
     return ClientCreated.model_validate({**_read(row).model_dump(), "client_secret": secret})
 
 
+async def _revoke(uow: UnitOfWork, actor: TokenClaims, client: Client, reason: str, *, deactivated: bool) -> None:
+    """Record the revocation here (the registry verifies tokens too) and tell every other service."""
+    now = datetime.now(UTC)
+    event = ClientRevoked(
+        client_id=client.client_id,
+        deactivated=deactivated,
+        tokens_issued_before=cutoff(now),
+        reason=reason,
+        revoked_at=now,
+    )
+    await store(uow.session, uow.tables, [event])
+    uow.emit(event)
+    action = "client.deactivate" if deactivated else "client.rotate-secret"
+    uow.audit(actor, action, client.client_id, {"reason": reason})
+
+
+async def _client(uow: UnitOfWork, client_id: str) -> Client:
+    client = await repository.get_client(uow.session, client_id)
+    if client is None:
+        raise NotFound(f"no client {client_id}")
+    return client
+
+
+async def deactivate(uow: UnitOfWork, actor: TokenClaims, client_id: str, cmd: ClientRevocation) -> ClientRead:
+    """The client can no longer get tokens, and every service refuses the ones it has."""
+    client = await _client(uow, client_id)
+    if not client.active:
+        raise Conflict(f"client {client_id} is deactivated already")
+    if client_id == actor.sub:
+        raise Conflict("a client cannot deactivate itself (another city client must)")
+    await repository.deactivate(uow.session, client_id)
+    await _revoke(uow, actor, client, cmd.reason, deactivated=True)
+    return _read(client).model_copy(update={"active": False})
+
+
+async def rotate_secret(uow: UnitOfWork, actor: TokenClaims, client_id: str, cmd: ClientRevocation) -> ClientCreated:
+    """A new secret (shown once); tokens issued with the old one are refused everywhere."""
+    client = await _client(uow, client_id)
+    if not client.active:
+        raise Conflict(f"client {client_id} is deactivated: create a new client instead")
+    if client_id == actor.sub:
+        raise Conflict(
+            "a client cannot rotate its own secret here (it would revoke the token asking; another city client must)"
+        )
+    secret = new_secret()
+    await repository.set_secret(uow.session, client_id, await asyncio.to_thread(hash_secret, secret))
+    await _revoke(uow, actor, client, cmd.reason, deactivated=False)
+    return ClientCreated.model_validate({**_read(client).model_dump(), "client_secret": secret})
+
+
 async def list_clients(uow: UnitOfWork) -> list[ClientRead]:
     return [_read(r) for r in await repository.list_clients(uow.session)]
 
 
-async def issue_token(uow: UnitOfWork, signer: TokenSigner, client_id: str, secret: str) -> TokenResponse:
-    """Client credentials → a short-lived signed token; one vague 401 for every failure (no oracle)."""
+@dataclass
+class TokenGuard:
+    """Who is locked out of the token endpoint: a client id after repeated wrong secrets, a source
+    address after many (known ids and unknown ones alike, so a lockout reveals nothing either)."""
+
+    by_client: Lockout
+    by_address: Lockout
+    unknown_hash: str = field(default_factory=lambda: hash_secret(new_secret()))
+
+    @classmethod
+    def from_settings(cls, settings: RegistrySettings) -> TokenGuard:
+        return cls(
+            Lockout(settings.token_max_failures, settings.token_failure_window_s, settings.token_lockout_s),
+            Lockout(settings.token_max_failures_per_address, settings.token_failure_window_s, settings.token_lockout_s),
+        )
+
+    def check(self, client_id: str, address: str) -> None:
+        wait = self.by_client.locked(client_id) or self.by_address.locked(address)
+        if wait is not None:
+            raise TooManyRequests(f"too many failed attempts: locked for {math.ceil(wait)} s", wait)
+
+
+async def issue_token(
+    uow: UnitOfWork, signer: TokenSigner, guard: TokenGuard, client_id: str, secret: str, address: str
+) -> TokenResponse:
+    """Client credentials → a short-lived signed token; one vague 401 for every failure (no oracle):
+    an unknown id costs the same hash check as a wrong secret, and both count towards a lockout."""
+    guard.check(client_id, address)
     row = await repository.get_client(uow.session, client_id)
-    ok = row is not None and row.active and await asyncio.to_thread(verify_secret, secret, row.secret_hash)
-    if not ok or row is None:
+    stored = row.secret_hash if row is not None else guard.unknown_hash
+    matches = await asyncio.to_thread(verify_secret, secret[:MAX_SECRET], stored)
+    if not matches or row is None or not row.active or len(secret) > MAX_SECRET:
+        guard.by_client.failed(client_id)
+        guard.by_address.failed(address)
         raise Unauthorized("invalid client credentials")
+    guard.by_client.succeeded(client_id)
     client = _read(row)
     claims = {
         "sub": client.client_id,

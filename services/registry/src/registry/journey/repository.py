@@ -23,6 +23,12 @@ async def get_provider(session: AsyncSession, provider_id: str) -> Provider | No
     return (await session.execute(query)).scalar_one_or_none()
 
 
+async def provider_exists(session: AsyncSession, provider_id: str) -> bool:
+    return (
+        await session.execute(select(Provider.provider_id).where(Provider.provider_id == provider_id))
+    ).first() is not None
+
+
 async def provider_by_uscc(session: AsyncSession, uscc: str) -> str | None:
     return (await session.execute(select(Provider.provider_id).where(Provider.uscc == uscc))).scalar()
 
@@ -40,6 +46,12 @@ async def set_provider_status(session: AsyncSession, provider_id: str, status: s
         .where(col(Provider.provider_id) == provider_id)
         .values(status=status, status_reason=reason, status_changed_at=at)
     )
+
+
+async def serves(session: AsyncSession, provider_id: str, uscc: str) -> bool:
+    """Whether the provider has a project with the enterprise (one its district authority or the city filed)."""
+    query = select(Project.project_id).where(Project.provider_id == provider_id, Project.uscc == uscc).limit(1)
+    return (await session.execute(query)).first() is not None
 
 
 async def add_project(session: AsyncSession, row: Project) -> None:

@@ -29,7 +29,7 @@ OnProjects = Annotated[
     TokenClaims, Depends(allow(Role.CITY, Role.DISTRICT, Role.EXPERT, Role.PROVIDER, Role.ENTERPRISE))
 ]
 ProviderListers = Annotated[
-    TokenClaims, Depends(allow(Role.CITY, Role.DISTRICT, Role.EXPERT, Role.ENTERPRISE, Role.OPS))
+    TokenClaims, Depends(allow(Role.CITY, Role.DISTRICT, Role.EXPERT, Role.ENTERPRISE, Role.OPS, Role.PROVIDER))
 ]
 ProviderReaders = Annotated[
     TokenClaims, Depends(allow(Role.CITY, Role.DISTRICT, Role.EXPERT, Role.ENTERPRISE, Role.PROVIDER))
@@ -47,9 +47,10 @@ async def register_provider(body: ProviderCreate, uow: Uow, actor: CityActor) ->
 
 
 @router.get("/providers", response_model=list[ProviderRead], responses=ERRORS)
-async def list_providers(uow: Uow, _: ProviderListers, status: ProviderStatus | None = None) -> list[ProviderRead]:
+async def list_providers(uow: Uow, actor: ProviderListers, status: ProviderStatus | None = None) -> list[ProviderRead]:
+    """Providers and their status; a provider sees itself only."""
     async with uow:
-        return await service.list_providers(uow, status)
+        return await service.list_providers(uow, actor, status)
 
 
 @router.get("/providers/{provider_id}", response_model=ProviderRead, responses=ERRORS)
@@ -83,7 +84,9 @@ async def list_projects(
     uow: Uow,
     actor: OnProjects,
     stage: Stage | None = None,
-    stuck_days: float | None = Query(None, ge=0, description="only projects in their stage for longer than this"),
+    stuck_days: float | None = Query(
+        None, ge=0, le=36_500, description="only projects in their stage for longer than this (days)"
+    ),
     limit: int = Query(100, ge=1, le=1000),
 ) -> list[ProjectRead]:
     """Projects in your scope, longest in their current stage first (to find stuck ones)."""

@@ -22,7 +22,7 @@ from contracts.events.registry import ProjectCreated, ProjectStageChanged, Provi
 from registry.enterprises import repository as enterprises
 from registry.journey import repository as repo
 from registry.journey.rules import PROVIDER_TRANSITIONS, allowed_next, may_move
-from registry.models import Project, ProjectTransition, Provider
+from registry.models import Enterprise, Project, ProjectTransition, Provider
 from servicekit.auth import require_district
 from servicekit.db import columns_of
 from servicekit.errors import Conflict, Forbidden, InvalidInput, NotFound
@@ -63,8 +63,12 @@ def to_provider(row: Provider) -> ProviderRead:
     return ProviderRead.model_validate(row, from_attributes=True)
 
 
-async def list_providers(uow: UnitOfWork, status: ProviderStatus | None) -> list[ProviderRead]:
-    return [to_provider(p) for p in await repo.list_providers(uow.session, status.value if status else None)]
+async def list_providers(uow: UnitOfWork, actor: TokenClaims, status: ProviderStatus | None) -> list[ProviderRead]:
+    """Every provider; a provider sees itself only."""
+    rows = await repo.list_providers(uow.session, status.value if status else None)
+    if actor.role == Role.PROVIDER:
+        rows = [p for p in rows if p.provider_id == actor.provider_id]
+    return [to_provider(p) for p in rows]
 
 
 async def get_provider(uow: UnitOfWork, actor: TokenClaims, provider_id: str) -> ProviderRead:
@@ -134,8 +138,34 @@ def check_project_access(actor: TokenClaims, uscc: str, district_code: str, prov
         require_district(actor, district_code)
 
 
+async def check_provider_may_write(uow: UnitOfWork, actor: TokenClaims) -> None:
+    """A provider writes only while approved: on every interface (push, projects, transitions)."""
+    if actor.role != Role.PROVIDER:
+        return
+    provider = await repo.get_provider(uow.session, actor.provider_id or "")
+    if provider is None or provider.status != ProviderStatus.APPROVED.value:
+        status = provider.status if provider else "not registered"
+        raise Forbidden(f"provider {actor.provider_id} is {status}: only an approved provider may write")
+
+
+async def _provider_may_file(uow: UnitOfWork, provider_id: str, enterprise: Enterprise | None) -> bool:
+    if enterprise is None:
+        return False
+    return enterprise.pushed_by == provider_id or await repo.serves(uow.session, provider_id, enterprise.uscc)
+
+
 async def create_project(uow: UnitOfWork, actor: TokenClaims, cmd: ProjectCreate) -> ProjectRead:
+    """File a project. A provider files one only for an enterprise it registered by push or that its
+    district authority assigned to it (filed a project of it with this provider), and learns nothing
+    about the others: unknown and not-its-own enterprises get the same answer."""
+    await check_provider_may_write(uow, actor)
     enterprise = await enterprises.get_enterprise(uow.session, cmd.uscc)
+    if actor.role == Role.PROVIDER and not await _provider_may_file(uow, actor.provider_id or "", enterprise):
+        raise InvalidInput(
+            f"no enterprise {cmd.uscc} that you registered or were assigned: a provider files projects for "
+            "the enterprises it pushed or already serves; its district authority files the others",
+            field="uscc",
+        )
     if enterprise is None:
         raise InvalidInput(f"no enterprise with USCC {cmd.uscc}: register it first", field="uscc")
     provider = await repo.get_provider(uow.session, cmd.provider_id)
@@ -201,6 +231,7 @@ async def get_project(uow: UnitOfWork, actor: TokenClaims, project_id: str) -> P
 
 async def move_project(uow: UnitOfWork, actor: TokenClaims, project_id: str, cmd: TransitionCreate) -> ProjectRead:
     """Move to the next stage; 409 naming the allowed next stage(s) otherwise; 403 for the wrong actor."""
+    await check_provider_may_write(uow, actor)
     row = await load_project(uow, actor, project_id)
     stage = Stage(row.stage)
     allowed = allowed_next(stage)

@@ -20,6 +20,7 @@ from servicekit.http import error_responses
 
 router = APIRouter(prefix="/v1", tags=["provider push"])
 ERRORS = error_responses(400, 401, 403, 404, 409, 413, 415, 422)
+PUSH_ERRORS = error_responses(400, 401, 403, 409, 413, 415, 422, 429)
 Provider = Annotated[TokenClaims, Depends(allow(Role.PROVIDER))]
 Watchers = Annotated[TokenClaims, Depends(allow(Role.CITY, Role.OPS))]
 ProviderOrWatchers = Annotated[TokenClaims, Depends(allow(Role.PROVIDER, Role.CITY, Role.OPS))]
@@ -34,7 +35,7 @@ class BatchRejected(DomainError):
         self.code = e.code
 
 
-@router.post("/push/records", response_model=PushReport, responses=ERRORS)
+@router.post("/push/records", response_model=PushReport, responses=PUSH_ERRORS)
 async def push_records(
     request: Request,
     uow: Uow,
@@ -47,6 +48,7 @@ async def push_records(
     Each record is applied or rejected on its own; the answer has one result per record, in batch
     order. Pushing the same batch again changes nothing (each record's id and version make it idempotent).
     """
+    request.app.state.push_limit.check(actor.provider_id or actor.sub, "pushed batches")
     try:
         parsed = parse_batch(await request.body(), batch_format(request.headers.get("content-type")))
     except BatchError as e:

@@ -136,6 +136,12 @@ async def _apply_enterprises(
         elif old.pushed_by != provider_id:
             o.status = RecordStatus.REJECTED
             o.errors = [record_error("not_owner", "data.uscc", uscc=data.uscc)]
+        elif data.district_code != old.district_code:
+            o.status = RecordStatus.REJECTED
+            error = record_error(
+                "unit_change_not_allowed", "data.district_code", uscc=data.uscc, before=old.district_code
+            )
+            o.errors = [error]
         else:
             given = {k: getattr(data, k) for k in data.model_fields_set}
             changed = await enterprise_service.apply_change(uow, actor, old, given, "push")
@@ -307,8 +313,10 @@ async def list_batches(uow: UnitOfWork, actor: TokenClaims, provider_id: str | N
 async def get_batch(uow: UnitOfWork, actor: TokenClaims, batch_id: str) -> PushReport:
     """One batch's report with its rejected records' results; another provider's batch is not found."""
     row = await repo.get_batch(uow.session, batch_id)
-    if row is None or (actor.role == Role.PROVIDER and row.provider_id != actor.provider_id):
+    if row is None:
         raise NotFound(f"no batch {batch_id}")
+    if actor.role == Role.PROVIDER and row.provider_id != actor.provider_id:
+        raise Forbidden("a provider sees only its own batches")
     return PushReport.model_validate({**columns_of(row), "results": row.rejected_results})
 
 

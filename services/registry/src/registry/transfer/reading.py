@@ -19,7 +19,10 @@ from contracts import codes
 from contracts.api.registry import EnterpriseCreate
 
 XLSX_MAGIC = b"PK\x03\x04"
-MAX_ROWS = 200_000
+MAX_ROWS = 200_000  # records (non-blank rows) per file
+MAX_BLANK_ROWS = 10_000  # blank rows are skipped, but a file of millions of them is not a list
+MAX_COLUMNS = 100  # cells per row, header included
+MAX_CELL_CHARS = 10_000  # characters in one CSV field
 
 # Column → field. Matching ignores spaces, quotes and brackets; the first header that matches wins.
 HEADERS: dict[str, tuple[str, ...]] = {
@@ -59,6 +62,10 @@ class ImportFileError(ValueError):
     """The file as a whole cannot be read (not CSV/XLSX, no header, a required column missing)."""
 
 
+class ImportLimitError(ImportFileError):
+    """The file exceeds one of the import limits (rows, blank rows, columns, cell size, memory, time): 413."""
+
+
 @dataclass
 class RowError:
     row: int  # as a spreadsheet shows it: the header is row 1
@@ -80,7 +87,18 @@ def _norm(header: Any) -> str:
 
 def _rows_csv(data: bytes) -> Iterator[list[str]]:
     text = data.decode("utf-8-sig") if not data.startswith(b"\xff\xfe") else data.decode("utf-16")
-    return csv.reader(io.StringIO(text))  # decoded eagerly: an encoding error is the file's, at once
+    return _csv_rows(text)  # decoded eagerly: an encoding error is the file's, at once
+
+
+def _csv_rows(text: str) -> Iterator[list[str]]:
+    csv.field_size_limit(MAX_CELL_CHARS)
+    reader = csv.reader(io.StringIO(text))
+    try:
+        yield from reader
+    except csv.Error as e:
+        if "field larger than field limit" in str(e):
+            raise ImportLimitError(f"a cell on line {reader.line_num} has more than {MAX_CELL_CHARS} characters") from e
+        raise ImportFileError(f"line {reader.line_num} is not valid CSV: {e}") from e
 
 
 def _rows_xlsx(data: bytes) -> Iterator[list[Any]]:
@@ -88,13 +106,23 @@ def _rows_xlsx(data: bytes) -> Iterator[list[Any]]:
 
     try:
         wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except MemoryError:
+        raise
     except Exception as e:  # openpyxl raises many kinds for a damaged file
         raise ImportFileError(f"not a readable XLSX workbook: {e}") from e
     try:
         for row in wb.worksheets[0].iter_rows(values_only=True):
-            yield list(row)
+            yield _trimmed(row)
     finally:
         wb.close()
+
+
+def _trimmed(row: tuple[Any, ...]) -> list[Any]:
+    """Without the trailing empty cells a formatted column leaves in every row."""
+    end = len(row)
+    while end and row[end - 1] in (None, ""):
+        end -= 1
+    return list(row[:end])
 
 
 def read_rows(data: bytes) -> Iterator[list[Any]]:
@@ -171,15 +199,23 @@ def parse_list(
     header = next(rows, None)
     if header is None:
         raise ImportFileError("the file is empty")
+    if len(header) > MAX_COLUMNS:
+        raise ImportLimitError(f"the header has {len(header)} columns; at most {MAX_COLUMNS} are read")
     cols, revenue = _columns(header)
     out = ParsedList()
     seen: dict[str, int] = {}
+    blank = 0
     for number, row in enumerate(rows, start=2):
+        if len(row) > MAX_COLUMNS:
+            raise ImportLimitError(f"row {number} has {len(row)} columns; at most {MAX_COLUMNS} are read")
         if not any(c not in (None, "") for c in row):
-            continue  # blank lines are not records
+            blank += 1  # blank lines are not records
+            if blank > MAX_BLANK_ROWS:
+                raise ImportLimitError(f"more than {MAX_BLANK_ROWS} blank rows: remove them and import again")
+            continue
         out.rows += 1
         if out.rows > MAX_ROWS:
-            raise ImportFileError(f"more than {MAX_ROWS} rows: split the file")
+            raise ImportLimitError(f"more than {MAX_ROWS} rows: split the file")
         if progress and out.rows % 1000 == 0:
             progress(out.rows)
         try:

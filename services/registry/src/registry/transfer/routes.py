@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -14,10 +12,12 @@ from contracts.api.identity import Role, TokenClaims
 from contracts.api.registry import ImportReport
 from registry.enterprises.dependencies import Filter
 from registry.transfer import service
-from registry.transfer.reading import ImportFileError, parse_list
+from registry.transfer.isolation import ImportReaders
+from registry.transfer.reading import ImportFileError, ImportLimitError
+from registry.transfer.writing import XlsxWriter, csv_document, csv_line
 from servicekit.auth import allow
 from servicekit.deps import Uow
-from servicekit.errors import InvalidInput
+from servicekit.errors import InvalidInput, LimitExceeded
 from servicekit.http import error_responses
 
 router = APIRouter(prefix="/v1/enterprises", tags=["import and export"])
@@ -35,11 +35,17 @@ async def import_enterprises(
     industry_code: str | None = Query(None, description="for rows without an industry column"),
 ) -> ImportReport:
     """Send the file as the request body (CSV UTF-8 or XLSX). Good rows are stored in one transaction;
-    every bad row is reported with its row number, field and reason; known USCCs are left unchanged."""
+    every bad row is reported with its row number, field and reason; known USCCs are left unchanged.
+    A file beyond a limit (200,000 rows, 10,000 blank rows, 100 columns, 10,000 characters per cell,
+    a workbook unpacking over 256 MB or over 100× its size, the memory or time allowed for reading)
+    is refused whole with 413 naming the limit."""
     data = await request.body()
     defaults = {k: v for k, v in {"district_code": district_code, "industry_code": industry_code}.items() if v}
+    readers: ImportReaders = request.app.state.import_readers
     try:
-        parsed = parse_list(data, defaults)
+        parsed = await readers.read(data, defaults)
+    except ImportLimitError as e:
+        raise LimitExceeded(str(e), field="body") from e
     except ImportFileError as e:
         raise InvalidInput(str(e), field="body") from e
     async with uow:
@@ -59,13 +65,10 @@ async def import_errors(import_id: str, uow: Uow, actor: Importers) -> Response:
     """Every rejected row (行号, 统一社会信用代码, 字段, 原因), for fixing and importing again."""
     async with uow:
         stored = await service.stored_import(uow, actor, import_id)
-    out = io.StringIO()
-    w = csv.writer(out)
-    w.writerow(["行号 row", "统一社会信用代码 uscc", "字段 field", "原因 reason"])
-    for e in stored.errors:
-        w.writerow([e["row"], e["uscc"], e["field"], e["reason"]])
+    header = ["行号 row", "统一社会信用代码 uscc", "字段 field", "原因 reason"]
+    rows = ([e["row"], e["uscc"], e["field"], e["reason"]] for e in stored.errors)
     return Response(
-        "\ufeff" + out.getvalue(),
+        csv_document(header, rows),
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{import_id}-errors.csv"'},
     )
@@ -102,32 +105,20 @@ async def export_enterprises(
     if format == "csv":
 
         async def lines() -> AsyncIterator[bytes]:
-            yield ("\ufeff" + _csv_line(header)).encode()
+            yield ("\ufeff" + csv_line(header)).encode()
             async for row in service.export_rows(uow, f, KEYS):
-                yield _csv_line(row).encode()
+                yield csv_line(row).encode()
 
         return StreamingResponse(
             lines(),
             media_type="text/csv; charset=utf-8",
             headers={"Content-Disposition": 'attachment; filename="enterprises.csv"'},
         )
-    import openpyxl
-
-    wb = openpyxl.Workbook(write_only=True)
-    ws = wb.create_sheet("企业名单")
-    ws.append(header)
+    book = XlsxWriter("企业名单", header)
     async for row in service.export_rows(uow, f, KEYS):
-        ws.append(row)
-    buf = io.BytesIO()
-    wb.save(buf)
+        book.append(row)
     return Response(
-        buf.getvalue(),
+        book.bytes(),
         media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         headers={"Content-Disposition": 'attachment; filename="enterprises.xlsx"'},
     )
-
-
-def _csv_line(values: Sequence[object]) -> str:
-    out = io.StringIO()
-    csv.writer(out).writerow(values)
-    return out.getvalue()

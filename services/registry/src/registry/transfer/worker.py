@@ -1,0 +1,63 @@
+"""`python -m registry.transfer.worker`: reads one uploaded list in a process of its own (see isolation.py).
+
+Protocol: one JSON line on stdin (`size`, `defaults`, `memory_mb`), then the file's bytes; one JSON
+document on stdout: `{"rows", "good": [[row, enterprise]], "errors": [[row, uscc, field, reason]]}`, or
+`{"limit": message}` / `{"error": message}` when the file is refused as a whole. The address-space limit is
+set after the imports and before the file is read, so a spreadsheet bomb ends this process, not the registry.
+"""
+
+from __future__ import annotations
+
+import resource
+import sys
+from dataclasses import astuple
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from registry.transfer.reading import ImportFileError, ImportLimitError, parse_list
+
+
+def current_address_space() -> int:
+    """Bytes of virtual memory this process maps now (Linux); 0 where /proc is absent."""
+    statm = Path("/proc/self/statm")
+    return int(statm.read_text().split()[0]) * resource.getpagesize() if statm.exists() else 0
+
+
+def cap_memory(budget: int) -> None:
+    """Allow `budget` bytes beyond what is mapped now (interpreter, libraries); a MemoryError past that."""
+    base = current_address_space()
+    if base:
+        resource.setrlimit(resource.RLIMIT_AS, (base + budget, base + budget))
+
+
+def read(data: bytes, defaults: dict[str, str], budget_mb: int) -> dict[str, Any]:
+    try:
+        parsed = parse_list(data, defaults)
+    except ImportLimitError as e:
+        return {"limit": str(e)}
+    except ImportFileError as e:
+        return {"error": str(e)}
+    except MemoryError:
+        return {"limit": f"reading the file needs more than the import memory limit of {budget_mb} MB"}
+    return {
+        "rows": parsed.rows,
+        "good": [[n, cmd.model_dump(mode="json", exclude_unset=True)] for n, cmd in parsed.good],
+        "errors": [astuple(e) for e in parsed.errors],
+    }
+
+
+def main() -> int:
+    job = orjson.loads(sys.stdin.buffer.readline())
+    cap_memory(job["memory_mb"] * 1024 * 1024)
+    data = sys.stdin.buffer.read(job["size"])
+    result = read(data, job["defaults"], job["memory_mb"])
+    del data
+    sys.stdout.buffer.write(orjson.dumps(result))
+    sys.stdout.buffer.flush()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
