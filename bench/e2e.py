@@ -37,7 +37,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from e2e_ceilings import kafka_ceiling, storage_ceiling
 from e2e_freshness import freshness
-from e2e_suite import BenchSuite, Monitor
+from e2e_suite import BenchSuite, Monitor, ProviderCredentials
 from enterprises import ndjson, records
 
 RESULTS = Path(__file__).parent / "results.md"
@@ -59,15 +59,17 @@ class Run:
     checks: dict[str, int] = field(default_factory=dict)
 
 
-async def push_all(client: httpx.AsyncClient, url: str, token: str, n: int, in_flight: int) -> float:
+async def push_all(
+    client: httpx.AsyncClient, url: str, credentials: ProviderCredentials, n: int, in_flight: int
+) -> float:
     """Push n records in 10,000-record NDJSON batches, `in_flight` requests at a time; seconds taken."""
-    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/x-ndjson"}
     batches = (n + BATCH - 1) // BATCH
     slots = asyncio.Semaphore(in_flight)
     source = records(n)
 
     async def one(body: bytes) -> None:
         try:
+            headers = {"Authorization": f"Bearer {await credentials.token()}", "Content-Type": "application/x-ndjson"}
             r = await client.post(f"{url}/v1/push/records?results=rejected", content=body, headers=headers)
             if r.status_code != 200 or r.json()["rejected"]:
                 raise RuntimeError(f"push failed: {r.status_code} {r.text[:500]}")
@@ -88,12 +90,12 @@ async def measure(args: argparse.Namespace) -> Run:
     run = Run(args.n, "postgresql" if args.postgres else "sqlite")
     with tempfile.TemporaryDirectory(prefix="shuzhuan-bench-") as tmp:
         async with BenchSuite(Path(tmp), postgres=args.postgres) as suite:
-            token = await suite.provider_token()
+            credentials = await suite.provider_credentials()
             monitor = Monitor(suite, TYPE, CONSUMERS)
             await monitor.start()
             t0 = time.perf_counter()
             async with httpx.AsyncClient(timeout=600) as client:
-                run.push_s = await push_all(client, suite.url("registry"), token, args.n, args.in_flight)
+                run.push_s = await push_all(client, suite.url("registry"), credentials, args.n, args.in_flight)
                 run.stages = await monitor.wait_all(args.n, t0, timeout=args.timeout)
                 run.total_s = max(run.stages.values())
                 run.cpu, run.rss_mb = monitor.usage()

@@ -56,13 +56,14 @@ async def freshness(args: argparse.Namespace) -> str:
     base = 10_000
     with tempfile.TemporaryDirectory(prefix="shuzhuan-fresh-") as tmp:
         async with BenchSuite(Path(tmp), postgres=args.postgres) as suite:
-            token = await suite.provider_token()
+            token = await (await suite.provider_credentials()).token()
             admin = await asyncio.to_thread(suite.suite.admin_token)
             provider = {"Authorization": f"Bearer {token}", "Content-Type": "application/x-ndjson"}
             city = {"Authorization": f"Bearer {admin}"}
             registry = suite.url("registry")
             known = list(records(base))
-            async with httpx.AsyncClient(timeout=60) as c:
+            limits = httpx.Limits(max_connections=256, max_keepalive_connections=256)
+            async with httpx.AsyncClient(timeout=httpx.Timeout(120, pool=None), limits=limits) as c:
                 r = await c.post(
                     f"{registry}/v1/push/records?results=rejected", content=ndjson(known), headers=provider
                 )
@@ -70,7 +71,9 @@ async def freshness(args: argparse.Namespace) -> str:
                 metrics_url = f"{suite.url('indexer')}/metrics"
                 await asyncio.sleep(5)  # let the initial load settle before the window opens
                 before = buckets((await c.get(metrics_url)).text, "indexer", UPDATED)
-                sent = await steady_changes(c, registry, provider, city, known, args.rate, args.seconds)
+                started = time.perf_counter()
+                sent, failed = await steady_changes(c, registry, provider, city, known, args.rate, args.seconds)
+                answered_in = time.perf_counter() - started
                 await asyncio.sleep(5)  # the tail of the window reaches the indexer
                 after = buckets((await c.get(metrics_url)).text, "indexer", UPDATED)
     applied = after[-1][1] - dict(before).get(float("inf"), 0.0) if after else 0
@@ -79,7 +82,9 @@ async def freshness(args: argparse.Namespace) -> str:
         f"## Freshness, {args.rate:,} changes/s for {args.seconds} s, "
         f"{'postgresql' if args.postgres else 'sqlite'} — {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}\n\n"
         f"Pushes of {SMALL_BATCH} records and single PATCHes (one change in ten) at a steady rate; "
-        f"{sent:,} changes sent, {applied:,.0f} applied by the indexer in the window.\n\n"
+        f"{sent:,} changes sent in {args.seconds} s, all answered after {answered_in:,.1f} s "
+        f"({sent / answered_in:,.0f} changes/s answered; {failed} requests refused, e.g. a PATCH and a push of "
+        f"the same enterprise at once), {applied:,.0f} applied by the indexer in the window.\n\n"
         "| event-to-indexer latency | p50 | p99 |\n|---|---|---|\n"
         f"| `registry.enterprise.updated` | {p50 * 1000:,.0f} ms | {p99 * 1000:,.0f} ms |\n"
     )
@@ -93,8 +98,9 @@ async def steady_changes(
     known: list[dict[str, Any]],
     rate: int,
     seconds: int,
-) -> int:
-    """Change `rate` enterprises a second for `seconds`: employees +1, a new version each time."""
+) -> tuple[int, int]:
+    """Change `rate` enterprises a second for `seconds`: employees +1, a new version each time.
+    Returns (changes sent, requests that were not answered 200)."""
     rng = random.Random(5)
     version = {r["record_id"]: 1 for r in known}
     tick = 0.1
@@ -102,6 +108,7 @@ async def steady_changes(
     sent = 0
     start = time.perf_counter()
     pending: set[asyncio.Task[Any]] = set()
+    finished: set[asyncio.Task[Any]] = set()
     for step in range(int(seconds / tick)):
         chosen = rng.sample(known, per_tick)
         patches, pushed = chosen[: per_tick // 10], chosen[per_tick // 10 :]
@@ -125,6 +132,7 @@ async def steady_changes(
         sent += per_tick
         done = {t for t in pending if t.done()}
         pending -= done
+        finished |= done
         await asyncio.sleep(max(0.0, start + (step + 1) * tick - time.perf_counter()))
-    await asyncio.gather(*pending)
-    return sent
+    answers = await asyncio.gather(*pending, *finished)
+    return sent, sum(1 for a in answers if a.status_code != 200)
