@@ -39,6 +39,8 @@ PATH_VALUES = {
     "scheme_id": "miit-2024",
     "version": "1",
     "client_id": "cl_x",
+    "product_id": "special-loan",
+    "consent_id": "cs_x",
 }
 ROW = re.compile(r"^\|\s*(\w+)\s*\|\s*`(GET|POST|PUT|PATCH|DELETE) (\S+)`\s*\|(.*)\|\s*$")
 

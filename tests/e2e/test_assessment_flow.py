@@ -1,5 +1,6 @@
 """T0 and T1 assessments of a transformation project, across four services on one broker: the level
-change is published and lands in finance's and the indexer's read models (SQLite and PostgreSQL)."""
+change is published and lands in finance's and the indexer's read models, and makes the enterprise
+eligible for the transformation subsidy when a bank asks finance (SQLite and PostgreSQL)."""
 
 from __future__ import annotations
 
@@ -24,6 +25,9 @@ pytestmark = [pytest.mark.broker, pytest.mark.timeout(300)]
 
 USCC = "91350100M000100Y43"
 EXPERT = bearer(Role.EXPERT, districts=["500103"])
+ENTERPRISE = bearer(Role.ENTERPRISE, uscc=USCC)
+BANK = bearer(Role.BANK, bank_id="cqrcb")
+SUBSIDY = f"/v1/eligibility/{USCC}?product=transformation-subsidy"
 # T1: all four data-security measures (+5) and a pass rate no longer falling (+3.5): 48.375
 BETTER = {**BELOW_FORTY, "data_security": ["policy", "tools", "risk_assessment", "inventory"], "pass_rate": ["same"]}
 
@@ -48,6 +52,17 @@ async def assess(svc: RunningService, project_id: str, phase: str, body: dict[st
     return aid
 
 
+async def consent_given(finance: RunningService) -> bool:
+    """The enterprise consents once finance has learnt of it from the registry's events."""
+    body = {"bank_id": "cqrcb", "product_id": "transformation-subsidy", "valid_until": "2027-12-31"}
+    return (await finance.client.post("/v1/consents", json=body, headers=ENTERPRISE)).status_code == 201
+
+
+async def failing_rules(finance: RunningService) -> list[str]:
+    answer = (await finance.client.get(SUBSIDY, headers=BANK)).json()
+    return [r["id"] for r in answer["rules"] if not r["passed"]]
+
+
 async def test_t0_to_t1_reaches_finance_and_the_indexer(broker: Broker, make_db: DbFactory, db_kind: str) -> None:
     async with (
         running_service(registry_spec, broker, await make_db(db_kind)) as registry,
@@ -60,6 +75,11 @@ async def test_t0_to_t1_reaches_finance_and_the_indexer(broker: Broker, make_db:
         # enterprises and projects travel on different topics: the assessment service needs both
         await wait_for(lambda: got(assessment, f"/v1/known-projects/{jid}"), timeout=60, what="the project")
         await wait_for(lambda: got(assessment, f"/v1/known-enterprises/{USCC}"), timeout=60, what="the enterprise")
+        await wait_for(lambda: consent_given(finance), timeout=60, what="finance to know the enterprise")
+        await wait_for(
+            lambda: got(finance, f"/v1/known-projects/{jid}"), timeout=60, what="finance to know the project"
+        )
+        assert await failing_rules(finance) == ["t1-level-2", "level-rose"]  # not measured yet
 
         t0 = await assess(assessment, jid, "T0", answers(BELOW_FORTY, scenes(3, 3, 2)))
         t1 = await assess(assessment, jid, "T1", answers(BETTER, scenes(4, 3, 2)))
@@ -81,6 +101,10 @@ async def test_t0_to_t1_reaches_finance_and_the_indexer(broker: Broker, make_db:
             assert (change["t0_total"], change["t1_total"], change["total_delta"]) == ("39.875", "48.375", "8.5")
             other_unit = bearer(Role.DISTRICT, districts=["500104"])
             assert (await svc.client.get(f"/v1/known-level-changes/{jid}", headers=other_unit)).status_code == 403
+
+        assert await failing_rules(finance) == []  # eligible, from events alone: no call between services
+        subsidy = (await finance.client.get(SUBSIDY, headers=BANK)).json()
+        assert (subsidy["eligible"], subsidy["subsidy_headroom_fen"]) == (True, 50_000_000)
 
         levels = (await indexer.client.get("/v1/stats/levels")).json()
         assert (levels["assessed"], levels["level_2_or_above"]) == (1, 1)

@@ -66,7 +66,15 @@ ASSESSMENTS = TopicSpec(
     description="Digital-level assessments submitted and finalised, and T0→T1 level changes of projects.",
 )
 
-TOPICS: tuple[TopicSpec, ...] = (ENTERPRISES, PROVIDERS, PROJECTS, ACTIVITIES, CLIENTS, ASSESSMENTS)
+CONSENTS = TopicSpec(
+    name="finance.consents.v1",
+    partitions=4,
+    key="USCC of the enterprise that gave the consent",
+    owner="finance",
+    description="Consents enterprises give banks to query their financing eligibility, granted and revoked.",
+)
+
+TOPICS: tuple[TopicSpec, ...] = (ENTERPRISES, PROVIDERS, PROJECTS, ACTIVITIES, CLIENTS, ASSESSMENTS, CONSENTS)
 
 
 def all_topic_names() -> list[tuple[str, int]]:

@@ -10,6 +10,7 @@ from contracts.events.assessment import (
     DesignationRevoked,
     ProjectLevelChanged,
 )
+from contracts.events.finance import ConsentGranted, ConsentRevoked
 from contracts.events.registry import (
     ActivityRecorded,
     ClientRevoked,
@@ -35,6 +36,8 @@ EVENT_CLASSES: tuple[type[Event], ...] = (
     ProjectLevelChanged,
     DesignationGranted,
     DesignationRevoked,
+    ConsentGranted,
+    ConsentRevoked,
 )
 EVENTS: dict[tuple[str, int], type[Event]] = {(c.TYPE, c.VERSION): c for c in EVENT_CLASSES}
 

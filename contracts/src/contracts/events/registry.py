@@ -35,6 +35,8 @@ class EnterpriseRegistered(Event):
     size_class: SizeClass | None = None
     above_scale: bool | None = None
     current_tier: QualityTier | None = None
+    sub_industry: str | None = None
+    chain_platforms: list[str] = Field(default_factory=list, description="chain-leader platforms (链主平台) it is on")
 
 
 class EnterpriseSnapshot(BaseModel):
@@ -56,6 +58,7 @@ class EnterpriseSnapshot(BaseModel):
     above_scale: bool | None = None
     current_tier: QualityTier | None = None
     cluster: str | None = None
+    chain_platforms: list[str] = Field(default_factory=list, description="chain-leader platforms (链主平台) it is on")
 
 
 class FieldChange(BaseModel):

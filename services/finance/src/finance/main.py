@@ -4,9 +4,21 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
+from contracts.topics import CONSENTS
 from finance.config import FinanceSettings
+from finance.consents.routes import router as consents_router
+from finance.eligibility.routes import router as eligibility_router
 from finance.handlers import SUBSCRIPTIONS
-from finance.models import KnownEnterprise, KnownLevelChange, KnownProject, metadata, tables
+from finance.models import (
+    EnterpriseFacts,
+    FinalAssessment,
+    KnownEnterprise,
+    KnownLevelChange,
+    KnownProject,
+    metadata,
+    tables,
+)
+from finance.products.routes import router as products_router
 from readmodels.routes import enterprise_router, level_change_router, project_router
 from servicekit.app import ServiceSpec, create_app
 from servicekit.db import table_of
@@ -22,9 +34,19 @@ spec = ServiceSpec(
     metadata=metadata,
     tables=tables,
     migrations_dir=Path(__file__).resolve().parents[2] / "migrations",
-    routers=[enterprise_router(KnownEnterprise), project_router(KnownProject), level_change_router(KnownLevelChange)],
+    routers=[
+        products_router,
+        consents_router,
+        eligibility_router,
+        enterprise_router(KnownEnterprise),
+        project_router(KnownProject),
+        level_change_router(KnownLevelChange),
+    ],
     subscriptions=SUBSCRIPTIONS,
-    read_model_tables=[table_of(m) for m in (KnownEnterprise, KnownProject, KnownLevelChange)],
+    produces=[CONSENTS],
+    read_model_tables=[
+        table_of(m) for m in (KnownEnterprise, KnownProject, KnownLevelChange, EnterpriseFacts, FinalAssessment)
+    ],
 )
 
 

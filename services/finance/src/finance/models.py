@@ -1,9 +1,14 @@
 """Finance tables (typed rows)."""
 
-from sqlalchemy.orm import registry
-from sqlmodel import SQLModel
+from datetime import date, datetime
 
+from sqlalchemy import Date, Index, Integer, String, Text
+from sqlalchemy.orm import registry
+from sqlmodel import Field, SQLModel
+
+from contracts.api.finance import ProductDefinition
 from readmodels.models import KnownEnterpriseFields, KnownLevelChangeFields, KnownProjectFields
+from servicekit.db import JSONText, UTCDateTime
 from servicekit.tables import runtime_tables
 
 
@@ -25,3 +30,82 @@ class KnownProject(KnownProjectFields, FinanceTable, table=True):
 
 class KnownLevelChange(KnownLevelChangeFields, FinanceTable, table=True):
     __tablename__ = "known_level_changes"
+
+
+class EnterpriseFacts(FinanceTable, table=True):
+    """What eligibility rules need of an enterprise, from the registry's enterprise events."""
+
+    __tablename__ = "enterprise_facts"
+
+    uscc: str = Field(primary_key=True, sa_type=String(18))
+    district_code: str = Field(sa_type=String(8))
+    industry_division: str = Field(sa_type=String(3))
+    key_industry_id: int | None = Field(default=None, sa_type=Integer)
+    sub_industry: str | None = Field(default=None, sa_type=String(100))
+    size_class: str | None = Field(default=None, sa_type=String(8))
+    above_scale: bool | None = None
+    tier: str | None = Field(default=None, sa_type=String(16))
+    chain_platforms: list[str] = Field(default_factory=list, sa_type=JSONText(list[str]))
+    version: int = Field(sa_type=Integer)
+
+
+class FinalAssessment(FinanceTable, table=True):
+    """A final digital-level assessment (the assessment service's `assessment.assessment.finalised`)."""
+
+    __tablename__ = "final_assessments"
+
+    assessment_id: str = Field(primary_key=True, sa_type=String(40))
+    uscc: str = Field(sa_type=String(18), index=True)
+    level: int = Field(sa_type=Integer)
+    finalised_at: datetime = Field(sa_type=UTCDateTime())
+
+
+class ProductVersion(FinanceTable, table=True):
+    """One published version of a product's rules; never changed once stored."""
+
+    __tablename__ = "product_versions"
+
+    product_id: str = Field(primary_key=True, sa_type=String(40))
+    version: int = Field(primary_key=True, sa_type=Integer)
+    definition: ProductDefinition = Field(sa_type=JSONText(ProductDefinition))
+    published_at: datetime = Field(sa_type=UTCDateTime())
+    published_by: str = Field(sa_type=String(64))
+
+
+class Consent(FinanceTable, table=True):
+    """An enterprise's consent that a bank may query its eligibility for a product, until a date."""
+
+    __tablename__ = "consents"
+    __table_args__ = (Index("ix_consents_holder", "uscc", "bank_id", "product_id"),)
+
+    consent_id: str = Field(primary_key=True, sa_type=String(40))
+    uscc: str = Field(sa_type=String(18))
+    district_code: str = Field(sa_type=String(8), index=True)
+    bank_id: str = Field(sa_type=String(64), index=True)
+    product_id: str = Field(sa_type=String(40))
+    valid_until: date = Field(sa_type=Date)
+    paper_form_sha256: str | None = Field(default=None, sa_type=String(64))
+    granted_at: datetime = Field(sa_type=UTCDateTime())
+    granted_by: str = Field(sa_type=String(64))
+    granted_by_role: str = Field(sa_type=String(16))
+    revoked_at: datetime | None = Field(default=None, sa_type=UTCDateTime())
+    revoked_by: str | None = Field(default=None, sa_type=String(64))
+    revocation_reason: str | None = Field(default=None, sa_type=Text)
+
+
+class EligibilityQuery(FinanceTable, table=True):
+    """A bank's eligibility query, answered or refused, and what the bank was told."""
+
+    __tablename__ = "eligibility_queries"
+    __table_args__ = (Index("ix_eligibility_queries_uscc", "uscc", "asked_at"),)
+
+    query_id: str = Field(primary_key=True, sa_type=String(40))
+    uscc: str = Field(sa_type=String(18))
+    bank_id: str = Field(sa_type=String(64))
+    client_id: str = Field(sa_type=String(64))
+    product_id: str = Field(sa_type=String(40))
+    product_version: int | None = Field(default=None, sa_type=Integer)
+    asked_at: datetime = Field(sa_type=UTCDateTime())
+    outcome: str = Field(sa_type=String(16))
+    eligible: bool | None = None
+    told: str = Field(sa_type=Text)

@@ -34,6 +34,7 @@ SNAPSHOT_FIELDS = (
     "above_scale",
     "current_tier",
     "cluster",
+    "chain_platforms",
 )
 
 

@@ -136,6 +136,8 @@ def registered_event(values: Profile) -> EnterpriseRegistered:
         size_class=values["size_class"],
         above_scale=values["above_scale"],
         current_tier=values["current_tier"],
+        sub_industry=values.get("sub_industry"),
+        chain_platforms=values.get("chain_platforms") or [],
     )
 
 

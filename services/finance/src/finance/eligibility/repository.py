@@ -1,0 +1,24 @@
+"""Every query on the eligibility query log."""
+
+from __future__ import annotations
+
+from sqlalchemy import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col, select
+
+from finance.models import EligibilityQuery
+from servicekit.db import columns_of, table_of
+
+
+async def log(session: AsyncSession, row: EligibilityQuery) -> None:
+    await session.execute(insert(table_of(EligibilityQuery)).values(**columns_of(row)))
+
+
+async def of_enterprise(session: AsyncSession, uscc: str, limit: int) -> list[EligibilityQuery]:
+    query = (
+        select(EligibilityQuery)
+        .where(EligibilityQuery.uscc == uscc)
+        .order_by(col(EligibilityQuery.asked_at).desc())
+        .limit(limit)
+    )
+    return list((await session.execute(query)).scalars())

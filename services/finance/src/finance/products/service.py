@@ -1,0 +1,64 @@
+"""Products: versioned rule sets the city publishes; a decision keeps the version it used."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy.exc import IntegrityError
+
+from contracts.api.finance import ProductDefinition, ProductRead
+from contracts.api.identity import TokenClaims
+from finance.models import ProductVersion
+from finance.products import repository
+from servicekit.errors import Conflict, InvalidInput, NotFound
+from servicekit.uow import UnitOfWork
+
+
+def to_read(row: ProductVersion) -> ProductRead:
+    return ProductRead(
+        **row.definition.model_dump(), version=row.version, published_at=row.published_at, published_by=row.published_by
+    )
+
+
+async def publish(uow: UnitOfWork, actor: TokenClaims, definition: ProductDefinition) -> ProductRead:
+    """Store the definition as the product's next version (the first for a new product)."""
+    current = await repository.latest(uow.session, definition.product_id)
+    if current is not None and current.definition.kind is not definition.kind:
+        raise InvalidInput(
+            f"product {definition.product_id} is a {current.definition.kind.value}: "
+            "a new version cannot change the kind",
+            field="kind",
+        )
+    row = ProductVersion(
+        product_id=definition.product_id,
+        version=(current.version + 1) if current else 1,
+        definition=definition,
+        published_at=datetime.now(UTC),
+        published_by=actor.sub,
+    )
+    try:
+        await repository.add(uow.session, row)
+    except IntegrityError as e:  # pragma: no cover - two publications of one product at the same moment
+        raise Conflict(f"product {definition.product_id} was published concurrently: try again") from e
+    uow.audit(actor, "product.publish", f"{row.product_id}@{row.version}", {"kind": definition.kind.value})
+    return to_read(row)
+
+
+async def current(uow: UnitOfWork, product_id: str, field: str = "product") -> ProductVersion:
+    """The product's newest version, or 422 on `field` naming the products there are."""
+    row = await repository.latest(uow.session, product_id)
+    if row is None:
+        known = ", ".join(r.product_id for r in await repository.all_latest(uow.session))
+        raise InvalidInput(f"unknown product {product_id!r} (products: {known})", field=field)
+    return row
+
+
+async def list_products(uow: UnitOfWork) -> list[ProductRead]:
+    return [to_read(r) for r in await repository.all_latest(uow.session)]
+
+
+async def get_version(uow: UnitOfWork, product_id: str, number: int) -> ProductRead:
+    row = await repository.version(uow.session, product_id, number)
+    if row is None:
+        raise NotFound(f"product {product_id} has no version {number}")
+    return to_read(row)
