@@ -20,6 +20,7 @@ from contracts.api.identity import TOKEN_AUDIENCE, TOKEN_ISSUER, Role, TokenClai
 from servicekit.errors import Forbidden, Unauthorized
 
 ALGORITHM = "EdDSA"
+VERIFIED_CACHE = 10_000  # verified tokens kept per process
 _bearer = HTTPBearer(auto_error=False, description="Access token from POST /v1/oauth/token (registry)")
 
 
@@ -61,6 +62,8 @@ class TokenVerifier:
         if not isinstance(key, Ed25519PublicKey):
             raise ValueError("the token public key must be an Ed25519 public key")
         self._key = key
+        # Verified tokens (a client reuses one for its lifetime): the signature is checked once per process.
+        self._verified: dict[str, TokenClaims] = {}
 
     @classmethod
     def from_file(cls, path: Path) -> TokenVerifier:
@@ -72,6 +75,18 @@ class TokenVerifier:
 
     def verify(self, token: str) -> TokenClaims:
         """The token's claims; Unauthorized naming what is wrong (expired, bad signature, …)."""
+        known = self._verified.get(token)
+        if known is not None:
+            if known.exp > time.time():
+                return known
+            del self._verified[token]
+        claims = self._decode(token)
+        if len(self._verified) >= VERIFIED_CACHE:
+            self._verified.clear()  # rare: more live tokens than the cache holds; start again
+        self._verified[token] = claims
+        return claims
+
+    def _decode(self, token: str) -> TokenClaims:
         try:
             raw = jwt.decode(
                 token,

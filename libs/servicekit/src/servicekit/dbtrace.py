@@ -18,11 +18,12 @@ def instrument_engine(engine: Engine) -> None:
     """One CLIENT span per statement, child of whatever span is current (HTTP or consumer)."""
     system = engine.dialect.name
     name = engine.url.database or ""
+    spans = tracer()  # looked up once: get_tracer per statement cost more than the span itself
 
     @event.listens_for(engine, "before_cursor_execute")
     def _start(conn: Connection, cursor: Any, statement: str, params: Any, context: Any, executemany: bool) -> None:
         operation = statement.lstrip().split(" ", 1)[0].upper()
-        span = tracer().start_span(
+        span = spans.start_span(
             f"{operation} {system}",
             kind=trace.SpanKind.CLIENT,
             attributes={

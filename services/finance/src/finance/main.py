@@ -7,6 +7,7 @@ from fastapi import FastAPI
 from contracts.topics import CONSENTS
 from finance.config import FinanceSettings
 from finance.consents.routes import router as consents_router
+from finance.eligibility.routes import close_query_log
 from finance.eligibility.routes import router as eligibility_router
 from finance.handlers import SUBSCRIPTIONS
 from finance.models import (
@@ -44,6 +45,7 @@ spec = ServiceSpec(
     ],
     subscriptions=SUBSCRIPTIONS,
     produces=[CONSENTS],
+    shutdown=close_query_log,
     read_model_tables=[
         table_of(m) for m in (KnownEnterprise, KnownProject, KnownLevelChange, EnterpriseFacts, FinalAssessment)
     ],

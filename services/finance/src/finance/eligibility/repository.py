@@ -2,16 +2,10 @@
 
 from __future__ import annotations
 
-from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
 from finance.models import EligibilityQuery
-from servicekit.db import columns_of, table_of
-
-
-async def log(session: AsyncSession, row: EligibilityQuery) -> None:
-    await session.execute(insert(table_of(EligibilityQuery)).values(**columns_of(row)))
 
 
 async def of_enterprise(session: AsyncSession, uscc: str, limit: int) -> list[EligibilityQuery]:

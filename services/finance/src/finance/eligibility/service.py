@@ -9,7 +9,6 @@ from datetime import UTC, datetime
 
 from contracts.api.finance import EligibilityAnswer, EligibilityQueryRead, QueryOutcome
 from contracts.api.identity import Role, TokenClaims
-from finance.consents import service as consents
 from finance.eligibility import repository
 from finance.eligibility.rules import evaluate, headroom, suggested_limit
 from finance.facts import repository as facts
@@ -18,6 +17,7 @@ from finance.models import EligibilityQuery
 from finance.products import service as products
 from servicekit.auth import require_district
 from servicekit.errors import Forbidden
+from servicekit.groupwrite import GroupWriter
 from servicekit.uow import UnitOfWork
 
 # Support finance has recorded for an enterprise under a product: subsidies are not recorded yet (loans and
@@ -32,44 +32,45 @@ class Refusal:
     message: str
 
 
-async def ask(uow: UnitOfWork, actor: TokenClaims, uscc: str, product_id: str) -> EligibilityAnswer | Refusal:
-    product = await products.current(uow, product_id)
+async def ask(
+    uow: UnitOfWork, log: GroupWriter, actor: TokenClaims, uscc: str, product_id: str
+) -> EligibilityAnswer | Refusal:
+    """Answer a bank under the enterprise's consent, or refuse; either way the query is logged (stored
+    before the bank is answered, with others in one group commit: the request itself only reads)."""
     now = datetime.now(UTC)
-    query = EligibilityQuery(
-        query_id=f"eq_{secrets.token_hex(8)}",
-        uscc=uscc,
-        bank_id=actor.bank_id or "",
-        client_id=actor.sub,
-        product_id=product.product_id,
-        product_version=product.version,
-        asked_at=now,
-        outcome=QueryOutcome.REFUSED.value,
-        told="",
-    )
-    if await consents.active_consent(uow, uscc, query.bank_id, product.product_id) is None:
+    bank_id = actor.bank_id or ""
+    seen = await fact_store.snapshot(uow, uscc, bank_id, product_id, now.date())
+    product = await products.definition(uow, product_id, seen.product_version)
+    query = {
+        "query_id": f"eq_{secrets.token_hex(8)}",
+        "uscc": uscc,
+        "bank_id": bank_id,
+        "client_id": actor.sub,
+        "product_id": product_id,
+        "product_version": seen.product_version,
+        "asked_at": now,
+    }
+    if not seen.consented:
         refusal = Refusal(
-            f"no active consent for bank {query.bank_id} and product {product.product_id}: "
-            "ask the enterprise to grant one"
+            f"no active consent for bank {bank_id} and product {product_id}: ask the enterprise to grant one"
         )
-        query.told = refusal.message
-        await repository.log(uow.session, query)
+        await log.write({**query, "outcome": QueryOutcome.REFUSED.value, "eligible": None, "told": refusal.message})
         return refusal
-    known = await fact_store.gather(uow, uscc)
-    rules = evaluate(product.definition, known)
+    known = fact_store.facts_from(seen)
+    rules = evaluate(product, known)
     eligible = all(r.passed for r in rules)
-    query.outcome, query.eligible = QueryOutcome.ANSWERED.value, eligible
-    query.told = "eligible" if eligible else "not met: " + ", ".join(r.id for r in rules if not r.passed)
-    await repository.log(uow.session, query)
+    told = "eligible" if eligible else "not met: " + ", ".join(r.id for r in rules if not r.passed)
+    await log.write({**query, "outcome": QueryOutcome.ANSWERED.value, "eligible": eligible, "told": told})
     return EligibilityAnswer(
-        query_id=query.query_id,
+        query_id=str(query["query_id"]),
         uscc=uscc,
-        product_id=product.product_id,
-        product_version=product.version,
+        product_id=product_id,
+        product_version=int(seen.product_version or 0),
         eligible=eligible,
         rules=rules,
-        suggested_limit_fen=suggested_limit(product.definition, known),
-        subsidy_cap_fen=product.definition.terms.subsidy_cap_fen,
-        subsidy_headroom_fen=headroom(product.definition, NOTHING_RECORDED_FEN),
+        suggested_limit_fen=suggested_limit(product, known),
+        subsidy_cap_fen=product.terms.subsidy_cap_fen,
+        subsidy_headroom_fen=headroom(product, NOTHING_RECORDED_FEN),
         asked_at=now,
     )
 

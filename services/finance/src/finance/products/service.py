@@ -53,6 +53,24 @@ async def current(uow: UnitOfWork, product_id: str, field: str = "product") -> P
     return row
 
 
+# Published versions never change: their parsed rules are kept per process after the first use.
+_DEFINITIONS: dict[tuple[str, int], ProductDefinition] = {}
+
+
+async def definition(uow: UnitOfWork, product_id: str, version: int | None) -> ProductDefinition:
+    """The rules of one version (`version` None: the product does not exist, 422 naming those that do)."""
+    if version is None:
+        known = ", ".join(r.product_id for r in await repository.all_latest(uow.session))
+        raise InvalidInput(f"unknown product {product_id!r} (products: {known})", field="product")
+    held = _DEFINITIONS.get((product_id, version))
+    if held is None:
+        row = await repository.version(uow.session, product_id, version)
+        if row is None:  # pragma: no cover - the version was read in the same transaction
+            raise NotFound(f"product {product_id} has no version {version}")
+        held = _DEFINITIONS[(product_id, version)] = row.definition
+    return held
+
+
 async def list_products(uow: UnitOfWork) -> list[ProductRead]:
     return [to_read(r) for r in await repository.all_latest(uow.session)]
 

@@ -1,0 +1,66 @@
+"""A small HTTP/1.1 load generator: C keep-alive connections, each sending GETs back to back for a fixed
+time, latencies recorded per request. Raw asyncio streams, so the client costs far less CPU than the
+servers it measures (httpx would be the bottleneck on two cores)."""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import time
+from dataclasses import dataclass, field
+
+
+@dataclass
+class LoadResult:
+    requests: int = 0
+    errors: dict[int, int] = field(default_factory=dict)  # status → count (anything but 200)
+    latencies_ms: list[float] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def rps(self) -> float:
+        return self.requests / self.seconds if self.seconds else 0.0
+
+    def percentile(self, p: float) -> float:
+        ordered = sorted(self.latencies_ms)
+        return ordered[min(len(ordered) - 1, int(len(ordered) * p))] if ordered else float("nan")
+
+
+async def _worker(
+    host: str, port: int, paths: list[str], headers: str, until: float, result: LoadResult, rng: random.Random
+) -> None:
+    reader, writer = await asyncio.open_connection(host, port)
+    try:
+        while time.perf_counter() < until:
+            path = rng.choice(paths)
+            started = time.perf_counter()
+            writer.write(f"GET {path} HTTP/1.1\r\nHost: {host}\r\n{headers}\r\n".encode())
+            head = await reader.readuntil(b"\r\n\r\n")
+            status = int(head[9:12])
+            length = 0
+            for line in head.split(b"\r\n"):
+                if line[:15].lower() == b"content-length:":
+                    length = int(line[15:])
+            await reader.readexactly(length)
+            result.latencies_ms.append((time.perf_counter() - started) * 1000)
+            result.requests += 1
+            if status != 200:
+                result.errors[status] = result.errors.get(status, 0) + 1
+    finally:
+        writer.close()
+
+
+async def load(
+    host: str, port: int, paths: list[str], *, clients: int, seconds: float, token: str | None = None, warmup: float = 2
+) -> LoadResult:
+    """`clients` connections hitting random `paths` for `seconds` (after `warmup` seconds not counted)."""
+    headers = f"Authorization: Bearer {token}\r\n" if token else ""
+    if warmup:
+        await load(host, port, paths, clients=clients, seconds=warmup, token=token, warmup=0)
+    result = LoadResult()
+    until = time.perf_counter() + seconds
+    started = time.perf_counter()
+    rngs = [random.Random(i) for i in range(clients)]
+    await asyncio.gather(*(_worker(host, port, paths, headers, until, result, rngs[i]) for i in range(clients)))
+    result.seconds = time.perf_counter() - started
+    return result
