@@ -6,7 +6,7 @@ UV := $(TOOLS)/bin/uv
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: run test test-fast fuzz lint typecheck schemas bench bench-e2e clean install
+.PHONY: run test test-fast fuzz lint typecheck schemas bench bench-e2e clean install bytecode
 
 $(UV):
 	@$(PYTHON) -c 'import sys; sys.exit("shuzhuan needs Python 3.11+, found " + sys.version.split()[0]) if sys.version_info < (3, 11) else None'
@@ -19,23 +19,29 @@ $(VENV)/.synced: $(UV) uv.lock pyproject.toml $(wildcard */pyproject.toml */*/py
 
 install: $(VENV)/.synced
 
+# Bytecode for everything a process imports, written once: where the environment sets
+# PYTHONDONTWRITEBYTECODE, every service, test and worker process would otherwise compile all it
+# imports from source each time it starts (measured: the suite started in 49 s without, 20 s with).
+bytecode: install
+	@$(PY) -m compileall -q -j 0 $(VENV)/lib contracts/src libs services deploy tests bench > /dev/null || true
+
 ## Start broker, migrations and the five services; Ctrl-C stops everything.
-run: install
+run: bytecode
 	$(PY) -m devstack run
 
 ## Lint, type-check, then every test (unit, integration, contract, e2e, faults).
-test: install
+test: bytecode
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy
 	$(PY) -m devstack test-env
 	$(VENV)/bin/pytest
 
-test-fast: install
+test-fast: bytecode
 	$(VENV)/bin/pytest -m "not e2e"
 
 ## Long fuzzing: schemathesis with every phase, at least FUZZ_CASES cases per service and caller.
 FUZZ_CASES ?= 5000
-fuzz: install
+fuzz: bytecode
 	SHUZHUAN_FUZZ_CASES=$(FUZZ_CASES) SHUZHUAN_FUZZ_PHASES=examples,coverage,fuzzing \
 		$(VENV)/bin/pytest tests/fuzz/test_openapi_fuzz.py
 
