@@ -41,6 +41,7 @@ PATH_VALUES = {
     "client_id": "cl_x",
     "product_id": "special-loan",
     "consent_id": "cs_x",
+    "loan_id": "ln_x",
 }
 ROW = re.compile(r"^\|\s*(\w+)\s*\|\s*`(GET|POST|PUT|PATCH|DELETE) (\S+)`\s*\|(.*)\|\s*$")
 

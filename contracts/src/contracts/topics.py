@@ -74,7 +74,33 @@ CONSENTS = TopicSpec(
     description="Consents enterprises give banks to query their financing eligibility, granted and revoked.",
 )
 
-TOPICS: tuple[TopicSpec, ...] = (ENTERPRISES, PROVIDERS, PROJECTS, ACTIVITIES, CLIENTS, ASSESSMENTS, CONSENTS)
+LOANS = TopicSpec(
+    name="finance.loans.v1",
+    partitions=4,
+    key="USCC of the borrowing enterprise",
+    owner="finance",
+    description="Loans applied for, decided, disbursed and defaulted, and the repayments banks report.",
+)
+
+SUBSIDIES = TopicSpec(
+    name="finance.subsidies.v1",
+    partitions=4,
+    key="USCC of the enterprise supported",
+    owner="finance",
+    description="Subsidies computed for enterprises (the interest subsidy per repayment).",
+)
+
+TOPICS: tuple[TopicSpec, ...] = (
+    ENTERPRISES,
+    PROVIDERS,
+    PROJECTS,
+    ACTIVITIES,
+    CLIENTS,
+    ASSESSMENTS,
+    CONSENTS,
+    LOANS,
+    SUBSIDIES,
+)
 
 
 def all_topic_names() -> list[tuple[str, int]]:

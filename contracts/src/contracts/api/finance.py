@@ -95,7 +95,7 @@ def _misfit(fact: Fact, op: Op, value: Any) -> str | None:
     if op in (Op.GE, Op.GT, Op.LE):
         return None if fact in NUMBER_FACTS and type(value) is int else f"{op} takes a number fact and an integer"
     if op is Op.STAGE_AT_LEAST:
-        ok = fact is Fact.FURTHEST_STAGE and value in {s.value for s in Stage}
+        ok = fact is Fact.FURTHEST_STAGE and isinstance(value, str) and value in {s.value for s in Stage}
         return None if ok else f"{op} takes furthest_stage and a stage name"
     if op in (Op.IN, Op.NOT_IN):
         return None if isinstance(value, list) and value else f"{op} needs a non-empty list"
@@ -111,11 +111,14 @@ class Terms(InputModel):
     term_months_max: int | None = Field(None, ge=1, le=360)
     subsidy_share: Share | None = Field(None, description="subsidies: share of the interest paid or the investment")
     subsidy_cap_fen: Fen | None = Field(None, description="subsidies: cap per enterprise (per year for interest)")
+    subsidised_loans: list[Slug] = Field(
+        default_factory=list, max_length=20, description="interest subsidy: the loan products whose interest it shares"
+    )
     assumptions: list[str] = Field(default_factory=list, max_length=20)
 
     @model_validator(mode="after")
     def _known_names(self) -> Terms:
-        unknown = sorted(set(self.assumptions) - (set(Terms.model_fields) - {"assumptions"}))
+        unknown = sorted(set(self.assumptions) - (set(Terms.model_fields) - {"assumptions", "subsidised_loans"}))
         if unknown:
             raise ValueError(f"assumptions name terms that do not exist: {', '.join(unknown)}")
         return self
@@ -140,6 +143,8 @@ class ProductDefinition(InputModel):
         subsidy = self.kind is not ProductKind.LOAN
         if subsidy and (self.terms.subsidy_share is None or self.terms.subsidy_cap_fen is None):
             raise ValueError("a subsidy needs terms.subsidy_share and terms.subsidy_cap_fen")
+        if (self.kind is ProductKind.INTEREST_SUBSIDY) != bool(self.terms.subsidised_loans):
+            raise ValueError("terms.subsidised_loans names the loans of an interest subsidy, and only of one")
         if not subsidy and not (self.terms.limit_fen_by_size or self.terms.limit_fen_default is not None):
             raise ValueError("a loan needs terms.limit_fen_by_size or terms.limit_fen_default")
         return self

@@ -10,7 +10,16 @@ from contracts.events.assessment import (
     DesignationRevoked,
     ProjectLevelChanged,
 )
-from contracts.events.finance import ConsentGranted, ConsentRevoked
+from contracts.events.finance import (
+    ConsentGranted,
+    ConsentRevoked,
+    InterestSubsidyComputed,
+    LoanApplied,
+    LoanDecided,
+    LoanDefaulted,
+    LoanDisbursed,
+    RepaymentRecorded,
+)
 from contracts.events.registry import (
     ActivityRecorded,
     ClientRevoked,
@@ -38,6 +47,12 @@ EVENT_CLASSES: tuple[type[Event], ...] = (
     DesignationRevoked,
     ConsentGranted,
     ConsentRevoked,
+    LoanApplied,
+    LoanDecided,
+    LoanDisbursed,
+    LoanDefaulted,
+    RepaymentRecorded,
+    InterestSubsidyComputed,
 )
 EVENTS: dict[tuple[str, int], type[Event]] = {(c.TYPE, c.VERSION): c for c in EVENT_CLASSES}
 

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import Decimal
 from typing import ClassVar
 
 from pydantic import Field
 
 from contracts.envelope import Event
 from contracts.fields import USCC, DistrictCode
-from contracts.topics import CONSENTS, TopicSpec
+from contracts.topics import CONSENTS, LOANS, SUBSIDIES, TopicSpec
 
 
 class ConsentGranted(Event):
@@ -45,3 +46,112 @@ class ConsentRevoked(Event):
     product_id: str
     reason: str
     revoked_at: datetime
+
+
+class LoanApplied(Event):
+    """An enterprise (or its bank on its behalf) applied for a loan product; eligibility as it stood then."""
+
+    TYPE: ClassVar[str] = "finance.loan.applied"
+    VERSION: ClassVar[int] = 1
+    TOPIC: ClassVar[TopicSpec] = LOANS
+    KEY_FIELD: ClassVar[str] = "uscc"
+
+    loan_id: str
+    uscc: USCC
+    district_code: DistrictCode
+    bank_id: str
+    product_id: str
+    product_version: int
+    amount_requested_fen: int = Field(ge=0)
+    eligible: bool
+    applied_at: datetime
+
+
+class LoanDecided(Event):
+    """The bank approved (amount, rate, term) or rejected (reason) an application."""
+
+    TYPE: ClassVar[str] = "finance.loan.decided"
+    VERSION: ClassVar[int] = 1
+    TOPIC: ClassVar[TopicSpec] = LOANS
+    KEY_FIELD: ClassVar[str] = "uscc"
+
+    loan_id: str
+    uscc: USCC
+    district_code: DistrictCode
+    bank_id: str
+    product_id: str
+    approved: bool
+    amount_fen: int | None = None
+    annual_rate: Decimal | None = None
+    term_months: int | None = None
+    reason: str | None = None
+    decided_at: datetime
+
+
+class LoanDisbursed(Event):
+    TYPE: ClassVar[str] = "finance.loan.disbursed"
+    VERSION: ClassVar[int] = 1
+    TOPIC: ClassVar[TopicSpec] = LOANS
+    KEY_FIELD: ClassVar[str] = "uscc"
+
+    loan_id: str
+    uscc: USCC
+    district_code: DistrictCode
+    bank_id: str
+    product_id: str
+    amount_fen: int = Field(ge=0)
+    disbursed_on: date
+
+
+class LoanDefaulted(Event):
+    """The bank declared the loan in default: its interest is not subsidised from that day."""
+
+    TYPE: ClassVar[str] = "finance.loan.defaulted"
+    VERSION: ClassVar[int] = 1
+    TOPIC: ClassVar[TopicSpec] = LOANS
+    KEY_FIELD: ClassVar[str] = "uscc"
+
+    loan_id: str
+    uscc: USCC
+    district_code: DistrictCode
+    bank_id: str
+    defaulted_on: date
+    reason: str
+
+
+class RepaymentRecorded(Event):
+    TYPE: ClassVar[str] = "finance.repayment.recorded"
+    VERSION: ClassVar[int] = 1
+    TOPIC: ClassVar[TopicSpec] = LOANS
+    KEY_FIELD: ClassVar[str] = "uscc"
+
+    loan_id: str
+    uscc: USCC
+    district_code: DistrictCode
+    bank_id: str
+    bank_ref: str
+    period_start: date
+    period_end: date
+    paid_on: date
+    principal_fen: int = Field(ge=0)
+    interest_fen: int = Field(ge=0)
+
+
+class InterestSubsidyComputed(Event):
+    """The interest subsidy granted for one repayment (the sum over the years its period touched)."""
+
+    TYPE: ClassVar[str] = "finance.interest-subsidy.computed"
+    VERSION: ClassVar[int] = 1
+    TOPIC: ClassVar[TopicSpec] = SUBSIDIES
+    KEY_FIELD: ClassVar[str] = "uscc"
+
+    loan_id: str
+    uscc: USCC
+    district_code: DistrictCode
+    bank_id: str
+    bank_ref: str
+    paid_on: date
+    scheme_id: str
+    scheme_version: int
+    subsidy_fen: int = Field(ge=0)
+    capped_fen: int = Field(ge=0, description="what the year's cap or a default withheld")

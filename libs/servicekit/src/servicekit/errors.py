@@ -45,6 +45,11 @@ class LimitExceeded(DomainError):
     code = "limit_exceeded"
 
 
+class UnsupportedMediaType(DomainError):
+    status_code = 415
+    code = "unsupported_media_type"
+
+
 class Unauthorized(DomainError):
     status_code = 401
     code = "unauthorized"

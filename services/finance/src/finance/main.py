@@ -4,12 +4,14 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
-from contracts.topics import CONSENTS
+from contracts.topics import CONSENTS, LOANS, SUBSIDIES
 from finance.config import FinanceSettings
 from finance.consents.routes import router as consents_router
 from finance.eligibility.routes import close_query_log
 from finance.eligibility.routes import router as eligibility_router
 from finance.handlers import SUBSCRIPTIONS
+from finance.interest.routes import router as interest_router
+from finance.loans.routes import router as loans_router
 from finance.models import (
     EnterpriseFacts,
     FinalAssessment,
@@ -39,12 +41,15 @@ spec = ServiceSpec(
         products_router,
         consents_router,
         eligibility_router,
+        loans_router,
+        interest_router,
         enterprise_router(KnownEnterprise),
         project_router(KnownProject),
         level_change_router(KnownLevelChange),
     ],
     subscriptions=SUBSCRIPTIONS,
-    produces=[CONSENTS],
+    produces=[CONSENTS, LOANS, SUBSIDIES],
+    upload_paths=["/v1/repayment-files"],
     shutdown=close_query_log,
     read_model_tables=[
         table_of(m) for m in (KnownEnterprise, KnownProject, KnownLevelChange, EnterpriseFacts, FinalAssessment)

@@ -1,14 +1,15 @@
 """Finance tables (typed rows)."""
 
 from datetime import date, datetime
+from decimal import Decimal
 
-from sqlalchemy import Date, Index, Integer, String, Text
+from sqlalchemy import BigInteger, Date, Index, Integer, String, Text
 from sqlalchemy.orm import registry
 from sqlmodel import Field, SQLModel
 
 from contracts.api.finance import ProductDefinition
 from readmodels.models import KnownEnterpriseFields, KnownLevelChangeFields, KnownProjectFields
-from servicekit.db import JSONText, UTCDateTime
+from servicekit.db import DecimalText, JSONText, UTCDateTime
 from servicekit.tables import runtime_tables
 
 
@@ -109,3 +110,70 @@ class EligibilityQuery(FinanceTable, table=True):
     outcome: str = Field(sa_type=String(16))
     eligible: bool | None = None
     told: str = Field(sa_type=Text)
+
+
+class Loan(FinanceTable, table=True):
+    """A loan from application to repayment; the product version and the eligibility it was applied under."""
+
+    __tablename__ = "loans"
+
+    loan_id: str = Field(primary_key=True, sa_type=String(40))
+    uscc: str = Field(sa_type=String(18), index=True)
+    district_code: str = Field(sa_type=String(8), index=True)
+    bank_id: str = Field(sa_type=String(64), index=True)
+    product_id: str = Field(sa_type=String(40))
+    product_version: int = Field(sa_type=Integer)
+    eligible_when_applied: bool
+    unmet_when_applied: list[str] = Field(default_factory=list, sa_type=JSONText(list[str]))
+    status: str = Field(sa_type=String(16))
+    amount_requested_fen: int = Field(sa_type=BigInteger)
+    term_months: int = Field(sa_type=Integer)
+    project_id: str | None = Field(default=None, sa_type=String(40))
+    purpose: str = Field(sa_type=Text)
+    applied_at: datetime = Field(sa_type=UTCDateTime())
+    applied_by_role: str = Field(sa_type=String(16))
+    amount_fen: int | None = Field(default=None, sa_type=BigInteger)
+    annual_rate: Decimal | None = Field(default=None, sa_type=DecimalText(12))
+    approved_term_months: int | None = Field(default=None, sa_type=Integer)
+    decided_at: datetime | None = Field(default=None, sa_type=UTCDateTime())
+    rejection_reason: str | None = Field(default=None, sa_type=Text)
+    disbursed_on: date | None = Field(default=None, sa_type=Date)
+    defaulted_on: date | None = Field(default=None, sa_type=Date)
+
+
+class LoanRepayment(FinanceTable, table=True):
+    """A repayment as the bank reported it; (bank, reference) is stored once however often it is sent."""
+
+    __tablename__ = "repayments"
+
+    bank_id: str = Field(primary_key=True, sa_type=String(64))
+    bank_ref: str = Field(primary_key=True, sa_type=String(64))
+    loan_id: str = Field(sa_type=String(40), index=True)
+    period_start: date = Field(sa_type=Date)
+    period_end: date = Field(sa_type=Date)
+    paid_on: date = Field(sa_type=Date)
+    principal_fen: int = Field(sa_type=BigInteger)
+    interest_fen: int = Field(sa_type=BigInteger)
+    recorded_at: datetime = Field(sa_type=UTCDateTime())
+
+
+class InterestSubsidyLine(FinanceTable, table=True):
+    """The interest subsidy for one repayment and one calendar year its period touched."""
+
+    __tablename__ = "interest_subsidy_lines"
+    __table_args__ = (Index("ix_interest_subsidy_lines_holder", "uscc", "year"),)
+
+    bank_id: str = Field(primary_key=True, sa_type=String(64))
+    bank_ref: str = Field(primary_key=True, sa_type=String(64))
+    year: int = Field(primary_key=True, sa_type=Integer)
+    loan_id: str = Field(sa_type=String(40))
+    uscc: str = Field(sa_type=String(18))
+    paid_on: date = Field(sa_type=Date, index=True)
+    days: int = Field(sa_type=Integer)
+    subsidised_days: int = Field(sa_type=Integer)
+    interest_fen: int = Field(sa_type=BigInteger)
+    uncapped_fen: int = Field(sa_type=BigInteger)
+    subsidy_fen: int = Field(sa_type=BigInteger)
+    note: str = Field(sa_type=Text)
+    scheme_id: str = Field(sa_type=String(40))
+    scheme_version: int = Field(sa_type=Integer)

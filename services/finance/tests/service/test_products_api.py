@@ -24,7 +24,11 @@ async def test_only_the_city_publishes_and_the_kind_stays(migrated_db: MigratedD
         body = (await svc.client.get("/v1/products/yulian-loan/versions/1")).json()
         definition = {k: v for k, v in body.items() if k not in ("version", "published_at", "published_by")}
         assert (await svc.client.post("/v1/products", json=definition, headers=DISTRICT)).status_code == 403
-        changed = {**definition, "kind": "interest_subsidy", "terms": {"subsidy_share": "0.5", "subsidy_cap_fen": 1}}
+        changed = {
+            **definition,
+            "kind": "interest_subsidy",
+            "terms": {"subsidy_share": "0.5", "subsidy_cap_fen": 1, "subsidised_loans": ["yulian-loan"]},
+        }
         refused = await svc.client.post("/v1/products", json=changed)
         assert refused.status_code == 422 and refused.json()["errors"][0]["field"] == "kind"
         assert (await svc.client.get("/v1/products/yulian-loan/versions/2")).status_code == 404

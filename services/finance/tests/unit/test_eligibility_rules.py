@@ -106,6 +106,8 @@ def test_headroom_is_the_cap_less_what_was_funded_never_negative() -> None:
         {"fact": "latest_level", "op": "is_true"},
         {"fact": "latest_level", "op": "ge", "value": "2"},
         {"fact": "furthest_stage", "op": "stage_at_least", "value": "somewhere"},
+        {"fact": "furthest_stage", "op": "stage_at_least", "value": []},
+        {"fact": "district_code", "op": "gt", "value": True},
         {"fact": "tier", "op": "in", "value": []},
         {"fact": "tier", "op": "eq"},
     ],

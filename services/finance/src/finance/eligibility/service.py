@@ -7,22 +7,19 @@ import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from contracts.api.finance import EligibilityAnswer, EligibilityQueryRead, QueryOutcome
+from contracts.api.finance import EligibilityAnswer, EligibilityQueryRead, ProductDefinition, ProductKind, QueryOutcome
 from contracts.api.identity import Role, TokenClaims
 from finance.eligibility import repository
 from finance.eligibility.rules import evaluate, headroom, suggested_limit
 from finance.facts import repository as facts
 from finance.facts import service as fact_store
+from finance.interest import repository as interest
 from finance.models import EligibilityQuery
 from finance.products import service as products
 from servicekit.auth import require_district
 from servicekit.errors import Forbidden
 from servicekit.groupwrite import GroupWriter
 from servicekit.uow import UnitOfWork
-
-# Support finance has recorded for an enterprise under a product: subsidies are not recorded yet (loans and
-# subsidies come next), so the headroom is the whole cap until then.
-NOTHING_RECORDED_FEN = 0
 
 
 @dataclass(frozen=True)
@@ -70,9 +67,17 @@ async def ask(
         rules=rules,
         suggested_limit_fen=suggested_limit(product, known),
         subsidy_cap_fen=product.terms.subsidy_cap_fen,
-        subsidy_headroom_fen=headroom(product, NOTHING_RECORDED_FEN),
+        subsidy_headroom_fen=headroom(product, await granted(uow, uscc, product, now.year)),
         asked_at=now,
     )
+
+
+async def granted(uow: UnitOfWork, uscc: str, product: ProductDefinition, year: int) -> int:
+    """Support recorded under `product`: the interest subsidy granted this year (the transformation
+    subsidy is not recorded yet: nothing)."""
+    if product.kind is not ProductKind.INTEREST_SUBSIDY:
+        return 0
+    return (await interest.granted_by_year(uow.session, uscc, product.product_id, [year])).get(year, 0)
 
 
 async def queries_about(uow: UnitOfWork, actor: TokenClaims, uscc: str, limit: int) -> list[EligibilityQueryRead]:

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy.exc import IntegrityError
 
-from contracts.api.finance import ProductDefinition, ProductRead
+from contracts.api.finance import ProductDefinition, ProductKind, ProductRead
 from contracts.api.identity import TokenClaims
 from finance.models import ProductVersion
 from finance.products import repository
@@ -57,11 +57,13 @@ async def current(uow: UnitOfWork, product_id: str, field: str = "product") -> P
 _DEFINITIONS: dict[tuple[str, int], ProductDefinition] = {}
 
 
-async def definition(uow: UnitOfWork, product_id: str, version: int | None) -> ProductDefinition:
+async def definition(
+    uow: UnitOfWork, product_id: str, version: int | None, field: str = "product"
+) -> ProductDefinition:
     """The rules of one version (`version` None: the product does not exist, 422 naming those that do)."""
     if version is None:
         known = ", ".join(r.product_id for r in await repository.all_latest(uow.session))
-        raise InvalidInput(f"unknown product {product_id!r} (products: {known})", field="product")
+        raise InvalidInput(f"unknown product {product_id!r} (products: {known})", field=field)
     held = _DEFINITIONS.get((product_id, version))
     if held is None:
         row = await repository.version(uow.session, product_id, version)
@@ -69,6 +71,18 @@ async def definition(uow: UnitOfWork, product_id: str, version: int | None) -> P
             raise NotFound(f"product {product_id} has no version {version}")
         held = _DEFINITIONS[(product_id, version)] = row.definition
     return held
+
+
+async def interest_scheme_for(uow: UnitOfWork, loan_product_id: str | None) -> ProductRead | None:
+    """The interest-subsidy scheme (newest version) sharing the interest of `loan_product_id` (None: the
+    first interest-subsidy scheme there is)."""
+    for row in await repository.all_latest(uow.session):
+        terms = row.definition.terms
+        if row.definition.kind is ProductKind.INTEREST_SUBSIDY and (
+            loan_product_id is None or loan_product_id in terms.subsidised_loans
+        ):
+            return to_read(row)
+    return None
 
 
 async def list_products(uow: UnitOfWork) -> list[ProductRead]:
