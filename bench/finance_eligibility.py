@@ -205,6 +205,7 @@ async def main() -> None:
             "SHUZHUAN_FINANCE_VAR_DIR": str(folder),
             "SHUZHUAN_FINANCE_KAFKA_BOOTSTRAP_SERVERS": broker.bootstrap,
             "SHUZHUAN_FINANCE_LOG_LEVEL": "WARNING",
+            "SHUZHUAN_FINANCE_ELIGIBILITY_QUERIES_PER_MINUTE": "0",  # the bench measures capacity, not policy
         }
         procs.append(start([sys.executable, "-m", "finance", "serve"], env, folder / "finance.log"))
         bare = [sys.executable, "-m", "uvicorn", "--app-dir", "bench", "bare_app:app", "--port", str(bare_port)]

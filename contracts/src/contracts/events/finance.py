@@ -48,11 +48,9 @@ class ConsentRevoked(Event):
     revoked_at: datetime
 
 
-class LoanApplied(Event):
-    """An enterprise (or its bank on its behalf) applied for a loan product; eligibility as it stood then."""
+class _OfALoan(Event):
+    """What every loan event says: which loan, whose, in which unit, at which bank."""
 
-    TYPE: ClassVar[str] = "finance.loan.applied"
-    VERSION: ClassVar[int] = 1
     TOPIC: ClassVar[TopicSpec] = LOANS
     KEY_FIELD: ClassVar[str] = "uscc"
 
@@ -60,6 +58,14 @@ class LoanApplied(Event):
     uscc: USCC
     district_code: DistrictCode
     bank_id: str
+
+
+class LoanApplied(_OfALoan):
+    """An enterprise (or its bank on its behalf) applied for a loan product; eligibility as it stood then."""
+
+    TYPE: ClassVar[str] = "finance.loan.applied"
+    VERSION: ClassVar[int] = 1
+
     product_id: str
     product_version: int
     amount_requested_fen: int = Field(ge=0)
@@ -67,18 +73,12 @@ class LoanApplied(Event):
     applied_at: datetime
 
 
-class LoanDecided(Event):
+class LoanDecided(_OfALoan):
     """The bank approved (amount, rate, term) or rejected (reason) an application."""
 
     TYPE: ClassVar[str] = "finance.loan.decided"
     VERSION: ClassVar[int] = 1
-    TOPIC: ClassVar[TopicSpec] = LOANS
-    KEY_FIELD: ClassVar[str] = "uscc"
 
-    loan_id: str
-    uscc: USCC
-    district_code: DistrictCode
-    bank_id: str
     product_id: str
     approved: bool
     amount_fen: int | None = None
@@ -88,47 +88,29 @@ class LoanDecided(Event):
     decided_at: datetime
 
 
-class LoanDisbursed(Event):
+class LoanDisbursed(_OfALoan):
     TYPE: ClassVar[str] = "finance.loan.disbursed"
     VERSION: ClassVar[int] = 1
-    TOPIC: ClassVar[TopicSpec] = LOANS
-    KEY_FIELD: ClassVar[str] = "uscc"
 
-    loan_id: str
-    uscc: USCC
-    district_code: DistrictCode
-    bank_id: str
     product_id: str
     amount_fen: int = Field(ge=0)
     disbursed_on: date
 
 
-class LoanDefaulted(Event):
+class LoanDefaulted(_OfALoan):
     """The bank declared the loan in default: its interest is not subsidised from that day."""
 
     TYPE: ClassVar[str] = "finance.loan.defaulted"
     VERSION: ClassVar[int] = 1
-    TOPIC: ClassVar[TopicSpec] = LOANS
-    KEY_FIELD: ClassVar[str] = "uscc"
 
-    loan_id: str
-    uscc: USCC
-    district_code: DistrictCode
-    bank_id: str
     defaulted_on: date
     reason: str
 
 
-class RepaymentRecorded(Event):
+class RepaymentRecorded(_OfALoan):
     TYPE: ClassVar[str] = "finance.repayment.recorded"
     VERSION: ClassVar[int] = 1
-    TOPIC: ClassVar[TopicSpec] = LOANS
-    KEY_FIELD: ClassVar[str] = "uscc"
 
-    loan_id: str
-    uscc: USCC
-    district_code: DistrictCode
-    bank_id: str
     bank_ref: str
     period_start: date
     period_end: date
@@ -137,18 +119,13 @@ class RepaymentRecorded(Event):
     interest_fen: int = Field(ge=0)
 
 
-class InterestSubsidyComputed(Event):
+class InterestSubsidyComputed(_OfALoan):
     """The interest subsidy granted for one repayment (the sum over the years its period touched)."""
 
     TYPE: ClassVar[str] = "finance.interest-subsidy.computed"
     VERSION: ClassVar[int] = 1
     TOPIC: ClassVar[TopicSpec] = SUBSIDIES
-    KEY_FIELD: ClassVar[str] = "uscc"
 
-    loan_id: str
-    uscc: USCC
-    district_code: DistrictCode
-    bank_id: str
     bank_ref: str
     paid_on: date
     scheme_id: str

@@ -10,3 +10,5 @@ class FinanceSettings(ServiceSettings):
 
     service_name: str = "finance"
     port: int = 8004
+    eligibility_queries_per_minute: float = 6000  # per bank (0: no limit); bursts of eligibility_burst
+    eligibility_burst: int = 200

@@ -25,6 +25,14 @@ from finance.products.routes import router as products_router
 from readmodels.routes import enterprise_router, level_change_router, project_router
 from servicekit.app import ServiceSpec, create_app
 from servicekit.db import table_of
+from servicekit.ratelimit import RateLimit
+from servicekit.settings import ServiceSettings
+
+
+def _limits(app: FastAPI, settings: ServiceSettings) -> None:
+    assert isinstance(settings, FinanceSettings)
+    app.state.eligibility_limit = RateLimit(settings.eligibility_queries_per_minute, settings.eligibility_burst)
+
 
 spec = ServiceSpec(
     name="finance",
@@ -50,6 +58,7 @@ spec = ServiceSpec(
     subscriptions=SUBSCRIPTIONS,
     produces=[CONSENTS, LOANS, SUBSIDIES],
     upload_paths=["/v1/repayment-files"],
+    startup=_limits,
     shutdown=close_query_log,
     read_model_tables=[
         table_of(m) for m in (KnownEnterprise, KnownProject, KnownLevelChange, EnterpriseFacts, FinalAssessment)

@@ -137,3 +137,15 @@ async def test_an_unknown_product_is_a_field_error(migrated_db: MigratedDbFactor
         answer = await ask(svc, product="free-money")
         assert answer.status_code == 422 and answer.json()["errors"][0]["field"] == "product"
         assert "special-loan" in answer.json()["message"]
+
+
+async def test_a_bank_asking_too_fast_is_told_when_to_come_back(migrated_db: MigratedDbFactory) -> None:
+    url = await migrated_db(spec, "sqlite")
+    async with service_under_test(spec, url, eligibility_queries_per_minute=60, eligibility_burst=2) as svc:
+        await tell(svc, registered())
+        await consent(svc)
+        assert [(await ask(svc)).status_code for _ in range(2)] == [200, 200]
+        throttled = await ask(svc)
+        assert throttled.status_code == 429 and int(throttled.headers["retry-after"]) >= 1
+        assert (await ask(svc, headers=OTHER_BANK)).status_code == 403  # another bank has its own allowance
+        assert await svc.count(EligibilityQuery) == 3  # the throttled request was not a query

@@ -42,13 +42,20 @@ QueryLog = Annotated[GroupWriter, Depends(query_log)]
 UsccPath = Annotated[str, Path(pattern=r"^[0-9A-HJ-NP-RTUW-Y]{2}\d{6}[0-9A-HJ-NP-RTUW-Y]{10}$")]
 
 
-@router.get("/eligibility/{uscc}", response_model=EligibilityAnswer, responses=ERRORS)
+@router.get("/eligibility/{uscc}", response_model=EligibilityAnswer, responses=error_responses(401, 403, 422, 429))
 async def eligibility(
-    uscc: UsccPath, uow: Uow, log: QueryLog, actor: Banks, product: str = Query(min_length=1, max_length=40)
+    request: Request,
+    uscc: UsccPath,
+    uow: Uow,
+    log: QueryLog,
+    actor: Banks,
+    product: str = Query(min_length=1, max_length=40),
 ) -> EligibilityAnswer:
     """Is this enterprise eligible for `product`, and for how much? Answered only under the enterprise's
     active consent for this bank and product (otherwise 403, saying nothing about the enterprise); every
-    rule with its reason in Chinese and English; every query logged for the enterprise to see."""
+    rule with its reason in Chinese and English; every query logged for the enterprise to see. A bank
+    asking faster than its rate limit gets 429 with Retry-After (not logged: nothing was asked)."""
+    request.app.state.eligibility_limit.check(actor.bank_id or actor.sub, "eligibility queries")
     async with uow:
         result = await service.ask(uow, log, actor, uscc, product)
     if isinstance(result, service.Refusal):
