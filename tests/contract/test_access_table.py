@@ -42,6 +42,8 @@ PATH_VALUES = {
     "product_id": "special-loan",
     "consent_id": "cs_x",
     "loan_id": "ln_x",
+    "subsidy_id": "sb_x",
+    "flag_id": "fl_x",
 }
 ROW = re.compile(r"^\|\s*(\w+)\s*\|\s*`(GET|POST|PUT|PATCH|DELETE) (\S+)`\s*\|(.*)\|\s*$")
 

@@ -13,12 +13,16 @@ from contracts.events.assessment import (
 from contracts.events.finance import (
     ConsentGranted,
     ConsentRevoked,
+    FundingFlagRaised,
+    FundingFlagResolved,
     InterestSubsidyComputed,
     LoanApplied,
     LoanDecided,
     LoanDefaulted,
     LoanDisbursed,
     RepaymentRecorded,
+    SubsidyDecided,
+    SubsidyWithheld,
 )
 from contracts.events.registry import (
     ActivityRecorded,
@@ -53,6 +57,10 @@ EVENT_CLASSES: tuple[type[Event], ...] = (
     LoanDefaulted,
     RepaymentRecorded,
     InterestSubsidyComputed,
+    SubsidyDecided,
+    SubsidyWithheld,
+    FundingFlagRaised,
+    FundingFlagResolved,
 )
 EVENTS: dict[tuple[str, int], type[Event]] = {(c.TYPE, c.VERSION): c for c in EVENT_CLASSES}
 

@@ -132,3 +132,65 @@ class InterestSubsidyComputed(_OfALoan):
     scheme_version: int
     subsidy_fen: int = Field(ge=0)
     capped_fen: int = Field(ge=0, description="what the year's cap or a default withheld")
+
+
+class _OfASubsidy(Event):
+    TOPIC: ClassVar[TopicSpec] = SUBSIDIES
+    KEY_FIELD: ClassVar[str] = "uscc"
+
+    subsidy_id: str
+    uscc: USCC
+    district_code: DistrictCode
+    project_id: str
+
+
+class SubsidyDecided(_OfASubsidy):
+    """A transformation subsidy computed (or found not eligible), approved or paid: `status` says which."""
+
+    TYPE: ClassVar[str] = "finance.subsidy.decided"
+    VERSION: ClassVar[int] = 1
+
+    product_id: str
+    product_version: int
+    status: str = Field(description="computed, not_eligible, approved or paid")
+    amount_fen: int = Field(ge=0)
+    at: datetime
+
+
+class SubsidyWithheld(_OfASubsidy):
+    """An unpaid subsidy clawed back: a new measurement no longer meets its level conditions."""
+
+    TYPE: ClassVar[str] = "finance.subsidy.withheld"
+    VERSION: ClassVar[int] = 1
+
+    amount_fen: int = Field(ge=0)
+    reason: str
+    at: datetime
+
+
+class FundingFlagRaised(Event):
+    """A possible double funding, naming both fundings, for the city to resolve."""
+
+    TYPE: ClassVar[str] = "finance.funding-flag.raised"
+    VERSION: ClassVar[int] = 1
+    TOPIC: ClassVar[TopicSpec] = SUBSIDIES
+    KEY_FIELD: ClassVar[str] = "uscc"
+
+    flag_id: str
+    uscc: USCC
+    kind: str
+    fundings: list[str]
+    detail: str
+    raised_at: datetime
+
+
+class FundingFlagResolved(Event):
+    TYPE: ClassVar[str] = "finance.funding-flag.resolved"
+    VERSION: ClassVar[int] = 1
+    TOPIC: ClassVar[TopicSpec] = SUBSIDIES
+    KEY_FIELD: ClassVar[str] = "uscc"
+
+    flag_id: str
+    uscc: USCC
+    resolution: str
+    resolved_at: datetime

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from contracts.events.assessment import AssessmentFinalised
+from contracts.events.assessment import AssessmentFinalised, ProjectLevelChanged
 from contracts.events.registry import EnterpriseRegistered, EnterpriseUpdated
 from finance.facts import repository as facts
 from finance.models import KnownEnterprise, KnownLevelChange, KnownProject
+from finance.subsidies import service as subsidies
 from readmodels.handlers import enterprise_subscriptions, level_change_subscriptions, project_subscriptions
 from servicekit.consumer import Received, Subscription
 from servicekit.subscriptions import merged
@@ -58,6 +59,12 @@ async def on_assessment_finalised(uow: UnitOfWork, events: list[Received[Assessm
     await facts.add_final_assessments(uow.session, rows)
 
 
+async def on_level_changed(uow: UnitOfWork, events: list[Received[ProjectLevelChanged]]) -> None:
+    """A re-measured project: its unpaid transformation subsidies are withheld if their level conditions
+    no longer hold (a second delivery finds them withheld already and changes nothing)."""
+    await subsidies.withhold_broken(uow, [e.payload for e in events])
+
+
 SUBSCRIPTIONS = merged(
     enterprise_subscriptions(KnownEnterprise),
     project_subscriptions(KnownProject),
@@ -66,5 +73,6 @@ SUBSCRIPTIONS = merged(
         Subscription(EnterpriseRegistered, on_enterprise_registered, idempotent=True),
         Subscription(EnterpriseUpdated, on_enterprise_updated, idempotent=True),
         Subscription(AssessmentFinalised, on_assessment_finalised, idempotent=True),
+        Subscription(ProjectLevelChanged, on_level_changed, idempotent=True),
     ],
 )

@@ -22,6 +22,7 @@ from finance.models import (
     tables,
 )
 from finance.products.routes import router as products_router
+from finance.subsidies.routes import router as subsidies_router
 from readmodels.routes import enterprise_router, level_change_router, project_router
 from servicekit.app import ServiceSpec, create_app
 from servicekit.db import table_of
@@ -51,6 +52,7 @@ spec = ServiceSpec(
         eligibility_router,
         loans_router,
         interest_router,
+        subsidies_router,
         enterprise_router(KnownEnterprise),
         project_router(KnownProject),
         level_change_router(KnownLevelChange),

@@ -7,7 +7,8 @@ from sqlalchemy import BigInteger, Date, Index, Integer, String, Text
 from sqlalchemy.orm import registry
 from sqlmodel import Field, SQLModel
 
-from contracts.api.finance import ProductDefinition
+from contracts.api.finance import ProductDefinition, RuleResult
+from contracts.api.subsidies import ExplanationLine
 from readmodels.models import KnownEnterpriseFields, KnownLevelChangeFields, KnownProjectFields
 from servicekit.db import DecimalText, JSONText, UTCDateTime
 from servicekit.tables import runtime_tables
@@ -177,3 +178,54 @@ class InterestSubsidyLine(FinanceTable, table=True):
     note: str = Field(sa_type=Text)
     scheme_id: str = Field(sa_type=String(40))
     scheme_version: int = Field(sa_type=Integer)
+
+
+class TransformationSubsidy(FinanceTable, table=True):
+    """A transformation subsidy (奖补) decision: the rules, the amount and every step that led to it."""
+
+    __tablename__ = "transformation_subsidies"
+
+    subsidy_id: str = Field(primary_key=True, sa_type=String(40))
+    uscc: str = Field(sa_type=String(18), index=True)
+    district_code: str = Field(sa_type=String(8), index=True)
+    project_id: str = Field(sa_type=String(40), index=True)
+    product_id: str = Field(sa_type=String(40))
+    product_version: int = Field(sa_type=Integer)
+    status: str = Field(sa_type=String(16))
+    investment_fen: int = Field(sa_type=BigInteger)
+    verified_fen: int = Field(sa_type=BigInteger)
+    amount_fen: int = Field(sa_type=BigInteger)
+    rules: list[RuleResult] = Field(sa_type=JSONText(list[RuleResult]))
+    explanation: list[ExplanationLine] = Field(sa_type=JSONText(list[ExplanationLine]))
+    applied_at: datetime = Field(sa_type=UTCDateTime())
+    applied_by: str = Field(sa_type=String(64))
+    approved_at: datetime | None = Field(default=None, sa_type=UTCDateTime())
+    paid_at: datetime | None = Field(default=None, sa_type=UTCDateTime())
+    withheld_at: datetime | None = Field(default=None, sa_type=UTCDateTime())
+    withheld_reason: str | None = Field(default=None, sa_type=Text)
+
+
+class FundedInvoice(FinanceTable, table=True):
+    """An invoice that funded something: the same number is never funded twice."""
+
+    __tablename__ = "funded_invoices"
+
+    number: str = Field(primary_key=True, sa_type=String(64))
+    uscc: str = Field(sa_type=String(18))
+    funding: str = Field(sa_type=String(40))
+    amount_fen: int = Field(sa_type=BigInteger)
+
+
+class FundingFlag(FinanceTable, table=True):
+    """A possible double funding for the city to resolve."""
+
+    __tablename__ = "funding_flags"
+
+    flag_id: str = Field(primary_key=True, sa_type=String(40))
+    uscc: str = Field(sa_type=String(18), index=True)
+    kind: str = Field(sa_type=String(32))
+    fundings: list[str] = Field(sa_type=JSONText(list[str]))
+    detail: str = Field(sa_type=Text)
+    raised_at: datetime = Field(sa_type=UTCDateTime())
+    resolved_at: datetime | None = Field(default=None, sa_type=UTCDateTime())
+    resolution: str | None = Field(default=None, sa_type=Text)

@@ -57,6 +57,8 @@ PATH_VALUES = {
     "product_id": "special-loan",
     "consent_id": "cs_x",
     "loan_id": "ln_x",
+    "subsidy_id": "sb_x",
+    "flag_id": "fl_x",
 }
 ENTERPRISE = {"uscc": "91350100M000100Y43", "name": "某企业", "district_code": "500103", "industry_code": "C36"}
 OTHER = {"uscc": "914403001922038216", "name": "别的企业", "district_code": "500104", "industry_code": "C36"}

@@ -16,6 +16,7 @@ from finance.facts import service as fact_store
 from finance.interest import repository as interest
 from finance.models import EligibilityQuery
 from finance.products import service as products
+from finance.subsidies import repository as subsidies
 from servicekit.auth import require_district
 from servicekit.errors import Forbidden
 from servicekit.groupwrite import GroupWriter
@@ -73,11 +74,13 @@ async def ask(
 
 
 async def granted(uow: UnitOfWork, uscc: str, product: ProductDefinition, year: int) -> int:
-    """Support recorded under `product`: the interest subsidy granted this year (the transformation
-    subsidy is not recorded yet: nothing)."""
-    if product.kind is not ProductKind.INTEREST_SUBSIDY:
-        return 0
-    return (await interest.granted_by_year(uow.session, uscc, product.product_id, [year])).get(year, 0)
+    """Support recorded under `product`: the interest subsidy granted this year, or the transformation
+    subsidy computed, approved or paid."""
+    if product.kind is ProductKind.INTEREST_SUBSIDY:
+        return (await interest.granted_by_year(uow.session, uscc, product.product_id, [year])).get(year, 0)
+    if product.kind is ProductKind.TRANSFORMATION_SUBSIDY:
+        return await subsidies.granted_before(uow.session, uscc, product.product_id)
+    return 0
 
 
 async def queries_about(uow: UnitOfWork, actor: TokenClaims, uscc: str, limit: int) -> list[EligibilityQueryRead]:
