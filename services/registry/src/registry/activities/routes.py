@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Response, status
 
@@ -19,7 +19,12 @@ Recorders = Annotated[TokenClaims, Depends(allow(Role.CITY, Role.DISTRICT))]
 Readers = Annotated[TokenClaims, Depends(allow(Role.CITY, Role.DISTRICT, Role.OPS))]
 
 
-@router.post("", status_code=status.HTTP_201_CREATED, response_model=ActivityRead, responses=ERRORS)
+RESENT: dict[int | str, dict[str, Any]] = {
+    200: {"model": ActivityRead, "description": "sent before with this external_ref: the record stored then"}
+}
+
+
+@router.post("", status_code=status.HTTP_201_CREATED, response_model=ActivityRead, responses={**RESENT, **ERRORS})
 async def record_activity(body: ActivityCreate, response: Response, uow: Uow, actor: Recorders) -> ActivityRead:
     """Record an enablement-centre service (家次), themed event or training (场次, 人次).
     With `external_ref`, sending the same record again is safe (200 with the stored one)."""
