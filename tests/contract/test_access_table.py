@@ -13,6 +13,7 @@ import pytest
 
 from contracts.api.identity import Role
 from devstack.suite import SERVICES
+from testkit.access import PATH_VALUES
 from testkit.databases import MigratedDbFactory
 from testkit.services import RunningService, service_under_test
 from testkit.tokens import bearer
@@ -26,24 +27,6 @@ CLAIMS: dict[Role, dict[str, Any]] = {
     Role.ENTERPRISE: {"uscc": "91350100M000100Y43"},
     Role.PROVIDER: {"provider_id": "pv_x"},
     Role.BANK: {"bank_id": "bk_x"},
-}
-PATH_VALUES = {
-    "uscc": "91350100M000100Y43",
-    "import_id": "imp_0000000000000000",
-    "provider_id": "pv_x",
-    "project_id": "pj_x",
-    "batch_id": "pb_x",
-    "assessment_id": "as_x",
-    "evaluation_id": "ev_x",
-    "designation_id": "dg_x",
-    "scheme_id": "miit-2024",
-    "version": "1",
-    "client_id": "cl_x",
-    "product_id": "special-loan",
-    "consent_id": "cs_x",
-    "loan_id": "ln_x",
-    "subsidy_id": "sb_x",
-    "flag_id": "fl_x",
 }
 ROW = re.compile(r"^\|\s*(\w+)\s*\|\s*`(GET|POST|PUT|PATCH|DELETE) (\S+)`\s*\|(.*)\|\s*$")
 

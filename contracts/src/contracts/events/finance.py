@@ -13,11 +13,9 @@ from contracts.fields import USCC, DistrictCode
 from contracts.topics import CONSENTS, LOANS, SUBSIDIES, TopicSpec
 
 
-class ConsentGranted(Event):
-    """An enterprise let a bank query its eligibility for a product until a date."""
+class _OfAConsent(Event):
+    """What every consent event says: which consent, whose, in which unit, for which bank and product."""
 
-    TYPE: ClassVar[str] = "finance.consent.granted"
-    VERSION: ClassVar[int] = 1
     TOPIC: ClassVar[TopicSpec] = CONSENTS
     KEY_FIELD: ClassVar[str] = "uscc"
 
@@ -26,24 +24,25 @@ class ConsentGranted(Event):
     district_code: DistrictCode
     bank_id: str
     product_id: str
+
+
+class ConsentGranted(_OfAConsent):
+    """An enterprise let a bank query its eligibility for a product until a date."""
+
+    TYPE: ClassVar[str] = "finance.consent.granted"
+    VERSION: ClassVar[int] = 1
+
     valid_until: date
     on_paper: bool = Field(description="recorded by the district authority from a signed form")
     granted_at: datetime
 
 
-class ConsentRevoked(Event):
+class ConsentRevoked(_OfAConsent):
     """A consent was withdrawn: the bank's queries are refused from this moment."""
 
     TYPE: ClassVar[str] = "finance.consent.revoked"
     VERSION: ClassVar[int] = 1
-    TOPIC: ClassVar[TopicSpec] = CONSENTS
-    KEY_FIELD: ClassVar[str] = "uscc"
 
-    consent_id: str
-    uscc: USCC
-    district_code: DistrictCode
-    bank_id: str
-    product_id: str
     reason: str
     revoked_at: datetime
 

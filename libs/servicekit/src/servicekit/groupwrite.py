@@ -37,6 +37,11 @@ class GroupWriter:
         self._idle.set()
         self.batches = 0  # batches stored (for tests and metrics)
 
+    @property
+    def pending(self) -> int:
+        """Rows handed over and not yet stored or failed."""
+        return self._pending
+
     async def write(self, row: Mapping[str, Any]) -> None:
         """Store `row`; raises what the database raised if its batch could not be stored."""
         if self._task is None or self._task.done():

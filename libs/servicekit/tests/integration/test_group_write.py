@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from servicekit.db import make_engine
 from servicekit.groupwrite import GroupWriter
 from testkit.databases import DbFactory, create_tables
+from testkit.waits import wait_for
 
 metadata = MetaData()
 entries = Table("entries", metadata, Column("id", String(10), primary_key=True), Column("n", Integer))
@@ -56,7 +57,11 @@ async def test_close_stores_what_is_queued(make_db: DbFactory) -> None:
     await create_tables(url, metadata)
     writer = GroupWriter(url, entries)
     pending = [asyncio.create_task(writer.write({"id": f"q{i}", "n": i})) for i in range(50)]
-    await asyncio.sleep(0)  # handed over, not yet stored
+
+    async def handed_over() -> bool:
+        return writer.pending + await stored(url) == 50
+
+    await wait_for(handed_over, timeout=10, what="all 50 rows handed to the writer")
     await writer.close()
     await asyncio.gather(*pending)
     assert await stored(url) == 50

@@ -22,6 +22,7 @@ from registry.main import spec as registry_spec
 from registry.models import Client
 from servicekit.auth import TokenSigner, ensure_keypair
 from servicekit.db import table_of
+from testkit.access import PATH_VALUES
 from testkit.databases import DbFactory, MigratedDbFactory
 from testkit.services import RunningService, service_under_test
 from testkit.tokens import bearer, mint_token
@@ -41,24 +42,6 @@ BANK_ROUTES = {
     ("POST", "/v1/loans/{loan_id}/repayments"),
     ("POST", "/v1/repayment-files"),
     ("GET", "/v1/interest-subsidy/payables"),
-}
-PATH_VALUES = {
-    "uscc": "91350100M000100Y43",
-    "import_id": "imp_0000000000000000",
-    "provider_id": "pv_x",
-    "project_id": "pj_x",
-    "batch_id": "pb_x",
-    "assessment_id": "as_x",
-    "evaluation_id": "ev_x",
-    "designation_id": "dg_x",
-    "scheme_id": "miit-2024",
-    "version": "1",
-    "client_id": "cl_x",
-    "product_id": "special-loan",
-    "consent_id": "cs_x",
-    "loan_id": "ln_x",
-    "subsidy_id": "sb_x",
-    "flag_id": "fl_x",
 }
 ENTERPRISE = {"uscc": "91350100M000100Y43", "name": "某企业", "district_code": "500103", "industry_code": "C36"}
 OTHER = {"uscc": "914403001922038216", "name": "别的企业", "district_code": "500104", "industry_code": "C36"}
