@@ -90,6 +90,30 @@ SUBSIDIES = TopicSpec(
     description="Subsidies computed for enterprises (the interest subsidy per repayment).",
 )
 
+SOLUTIONS = TopicSpec(
+    name="catalog.solutions.v1",
+    partitions=4,
+    key="solution id",
+    owner="catalog",
+    description="小快轻准 solutions listed, suspended, reinstated and delisted by the city.",
+)
+
+DEMANDS = TopicSpec(
+    name="catalog.demands.v1",
+    partitions=4,
+    key="USCC of the enterprise in need",
+    owner="catalog",
+    description="Enterprises' demands: posted, or derived from a finalised assessment's weakest scenes.",
+)
+
+ADOPTIONS = TopicSpec(
+    name="catalog.adoptions.v1",
+    partitions=4,
+    key="USCC of the adopting enterprise",
+    owner="catalog",
+    description="Solutions adopted, outcomes verified, providers rated, adopters told of a suspension.",
+)
+
 TOPICS: tuple[TopicSpec, ...] = (
     ENTERPRISES,
     PROVIDERS,
@@ -100,6 +124,9 @@ TOPICS: tuple[TopicSpec, ...] = (
     CONSENTS,
     LOANS,
     SUBSIDIES,
+    SOLUTIONS,
+    DEMANDS,
+    ADOPTIONS,
 )
 
 

@@ -150,3 +150,32 @@ def uscc_authority_names() -> dict[str, str]:
 def province_prefixes() -> dict[str, str]:
     """GB/T 2260 provincial prefixes (two digits) → name."""
     return {r["prefix"]: r["name"] for r in _rows("province_codes.csv")}
+
+
+@dataclass(frozen=True)
+class Scene:
+    id: str
+    name: str
+    group: str
+    constrained: bool
+
+
+@cache
+def miit_scenes() -> dict[str, Scene]:
+    """The 16 business scenes of the MIIT 2024 scheme (数字化经营), keyed by id, in the scheme's order."""
+    return {
+        r["id"]: Scene(r["id"], r["name"], r["group"], r["constrained"] == "true") for r in _rows("miit_scenes.csv")
+    }
+
+
+@dataclass(frozen=True)
+class SolutionCategory:
+    id: str
+    name: str
+    name_en: str
+
+
+@cache
+def solution_categories() -> dict[str, SolutionCategory]:
+    """The catalogue's solution categories (OA, finance, ERP, MES, ...), keyed by id."""
+    return {r["id"]: SolutionCategory(r["id"], r["name"], r["name_en"]) for r in _rows("solution_categories.csv")}

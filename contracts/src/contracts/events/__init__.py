@@ -10,6 +10,17 @@ from contracts.events.assessment import (
     DesignationRevoked,
     ProjectLevelChanged,
 )
+from contracts.events.catalog import (
+    AdopterNotified,
+    AdoptionRecorded,
+    DemandPosted,
+    OutcomeVerified,
+    ProviderRated,
+    SolutionDelisted,
+    SolutionListed,
+    SolutionReinstated,
+    SolutionSuspended,
+)
 from contracts.events.finance import (
     ConsentGranted,
     ConsentRevoked,
@@ -31,6 +42,7 @@ from contracts.events.registry import (
     EnterpriseUpdated,
     ProjectCreated,
     ProjectStageChanged,
+    ProviderQualityScored,
     ProviderRegistered,
     ProviderStatusChanged,
 )
@@ -40,6 +52,7 @@ EVENT_CLASSES: tuple[type[Event], ...] = (
     EnterpriseUpdated,
     ProviderRegistered,
     ProviderStatusChanged,
+    ProviderQualityScored,
     ProjectCreated,
     ProjectStageChanged,
     ActivityRecorded,
@@ -61,6 +74,15 @@ EVENT_CLASSES: tuple[type[Event], ...] = (
     SubsidyWithheld,
     FundingFlagRaised,
     FundingFlagResolved,
+    SolutionListed,
+    SolutionSuspended,
+    SolutionReinstated,
+    SolutionDelisted,
+    DemandPosted,
+    AdoptionRecorded,
+    OutcomeVerified,
+    ProviderRated,
+    AdopterNotified,
 )
 EVENTS: dict[tuple[str, int], type[Event]] = {(c.TYPE, c.VERSION): c for c in EVENT_CLASSES}
 

@@ -111,6 +111,21 @@ class ProviderStatusChanged(Event):
     changed_at: datetime
 
 
+class ProviderQualityScored(Event):
+    """A provider's data-quality score over the push interface changed (computed after each batch)."""
+
+    TYPE: ClassVar[str] = "registry.provider.quality-scored"
+    VERSION: ClassVar[int] = 1
+    TOPIC: ClassVar[TopicSpec] = PROVIDERS
+    KEY_FIELD: ClassVar[str] = "provider_id"
+
+    provider_id: str
+    score: Decimal | None = Field(description="0-100 (docs/push.md); null without records in the window")
+    days: int = Field(description="the window the score covers")
+    records: int
+    scored_at: datetime
+
+
 class ProjectCreated(Event):
     """A transformation project was filed (it starts in 诊断评估)."""
 

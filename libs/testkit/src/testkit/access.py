@@ -20,4 +20,9 @@ PATH_VALUES = {
     "loan_id": "ln_x",
     "subsidy_id": "sb_x",
     "flag_id": "fl_x",
+    "solution_id": "so_x",
+    "demand_id": "dm_x",
+    "adoption_id": "ad_x",
+    "outcome_id": "oc_x",
+    "complaint_id": "cp_x",
 }

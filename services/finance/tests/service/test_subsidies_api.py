@@ -3,7 +3,7 @@ the city, withheld when a new measurement breaks it; invoices funded twice flagg
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from contracts.api.journey import Stage
 from finance.main import spec
@@ -55,7 +55,7 @@ async def test_an_invoice_funded_twice_is_flagged_with_both_fundings(migrated_db
         again = {
             **APPLICATION,
             "invoices": [
-                *APPLICATION["invoices"],  # type: ignore[list-item]
+                *cast(list[dict[str, object]], APPLICATION["invoices"]),
                 {"number": "INV-2", "amount_fen": 10_000_000, "issued_on": "2027-04-01"},
             ],
         }

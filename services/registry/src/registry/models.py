@@ -127,6 +127,9 @@ class Provider(RegistryTable, table=True):
     status_reason: str | None = Field(default=None, sa_type=Text)
     created_at: datetime = Field(sa_type=UTCDateTime())
     status_changed_at: datetime = Field(sa_type=UTCDateTime())
+    published_quality: str | None = Field(
+        default=None, sa_type=String(16), description="the data-quality score last published (as text; 'none')"
+    )
 
 
 class Project(RegistryTable, table=True):

@@ -295,6 +295,9 @@ async def test_quality_score_and_who_sees_it(migrated_db: MigratedDbFactory) -> 
         assert f'push_records_total{{provider_id="{pid}",status="rejected"}}' in metrics
         nobody = (await c.get(f"/v1/providers/{other}/quality")).json()
         assert (nobody["records"], nobody["score"]) == (0, None)
+        # published when it changes (the retry left the 30-day score as it was): the catalog keeps it
+        published = await registry.outbox("registry.provider.quality-scored")
+        assert [(e["provider_id"], e["score"], e["records"], e["days"]) for e in published] == [(pid, "70.8", 4, 30)]
 
 
 WHOLE_BATCH_ERRORS: list[tuple[str, bytes, str, int, str]] = [

@@ -6,12 +6,12 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, NamedTuple
 
-from sqlalchemy import func, insert
+from sqlalchemy import func, insert, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
 from registry.enterprises.repository import dialect
-from registry.models import PushBatch, PushRecord
+from registry.models import Provider, PushBatch, PushRecord
 from registry.push.rules import QualityTallies
 from servicekit.bulk import insert_rows
 from servicekit.db import columns_of, select_where_in, table_of
@@ -91,3 +91,8 @@ async def quality_tallies(session: AsyncSession, since: datetime, provider_id: s
         )
         for r in await session.execute(query)
     ]
+
+
+async def set_published_quality(session: AsyncSession, provider_id: str, text: str) -> None:
+    t = table_of(Provider)
+    await session.execute(update(t).where(t.c.provider_id == provider_id).values(published_quality=text))

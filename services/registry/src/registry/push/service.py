@@ -12,10 +12,12 @@ import hashlib
 import secrets
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 from contracts.api.identity import Role, TokenClaims
 from contracts.api.journey import STAGE_NAMES, ProviderStatus, Stage, TransitionCreate
+from contracts.events.registry import ProviderQualityScored
 from contracts.push import (
     BatchSummary,
     EnterpriseRecord,
@@ -35,13 +37,15 @@ from registry.enterprises import service as enterprise_service
 from registry.journey import repository as journey_repo
 from registry.journey import service as journey
 from registry.journey.rules import allowed_next, may_move, who_may_complete
-from registry.models import PushBatch
+from registry.models import Provider, PushBatch
 from registry.push import repository as repo
 from registry.push.repository import Accepted
 from registry.push.rules import QualityTallies, quality
 from servicekit.db import columns_of
 from servicekit.errors import DomainError, Forbidden, NotFound
 from servicekit.uow import UnitOfWork
+
+QUALITY_EVENT_DAYS = 30  # the window of the score published as registry.provider.quality-scored
 
 ROLE_ZH = {
     Role.CITY: "市经济信息委",
@@ -83,13 +87,13 @@ def content_hash(record: EnterpriseRecord | ProgressRecord) -> str:
     return hashlib.sha256(record.model_dump_json(exclude={"record_id", "version"}).encode()).hexdigest()
 
 
-async def check_provider(uow: UnitOfWork, actor: TokenClaims) -> str:
+async def check_provider(uow: UnitOfWork, actor: TokenClaims) -> Provider:
     provider = await journey_repo.get_provider(uow.session, actor.provider_id or "")
     if provider is None:
         raise Forbidden(f"provider {actor.provider_id} is not registered")
     if provider.status != ProviderStatus.APPROVED.value:
         raise Forbidden(f"provider {actor.provider_id} is {provider.status}: only an approved provider may push")
-    return provider.provider_id
+    return provider
 
 
 def _against_prior(o: Outcome, record: EnterpriseRecord | ProgressRecord, digest: str) -> None:
@@ -249,7 +253,8 @@ async def accept_batch(
 ) -> PushReport:
     """Apply every good record of a batch; reject the others with their reasons; store the batch's report.
     The report carries a result per record, or (`all_results=False`) those of the rejected ones only."""
-    provider_id = await check_provider(uow, actor)
+    provider = await check_provider(uow, actor)
+    provider_id = provider.provider_id
     now = datetime.now(UTC)
     batch_id = f"pb_{secrets.token_hex(8)}"
     outcomes = [Outcome(p, RecordStatus.REJECTED) for p in parsed.records]
@@ -293,7 +298,28 @@ async def accept_batch(
         ),
     )
     uow.audit(actor, "push.batch", batch_id, {k: summary[k] for k in ("records", *counts)})
+    await _publish_quality(uow, provider, now, timely_days)
     return PushReport(**summary, results=results)
+
+
+async def _publish_quality(uow: UnitOfWork, provider: Provider, now: datetime, timely_days: int) -> None:
+    """After a batch: the provider's score over the last QUALITY_EVENT_DAYS days, published when it changed
+    (one aggregate over the provider's batches in the window; the catalog keeps it for provider ratings)."""
+    tallies = await repo.quality_tallies(uow.session, now - timedelta(days=QUALITY_EVENT_DAYS), provider.provider_id)
+    scored = quality(tallies[0] if tallies else QualityTallies(provider.provider_id), QUALITY_EVENT_DAYS, timely_days)
+    text = "none" if scored.score is None else f"{scored.score:.1f}"
+    if text == provider.published_quality:
+        return
+    await repo.set_published_quality(uow.session, provider.provider_id, text)
+    uow.emit(
+        ProviderQualityScored(
+            provider_id=provider.provider_id,
+            score=None if scored.score is None else Decimal(text),
+            days=QUALITY_EVENT_DAYS,
+            records=scored.records,
+            scored_at=now,
+        )
+    )
 
 
 def scope(actor: TokenClaims, provider_id: str | None) -> str | None:

@@ -1,0 +1,269 @@
+"""Ranking listed solutions for one enterprise (pure, deterministic): the weights are data (weights.v*.json).
+
+For each candidate — a listed solution of an approved provider that serves at least one of the enterprise's
+weak scenes (any solution when nothing is known to be weak) and whose target industries fit the enterprise's
+(or names none) — the score adds: points per weak scene it serves (more for weaker ones, more if it lifts the
+scene further), per weak item it improves (capped), for industry fit (sub-industry > class > group >
+division > open to all), per verified improving outcome in the same sub-industry (capped), for the provider's
+stars above or below three, for the discount, for fitting the budget (or not), and less per unresolved
+complaint against the provider. Ties go to the lower solution id.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from contracts.api.matching import MatchReason
+from contracts.codes import miit_scenes
+
+
+@dataclass(frozen=True)
+class Weights:
+    version: int
+    scene_by_rank: tuple[float, ...]
+    scene_level_gap: float
+    item: float
+    item_cap: float
+    industry: Mapping[str, float]
+    outcome_same_industry: float
+    outcome_cap: int
+    outcome_elsewhere: float
+    stars_above_three: float
+    discount_per_pct: float
+    budget_fits: float
+    budget_exceeded: float
+    unresolved_complaint: float
+    complaint_cap: float
+    results_max: int
+
+    @classmethod
+    def parse(cls, data: Mapping[str, Any]) -> Weights:
+        values = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
+        values["scene_by_rank"] = tuple(values["scene_by_rank"])
+        return cls(**values)
+
+
+@dataclass(frozen=True)
+class Outcomes:
+    """Verified outcomes of one solution in one sub-industry: how many improved, and the mean improvement."""
+
+    improved: int
+    verified: int
+    mean_pct_by_metric: Mapping[str, float]
+
+
+@dataclass
+class Candidate:
+    """A listed solution with what the ranking needs (built once per catalogue version)."""
+
+    solution_id: str
+    provider_id: str
+    name: str
+    category: str
+    scenes: Mapping[str, int]
+    items: frozenset[str]
+    industries: tuple[str, ...]
+    price_after_discount_fen: int
+    discount_pct: float
+    mean_stars: float | None
+    ratings: int
+    unresolved_complaints: int
+    outcomes: dict[str | None, Outcomes] = field(default_factory=dict)  # by sub-industry
+
+
+@dataclass(frozen=True)
+class Need:
+    """What one enterprise needs: its industry, its weak scenes (weakest first) and their levels, items, budget."""
+
+    industry_code: str | None
+    sub_industry: str | None
+    weak_scenes: Sequence[str]
+    scene_levels: Mapping[str, int]
+    weak_items: Sequence[str]
+    budget_fen: int | None
+
+
+def industry_fit(industries: Sequence[str], code: str | None, sub: str | None) -> str | None:
+    """How the solution's target industries fit the enterprise: sub_industry, class, group, division, open;
+    None when it names industries and none fits."""
+    if not industries:
+        return "open"
+    if sub is not None and sub in industries:
+        return "sub_industry"
+    best = 0
+    for target in industries:
+        if code and not target.startswith("SUB-") and code.startswith(target):
+            best = max(best, len(target))
+    return {0: None, 3: "division", 4: "group"}.get(best, "class") if best else None
+
+
+def quick_score(c: Candidate, need: Need, w: Weights, fit: str) -> float:
+    """The score without its explanation (the hot loop runs this for every candidate)."""
+    total = w.industry[fit]
+    for rank, scene in enumerate(need.weak_scenes):
+        lifts = c.scenes.get(scene)
+        if lifts is not None:
+            total += w.scene_by_rank[min(rank, len(w.scene_by_rank) - 1)]
+            total += w.scene_level_gap * max(0, lifts - need.scene_levels.get(scene, 0) - 1)
+    if need.weak_items:
+        total += min(w.item_cap, w.item * sum(1 for i in need.weak_items if i in c.items))
+    same = c.outcomes.get(need.sub_industry) if need.sub_industry else None
+    if same is not None:
+        total += w.outcome_same_industry * min(w.outcome_cap, same.improved)
+    elif c.outcomes:
+        total += w.outcome_elsewhere
+    if c.mean_stars is not None:
+        total += w.stars_above_three * (c.mean_stars - 3)
+    total += w.discount_per_pct * c.discount_pct
+    if need.budget_fen is not None:
+        total += w.budget_fits if c.price_after_discount_fen <= need.budget_fen else w.budget_exceeded
+    total += max(w.complaint_cap, w.unresolved_complaint * c.unresolved_complaints)
+    return total
+
+
+def points(value: float) -> Decimal:
+    return Decimal(str(value)).quantize(Decimal("0.1"), ROUND_HALF_UP)
+
+
+_FIT_WORDS = {
+    "sub_industry": ("专为本细分行业设计", "built for this sub-industry"),
+    "class": ("面向本行业小类", "built for this industry class"),
+    "group": ("面向本行业中类", "built for this industry group"),
+    "division": ("面向本行业大类", "built for this industry division"),
+    "open": ("适用于各制造业行业", "open to every manufacturing industry"),
+}
+_METRIC_WORDS = {
+    "efficiency": ("效率", "efficiency"),
+    "cost": ("成本", "cost"),
+    "defect_rate": ("不良率", "defect rate"),
+    "energy": ("能耗", "energy use"),
+    "delivery_time": ("交付周期", "delivery time"),
+}
+
+
+def _yuan(fen: int) -> str:
+    return f"{Decimal(fen) / 100:,.2f}"
+
+
+def explain(c: Candidate, need: Need, w: Weights, fit: str) -> list[MatchReason]:
+    """The reasons behind `quick_score`, in Chinese and English (each reason's points rounded to one decimal)."""
+    out: list[MatchReason] = []
+    for rank, scene in enumerate(need.weak_scenes):
+        lifts = c.scenes.get(scene)
+        if lifts is None:
+            continue
+        name = miit_scenes()[scene].name
+        now = need.scene_levels.get(scene)
+        gain = w.scene_by_rank[min(rank, len(w.scene_by_rank) - 1)]
+        gain += w.scene_level_gap * max(0, lifts - (now or 0) - 1)
+        where = f"（现为{now}级）" if now is not None else ""
+        out.append(
+            MatchReason(
+                kind="scene",
+                points=points(gain),
+                zh=f"针对薄弱场景「{name}」{where}，可提升至{lifts}级",
+                en=f"addresses the weak scene {scene}"
+                + (f" (now level {now})" if now is not None else "")
+                + f", lifting it to level {lifts}",
+            )
+        )
+    hits = [i for i in need.weak_items if i in c.items]
+    if hits:
+        out.append(
+            MatchReason(
+                kind="item",
+                points=points(min(w.item_cap, w.item * len(hits))),
+                zh=f"改进评测薄弱项 {', '.join(hits)}",
+                en=f"improves the weak scheme items {', '.join(hits)}",
+            )
+        )
+    zh, en = _FIT_WORDS[fit]
+    out.append(MatchReason(kind="industry", points=points(w.industry[fit]), zh=zh, en=en))
+    same = c.outcomes.get(need.sub_industry) if need.sub_industry else None
+    if same is not None:
+        achieved = "，".join(
+            f"{_METRIC_WORDS[m][0]}平均改善{v:.1f}%" for m, v in sorted(same.mean_pct_by_metric.items())
+        )
+        achieved_en = ", ".join(
+            f"{_METRIC_WORDS[m][1]} improved {v:.1f}% on average" for m, v in sorted(same.mean_pct_by_metric.items())
+        )
+        out.append(
+            MatchReason(
+                kind="outcome",
+                points=points(w.outcome_same_industry * min(w.outcome_cap, same.improved)),
+                zh=f"同细分行业已验证成效{same.verified}项：{achieved}",
+                en=f"{same.verified} verified outcomes in the same sub-industry: {achieved_en}",
+            )
+        )
+    elif c.outcomes:
+        out.append(
+            MatchReason(
+                kind="outcome",
+                points=points(w.outcome_elsewhere),
+                zh="在其他行业有经核实的应用成效",
+                en="verified outcomes in other industries",
+            )
+        )
+    if c.mean_stars is not None:
+        out.append(
+            MatchReason(
+                kind="rating",
+                points=points(w.stars_above_three * (c.mean_stars - 3)),
+                zh=f"企业评价平均{c.mean_stars:.1f}星（{c.ratings}条）",
+                en=f"enterprises rate the provider {c.mean_stars:.1f} stars on average ({c.ratings} ratings)",
+            )
+        )
+    if c.discount_pct:
+        out.append(
+            MatchReason(
+                kind="discount",
+                points=points(w.discount_per_pct * c.discount_pct),
+                zh=f"让利{c.discount_pct:g}%，优惠后最低{_yuan(c.price_after_discount_fen)}元",
+                en=f"{c.discount_pct:g}% programme discount: from CNY {_yuan(c.price_after_discount_fen)}",
+            )
+        )
+    if need.budget_fen is not None:
+        fits = c.price_after_discount_fen <= need.budget_fen
+        out.append(
+            MatchReason(
+                kind="budget",
+                points=points(w.budget_fits if fits else w.budget_exceeded),
+                zh=("在预算内" if fits else "超出预算") + f"（预算{_yuan(need.budget_fen)}元）",
+                en=("within" if fits else "over") + f" the budget of CNY {_yuan(need.budget_fen)}",
+            )
+        )
+    if c.unresolved_complaints:
+        out.append(
+            MatchReason(
+                kind="complaints",
+                points=points(max(w.complaint_cap, w.unresolved_complaint * c.unresolved_complaints)),
+                zh=f"服务商有{c.unresolved_complaints}项投诉未处理",
+                en=f"{c.unresolved_complaints} unresolved complaints against the provider",
+            )
+        )
+    return out
+
+
+def rank(
+    by_scene: Mapping[str, Sequence[Candidate]], everyone: Sequence[Candidate], need: Need, w: Weights, limit: int
+) -> list[tuple[Candidate, float, str]]:
+    """The top `limit` candidates with their score and industry fit, best first, ties by solution id."""
+    if need.weak_scenes:
+        seen: dict[str, Candidate] = {}
+        for scene in need.weak_scenes:
+            for c in by_scene.get(scene, ()):
+                seen.setdefault(c.solution_id, c)
+        pool: Sequence[Candidate] = list(seen.values())
+    else:
+        pool = everyone
+    scored = []
+    for c in pool:
+        fit = industry_fit(c.industries, need.industry_code, need.sub_industry)
+        if fit is None:
+            continue
+        scored.append((round(quick_score(c, need, w, fit), 6), c.solution_id, c, fit))
+    scored.sort(key=lambda t: (-t[0], t[1]))
+    return [(c, s, fit) for s, _, c, fit in scored[:limit]]

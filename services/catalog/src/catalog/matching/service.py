@@ -1,0 +1,155 @@
+"""Matching: listed solutions ranked for one enterprise from the catalog's own read models.
+
+Each process keeps the ranking inputs of every listed solution in memory (a few MB for 5,000 solutions) and
+rebuilds them when the catalogue version row moves; an answer reads that one row, the enterprise's profile,
+its latest assessment and (without one) its open demands.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from dataclasses import dataclass
+from functools import cache
+from importlib.resources import files
+from typing import Any
+
+from catalog.demands import repository as demands
+from catalog.matching import repository
+from catalog.matching.rules import Candidate, Need, Outcomes, Weights, explain, points, rank
+from catalog.providers import repository as providers
+from catalog.providers.rules import mean_stars
+from contracts.api.identity import Role, TokenClaims
+from contracts.api.matching import Match, MatchList
+from servicekit.auth import require_district
+from servicekit.errors import Forbidden, NotFound
+from servicekit.uow import UnitOfWork
+
+
+@cache
+def weights() -> Weights:
+    """The newest matching weights shipped (weights.v<N>.json)."""
+    found = [p for p in files(__package__).iterdir() if p.name.startswith("weights.v") and p.name.endswith(".json")]
+    newest = max(found, key=lambda p: int(p.name.split(".")[1][1:]))
+    return Weights.parse(json.loads(newest.read_text(encoding="utf-8")))
+
+
+@dataclass
+class Index:
+    database: object  # the engine it was read from (tests run several catalogs in one process)
+    version: int
+    by_scene: dict[str, list[Candidate]]
+    everyone: list[Candidate]
+
+
+_index: Index | None = None
+
+
+def _outcomes(rows: list[Any]) -> dict[str, dict[str | None, Outcomes]]:
+    grouped: dict[tuple[str, str | None], list[Any]] = defaultdict(list)
+    for r in rows:
+        grouped[(r.solution_id, r.sub_industry)].append(r)
+    out: dict[str, dict[str | None, Outcomes]] = defaultdict(dict)
+    for (solution_id, sub), found in grouped.items():
+        by_metric: dict[str, list[float]] = defaultdict(list)
+        for r in found:
+            by_metric[r.metric].append(float(r.improvement_pct))
+        means = {m: sum(v) / len(v) for m, v in by_metric.items()}
+        out[solution_id][sub] = Outcomes(sum(1 for r in found if r.improved), len(found), means)
+    return out
+
+
+async def _build(uow: UnitOfWork, database: object, version: int) -> Index:
+    standings = await providers.standings(uow.session)
+    outcomes = _outcomes(await repository.verified_outcomes(uow.session))
+    by_scene: dict[str, list[Candidate]] = defaultdict(list)
+    everyone = []
+    for r in await repository.listed(uow.session):
+        s = standings.get(r.provider_id)
+        stars = mean_stars(s) if s else None
+        c = Candidate(
+            solution_id=r.solution_id,
+            provider_id=r.provider_id,
+            name=r.name,
+            category=r.category,
+            scenes=r.scenes,
+            items=frozenset(r.items),
+            industries=tuple(r.industries),
+            price_after_discount_fen=r.price_after_discount_fen,
+            discount_pct=float(r.discount_pct),
+            mean_stars=float(stars) if stars is not None else None,
+            ratings=s.ratings if s else 0,
+            unresolved_complaints=s.unresolved_complaints if s else 0,
+            outcomes=outcomes.get(r.solution_id, {}),
+        )
+        everyone.append(c)
+        for scene in c.scenes:
+            by_scene[scene].append(c)
+    return Index(database, version, dict(by_scene), everyone)
+
+
+async def index(uow: UnitOfWork) -> Index:
+    """The in-memory ranking inputs, rebuilt when the catalogue version moved."""
+    global _index
+    current = await repository.version(uow.session)
+    database = uow.session.get_bind()
+    if _index is None or _index.version != current or _index.database is not database:
+        _index = await _build(uow, database, current)
+    return _index
+
+
+async def matches(uow: UnitOfWork, actor: TokenClaims, uscc: str, limit: int) -> MatchList:
+    """Listed solutions ranked for the enterprise: from its latest assessment's weak scenes and items, else its
+    open demands, else its industry alone."""
+    if actor.role is Role.ENTERPRISE and actor.uscc != uscc:
+        raise Forbidden("an enterprise sees its own matches only", field="uscc")
+    profile = await demands.profile(uow.session, uscc)
+    if profile is None:
+        raise NotFound(f"enterprise {uscc} is not known to the catalog")
+    if actor.role is Role.DISTRICT:
+        require_district(actor, profile.district_code)
+    assessment = await demands.latest_assessment(uow.session, uscc)
+    budget: int | None = None
+    if assessment is not None and assessment.weak_scenes:
+        based_on, weak, items, levels = (
+            "assessment",
+            assessment.weak_scenes,
+            assessment.weak_items,
+            assessment.scene_levels,
+        )
+        posted = [d for d in await demands.open_of(uow.session, uscc) if d.budget_fen is not None]
+        budget = max((d.budget_fen for d in posted if d.budget_fen is not None), default=None)
+    else:
+        open_demands = await demands.open_of(uow.session, uscc)
+        weak = list(dict.fromkeys(s for d in open_demands for s in d.scenes))
+        items = list(dict.fromkeys(i for d in open_demands for i in d.items))
+        budgets = [d.budget_fen for d in open_demands if d.budget_fen is not None]
+        budget = max(budgets) if budgets else None
+        based_on, levels = ("demands" if weak else "profile"), (assessment.scene_levels if assessment else {})
+    need = Need(profile.industry_code, profile.sub_industry, weak, levels, items, budget)
+    w = weights()
+    idx = await index(uow)
+    ranked = rank(idx.by_scene, idx.everyone, need, w, min(limit, w.results_max))
+    return MatchList(
+        uscc=uscc,
+        method_version=w.version,
+        based_on=based_on,
+        assessment_id=assessment.assessment_id if assessment else None,
+        weak_scenes=list(weak),
+        weak_items=list(items),
+        budget_fen=budget,
+        matches=[
+            Match(
+                rank=n,
+                solution_id=c.solution_id,
+                provider_id=c.provider_id,
+                name=c.name,
+                category=c.category,
+                score=points(score),
+                addresses=[s for s in weak if s in c.scenes],
+                price_after_discount_fen=c.price_after_discount_fen,
+                reasons=explain(c, need, w, fit),
+            )
+            for n, (c, score, fit) in enumerate(ranked, start=1)
+        ],
+    )

@@ -1,0 +1,81 @@
+"""Ranking rules on a constructed catalogue: weak scenes and the industry first, deterministic, explained."""
+
+from __future__ import annotations
+
+from catalog.matching.rules import Candidate, Need, Outcomes, industry_fit, rank
+from catalog.matching.service import weights
+
+
+def candidate(
+    solution_id: str, scenes: dict[str, int], industries: tuple[str, ...] = ("C36",), **over: object
+) -> Candidate:
+    values: dict[str, object] = {
+        "solution_id": solution_id,
+        "provider_id": "pv_1",
+        "name": solution_id,
+        "category": "iiot",
+        "scenes": scenes,
+        "items": frozenset(),
+        "industries": industries,
+        "price_after_discount_fen": 1_000_000,
+        "discount_pct": 0.0,
+        "mean_stars": None,
+        "ratings": 0,
+        "unresolved_complaints": 0,
+    }
+    return Candidate(**(values | over))  # type: ignore[arg-type]
+
+
+def index(*cs: Candidate) -> dict[str, list[Candidate]]:
+    out: dict[str, list[Candidate]] = {}
+    for c in cs:
+        for s in c.scenes:
+            out.setdefault(s, []).append(c)
+    return out
+
+
+C36_NEED = Need("C3670", "SUB-C367", ["equipment", "energy"], {"equipment": 1, "energy": 1}, [], None)
+
+
+def test_the_weak_scenes_and_the_industry_come_first() -> None:
+    catalogue = [
+        candidate("so_both", {"equipment": 3, "energy": 3}),
+        candidate("so_equipment", {"equipment": 3}),
+        candidate("so_energy", {"energy": 2}),
+        candidate("so_food", {"equipment": 3, "energy": 3}, industries=("C13",)),
+        candidate("so_open", {"energy": 2}, industries=()),
+        candidate("so_finance", {"finance": 3}),
+    ]
+    ranked = [c.solution_id for c, _, _ in rank(index(*catalogue), catalogue, C36_NEED, weights(), 10)]
+    assert ranked == ["so_both", "so_equipment", "so_energy", "so_open"]
+
+
+def test_the_same_inputs_always_give_the_same_ranking() -> None:
+    catalogue = [candidate(f"so_{n:02d}", {"equipment": 3}) for n in range(20)]
+    first = [c.solution_id for c, _, _ in rank(index(*catalogue), catalogue, C36_NEED, weights(), 20)]
+    again = [c.solution_id for c, _, _ in rank(index(*reversed(catalogue)), catalogue[::-1], C36_NEED, weights(), 20)]
+    assert first == again == sorted(first)
+
+
+def test_verified_outcomes_in_the_same_sub_industry_and_ratings_lift_a_solution() -> None:
+    plain = candidate("so_a", {"equipment": 3})
+    proven = candidate(
+        "so_b", {"equipment": 3}, outcomes={"SUB-C367": Outcomes(2, 2, {"energy": 12.5})}, mean_stars=4.5, ratings=4
+    )
+    ranked = [c.solution_id for c, _, _ in rank(index(plain, proven), [plain, proven], C36_NEED, weights(), 10)]
+    assert ranked == ["so_b", "so_a"]
+
+
+def test_without_weak_scenes_every_fitting_solution_is_a_candidate() -> None:
+    need = Need("C3670", "SUB-C367", [], {}, [], None)
+    catalogue = [candidate("so_a", {"finance": 2}), candidate("so_b", {"hr": 2}, industries=("C13",))]
+    assert [c.solution_id for c, _, _ in rank({}, catalogue, need, weights(), 10)] == ["so_a"]
+
+
+def test_industry_fit() -> None:
+    assert industry_fit((), "C3670", None) == "open"
+    assert industry_fit(("SUB-C367",), "C3670", "SUB-C367") == "sub_industry"
+    assert industry_fit(("C3670",), "C3670", None) == "class"
+    assert industry_fit(("C367",), "C3670", None) == "group"
+    assert industry_fit(("C36", "C13"), "C3670", None) == "division"
+    assert industry_fit(("C13",), "C3670", None) is None
