@@ -7,7 +7,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, model_validator
 
 from contracts.api.base import InputModel
 from contracts.api.catalog import Delivery
@@ -48,6 +48,13 @@ class OutcomeCreate(InputModel):
     after: Figure = Field(ge=0, le=10**12, max_digits=18, decimal_places=4)
     measured_on: date
     note: str | None = Field(None, max_length=1000)
+
+
+    @model_validator(mode="after")
+    def _plausible(self) -> OutcomeCreate:
+        if self.after > self.before * 100:
+            raise ValueError("after: more than a hundred times `before`: check the unit")
+        return self
 
 
 class OutcomeRead(BaseModel):

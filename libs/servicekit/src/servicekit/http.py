@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import time
 import uuid
 from collections.abc import Sequence
@@ -32,6 +33,9 @@ def error_responses(*codes: int) -> dict[int | str, dict[str, Any]]:
     return {code: {"model": ErrorBody} for code in codes}
 
 
+_NAMED = re.compile(r"^(?:Value error, )?([a-z_][a-z0-9_]*): (.+)$", re.DOTALL)
+
+
 def _field_of(loc: Sequence[Any]) -> str:
     parts = [str(p) for p in loc]
     if parts and parts[0] in ("body", "query", "path", "header"):
@@ -59,6 +63,8 @@ async def _validation_error(_: Request, exc: Exception) -> JSONResponse:
         msg = str(e.get("msg", "invalid"))
         if e.get("type") == "json_invalid":
             field, msg = "body", f"malformed JSON: {e.get('ctx', {}).get('error', msg)}"
+        elif field in ("", "body") and (named := _NAMED.match(msg)):
+            field, msg = named.group(1), named.group(2)  # a check across fields names the one to fix
         errors.append({"field": field, "message": msg, "type": str(e.get("type", "value_error"))})
     summary = "; ".join(f"{x['field']}: {x['message']}" for x in errors[:5])
     return _error(422, "validation_failed", f"{len(errors)} invalid field(s): {summary}", errors)

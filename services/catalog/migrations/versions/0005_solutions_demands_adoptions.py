@@ -2,7 +2,7 @@
 
 Revision ID: 0005
 Revises: 0004
-Create Date: 2026-12-01 22:17:37.116848
+Create Date: 2026-12-01 22:24:02.323682
 
 """
 from typing import Sequence, Union
@@ -80,7 +80,7 @@ def upgrade() -> None:
     sa.Column('district_code', sa.String(length=8), nullable=False),
     sa.Column('sub_industry', sa.String(length=24), nullable=True),
     sa.Column('industry_division', sa.String(length=3), nullable=True),
-    sa.Column('budget_share_fen', sa.Integer(), nullable=False),
+    sa.Column('budget_share_fen', sa.BigInteger(), nullable=False),
     sa.PrimaryKeyConstraint('demand_id', 'scene')
     )
     with op.batch_alter_table('demand_scenes', schema=None) as batch_op:
@@ -98,7 +98,7 @@ def upgrade() -> None:
     sa.Column('assessed_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('scenes', sa.Text(), nullable=False),
     sa.Column('items', sa.Text(), nullable=False),
-    sa.Column('budget_fen', sa.Integer(), nullable=True),
+    sa.Column('budget_fen', sa.BigInteger(), nullable=True),
     sa.Column('needed_by', sa.Date(), nullable=True),
     sa.Column('note', sa.Text(), nullable=True),
     sa.Column('status', sa.String(length=16), nullable=False),
@@ -167,7 +167,7 @@ def upgrade() -> None:
     sa.Column('unit', sa.String(length=40), nullable=False),
     sa.Column('before', sa.String(length=24), nullable=False),
     sa.Column('after', sa.String(length=24), nullable=False),
-    sa.Column('improvement_pct', sa.String(length=16), nullable=False),
+    sa.Column('improvement_pct', sa.String(length=24), nullable=False),
     sa.Column('improved', sa.Boolean(), nullable=False),
     sa.Column('measured_on', sa.Date(), nullable=False),
     sa.Column('note', sa.Text(), nullable=True),
@@ -237,10 +237,10 @@ def upgrade() -> None:
     sa.Column('scenes', sa.Text(), nullable=False),
     sa.Column('items', sa.Text(), nullable=False),
     sa.Column('industries', sa.Text(), nullable=False),
-    sa.Column('lowest_price_fen', sa.Integer(), nullable=False),
+    sa.Column('lowest_price_fen', sa.BigInteger(), nullable=False),
     sa.Column('discount_pct', sa.String(length=8), nullable=False),
     sa.Column('discount_centi', sa.Integer(), nullable=False),
-    sa.Column('price_after_discount_fen', sa.Integer(), nullable=False),
+    sa.Column('price_after_discount_fen', sa.BigInteger(), nullable=False),
     sa.Column('deploy_days', sa.Integer(), nullable=False),
     sa.Column('search_text', sa.Text(), nullable=False),
     sa.Column('listed_at', sa.DateTime(timezone=True), nullable=True),

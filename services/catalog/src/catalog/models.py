@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Date, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Date, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import registry
 from sqlmodel import Field, SQLModel
 
@@ -89,10 +89,10 @@ class Solution(CatalogTable, table=True):
     scenes: dict[str, int] = Field(default_factory=dict, sa_type=JSONText(dict[str, int]))
     items: list[str] = Field(default_factory=list, sa_type=JSONText(list[str]))
     industries: list[str] = Field(default_factory=list, sa_type=JSONText(list[str]))
-    lowest_price_fen: int = Field(default=0, sa_type=Integer)
+    lowest_price_fen: int = Field(default=0, sa_type=BigInteger)
     discount_pct: Decimal = Field(default=Decimal(0), sa_type=DecimalText(8))
     discount_centi: int = Field(default=0, sa_type=Integer, description="discount_pct × 100 (for filtering)")
-    price_after_discount_fen: int = Field(default=0, sa_type=Integer)
+    price_after_discount_fen: int = Field(default=0, sa_type=BigInteger)
     deploy_days: int = Field(default=0, sa_type=Integer)
     search_text: str = Field(default="", sa_type=Text, description="name and description, normalised")
     listed_at: datetime | None = Field(default=None, sa_type=UTCDateTime())
@@ -156,7 +156,7 @@ class Demand(CatalogTable, table=True):
     assessed_at: datetime | None = Field(default=None, sa_type=UTCDateTime())
     scenes: list[str] = Field(sa_type=JSONText(list[str]))
     items: list[str] = Field(default_factory=list, sa_type=JSONText(list[str]))
-    budget_fen: int | None = Field(default=None, sa_type=Integer)
+    budget_fen: int | None = Field(default=None, sa_type=BigInteger)
     needed_by: date | None = Field(default=None, sa_type=Date)
     note: str | None = Field(default=None, sa_type=Text)
     status: str = Field(default="open", sa_type=String(16))
@@ -178,7 +178,7 @@ class DemandScene(CatalogTable, table=True):
     district_code: str = Field(sa_type=String(8))
     sub_industry: str | None = Field(default=None, sa_type=String(24))
     industry_division: str | None = Field(default=None, sa_type=String(3))
-    budget_share_fen: int = Field(default=0, sa_type=Integer)
+    budget_share_fen: int = Field(default=0, sa_type=BigInteger)
 
 
 class Adoption(CatalogTable, table=True):
@@ -217,7 +217,7 @@ class Outcome(CatalogTable, table=True):
     unit: str = Field(sa_type=String(40))
     before: Decimal = Field(sa_type=DecimalText(24))
     after: Decimal = Field(sa_type=DecimalText(24))
-    improvement_pct: Decimal = Field(sa_type=DecimalText(16))
+    improvement_pct: Decimal = Field(sa_type=DecimalText(24))
     improved: bool = Field(description="improvement_pct > 0")
     measured_on: date = Field(sa_type=Date)
     note: str | None = Field(default=None, sa_type=Text)

@@ -115,6 +115,10 @@ async def test_who_may_record_an_adoption(migrated_db: MigratedDbFactory) -> Non
         wrong = await svc.client.post("/v1/adoptions", json=on_premises, headers=ENTERPRISE)
         assert wrong.status_code == 422 and wrong.json()["errors"][0]["field"] == "delivery"
         assert await svc.count(Adoption) == 1
+        adoption_id = by_provider.json()["adoption_id"]
+        implausible = {"metric": "cost", "unit": "元", "before": "1", "after": "1000", "measured_on": "2026-09-01"}
+        answer = await svc.client.post(f"/v1/adoptions/{adoption_id}/outcomes", json=implausible, headers=PROVIDER)
+        assert answer.status_code == 422 and answer.json()["errors"][0]["field"] == "after", answer.text
         assert (await svc.client.get("/v1/adoptions", headers=OTHER_ENTERPRISE)).json()[0]["project_id"] == "pj_9"
         assert (await svc.client.get("/v1/adoptions", headers=ENTERPRISE)).json() == []
         rate = await svc.client.put(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from catalog.matching.rules import Candidate, Need, Outcomes, industry_fit, rank
+from catalog.matching.rules import Candidate, Need, Outcomes, index_keys, industry_fit, rank, static_points
 from catalog.matching.service import weights
 
 
@@ -23,14 +23,16 @@ def candidate(
         "ratings": 0,
         "unresolved_complaints": 0,
     }
-    return Candidate(**(values | over))  # type: ignore[arg-type]
+    c = Candidate(**(values | over))  # type: ignore[arg-type]
+    c.static = static_points(c, weights())
+    return c
 
 
-def index(*cs: Candidate) -> dict[str, list[Candidate]]:
-    out: dict[str, list[Candidate]] = {}
+def index(*cs: Candidate) -> dict[tuple[str, str], list[Candidate]]:
+    out: dict[tuple[str, str], list[Candidate]] = {}
     for c in cs:
-        for s in c.scenes:
-            out.setdefault(s, []).append(c)
+        for key in index_keys(c):
+            out.setdefault(key, []).append(c)
     return out
 
 
@@ -46,14 +48,14 @@ def test_the_weak_scenes_and_the_industry_come_first() -> None:
         candidate("so_open", {"energy": 2}, industries=()),
         candidate("so_finance", {"finance": 3}),
     ]
-    ranked = [c.solution_id for c, _, _ in rank(index(*catalogue), catalogue, C36_NEED, weights(), 10)]
+    ranked = [c.solution_id for c, _, _ in rank(index(*catalogue), C36_NEED, weights(), 10)]
     assert ranked == ["so_both", "so_equipment", "so_energy", "so_open"]
 
 
 def test_the_same_inputs_always_give_the_same_ranking() -> None:
     catalogue = [candidate(f"so_{n:02d}", {"equipment": 3}) for n in range(20)]
-    first = [c.solution_id for c, _, _ in rank(index(*catalogue), catalogue, C36_NEED, weights(), 20)]
-    again = [c.solution_id for c, _, _ in rank(index(*reversed(catalogue)), catalogue[::-1], C36_NEED, weights(), 20)]
+    first = [c.solution_id for c, _, _ in rank(index(*catalogue), C36_NEED, weights(), 20)]
+    again = [c.solution_id for c, _, _ in rank(index(*reversed(catalogue)), C36_NEED, weights(), 20)]
     assert first == again == sorted(first)
 
 
@@ -62,14 +64,14 @@ def test_verified_outcomes_in_the_same_sub_industry_and_ratings_lift_a_solution(
     proven = candidate(
         "so_b", {"equipment": 3}, outcomes={"SUB-C367": Outcomes(2, 2, {"energy": 12.5})}, mean_stars=4.5, ratings=4
     )
-    ranked = [c.solution_id for c, _, _ in rank(index(plain, proven), [plain, proven], C36_NEED, weights(), 10)]
+    ranked = [c.solution_id for c, _, _ in rank(index(plain, proven), C36_NEED, weights(), 10)]
     assert ranked == ["so_b", "so_a"]
 
 
 def test_without_weak_scenes_every_fitting_solution_is_a_candidate() -> None:
     need = Need("C3670", "SUB-C367", [], {}, [], None)
-    catalogue = [candidate("so_a", {"finance": 2}), candidate("so_b", {"hr": 2}, industries=("C13",))]
-    assert [c.solution_id for c, _, _ in rank({}, catalogue, need, weights(), 10)] == ["so_a"]
+    catalogue = [candidate("so_a", {"finance": 2}), candidate("so_b", {"human_resources": 2}, industries=("C13",))]
+    assert [c.solution_id for c, _, _ in rank(index(*catalogue), need, weights(), 10)] == ["so_a"]
 
 
 def test_industry_fit() -> None:

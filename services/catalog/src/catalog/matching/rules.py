@@ -11,13 +11,15 @@ complaint against the provider. Ties go to the lower solution id.
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 from typing import Any
 
 from contracts.api.matching import MatchReason
-from contracts.codes import miit_scenes
+from contracts.codes import miit_scenes, sub_industries
 
 
 @dataclass(frozen=True)
@@ -72,6 +74,7 @@ class Candidate:
     ratings: int
     unresolved_complaints: int
     outcomes: dict[str | None, Outcomes] = field(default_factory=dict)  # by sub-industry
+    static: float = 0.0  # the points that do not depend on the enterprise (see `static_points`)
 
 
 @dataclass(frozen=True)
@@ -100,9 +103,16 @@ def industry_fit(industries: Sequence[str], code: str | None, sub: str | None) -
     return {0: None, 3: "division", 4: "group"}.get(best, "class") if best else None
 
 
+def static_points(c: Candidate, w: Weights) -> float:
+    """Stars, discount and complaints: the same for every enterprise, computed once per catalogue version."""
+    total = w.stars_above_three * (c.mean_stars - 3) if c.mean_stars is not None else 0.0
+    total += w.discount_per_pct * c.discount_pct
+    return total + max(w.complaint_cap, w.unresolved_complaint * c.unresolved_complaints)
+
+
 def quick_score(c: Candidate, need: Need, w: Weights, fit: str) -> float:
     """The score without its explanation (the hot loop runs this for every candidate)."""
-    total = w.industry[fit]
+    total = w.industry[fit] + c.static
     for rank, scene in enumerate(need.weak_scenes):
         lifts = c.scenes.get(scene)
         if lifts is not None:
@@ -115,12 +125,8 @@ def quick_score(c: Candidate, need: Need, w: Weights, fit: str) -> float:
         total += w.outcome_same_industry * min(w.outcome_cap, same.improved)
     elif c.outcomes:
         total += w.outcome_elsewhere
-    if c.mean_stars is not None:
-        total += w.stars_above_three * (c.mean_stars - 3)
-    total += w.discount_per_pct * c.discount_pct
     if need.budget_fen is not None:
         total += w.budget_fits if c.price_after_discount_fen <= need.budget_fen else w.budget_exceeded
-    total += max(w.complaint_cap, w.unresolved_complaint * c.unresolved_complaints)
     return total
 
 
@@ -247,23 +253,42 @@ def explain(c: Candidate, need: Need, w: Weights, fit: str) -> list[MatchReason]
     return out
 
 
+ANY = "*"
+
+
+def division_of(target: str) -> str:
+    """The GB/T 4754 division a target industry falls in (a sub-industry through its prefix)."""
+    if target.startswith("SUB-"):
+        declared = sub_industries().get(target)
+        return declared.prefix[:3] if declared else ANY
+    return target[:3]
+
+
+def index_keys(c: Candidate) -> set[tuple[str, str]]:
+    """Where a candidate is filed: (scene or ANY, division or ANY) for each scene it serves and each division it
+    targets (ANY: open to all), so an answer only looks at candidates that can fit."""
+    divisions = {division_of(i) for i in c.industries} or {ANY}
+    return {(scene, d) for scene in [*c.scenes, ANY] for d in divisions}
+
+
+@lru_cache(maxsize=65536)
+def _fit(industries: tuple[str, ...], code: str | None, sub: str | None) -> str | None:
+    return industry_fit(industries, code, sub)
+
+
 def rank(
-    by_scene: Mapping[str, Sequence[Candidate]], everyone: Sequence[Candidate], need: Need, w: Weights, limit: int
+    filed: Mapping[tuple[str, str], Sequence[Candidate]], need: Need, w: Weights, limit: int
 ) -> list[tuple[Candidate, float, str]]:
     """The top `limit` candidates with their score and industry fit, best first, ties by solution id."""
-    if need.weak_scenes:
-        seen: dict[str, Candidate] = {}
-        for scene in need.weak_scenes:
-            for c in by_scene.get(scene, ()):
-                seen.setdefault(c.solution_id, c)
-        pool: Sequence[Candidate] = list(seen.values())
-    else:
-        pool = everyone
+    division = need.industry_code[:3] if need.industry_code else ANY
+    pool: dict[str, Candidate] = {}
+    for scene in need.weak_scenes or [ANY]:
+        for d in {division, ANY}:
+            for c in filed.get((scene, d), ()):
+                pool[c.solution_id] = c
     scored = []
-    for c in pool:
-        fit = industry_fit(c.industries, need.industry_code, need.sub_industry)
-        if fit is None:
-            continue
-        scored.append((round(quick_score(c, need, w, fit), 6), c.solution_id, c, fit))
-    scored.sort(key=lambda t: (-t[0], t[1]))
-    return [(c, s, fit) for s, _, c, fit in scored[:limit]]
+    for c in pool.values():
+        fit = _fit(c.industries, need.industry_code, need.sub_industry)
+        if fit is not None:
+            scored.append((-round(quick_score(c, need, w, fit), 6), c.solution_id, c, fit))
+    return [(c, -s, fit) for s, _, c, fit in heapq.nsmallest(limit, scored, key=lambda t: (t[0], t[1]))]

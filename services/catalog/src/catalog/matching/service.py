@@ -16,7 +16,7 @@ from typing import Any
 
 from catalog.demands import repository as demands
 from catalog.matching import repository
-from catalog.matching.rules import Candidate, Need, Outcomes, Weights, explain, points, rank
+from catalog.matching.rules import Candidate, Need, Outcomes, Weights, explain, index_keys, points, rank, static_points
 from catalog.providers import repository as providers
 from catalog.providers.rules import mean_stars
 from contracts.api.identity import Role, TokenClaims
@@ -38,8 +38,7 @@ def weights() -> Weights:
 class Index:
     database: object  # the engine it was read from (tests run several catalogs in one process)
     version: int
-    by_scene: dict[str, list[Candidate]]
-    everyone: list[Candidate]
+    filed: dict[tuple[str, str], list[Candidate]]  # by (scene, division), see rules.index_keys
 
 
 _index: Index | None = None
@@ -62,8 +61,8 @@ def _outcomes(rows: list[Any]) -> dict[str, dict[str | None, Outcomes]]:
 async def _build(uow: UnitOfWork, database: object, version: int) -> Index:
     standings = await providers.standings(uow.session)
     outcomes = _outcomes(await repository.verified_outcomes(uow.session))
-    by_scene: dict[str, list[Candidate]] = defaultdict(list)
-    everyone = []
+    w = weights()
+    filed: dict[tuple[str, str], list[Candidate]] = defaultdict(list)
     for r in await repository.listed(uow.session):
         s = standings.get(r.provider_id)
         stars = mean_stars(s) if s else None
@@ -82,10 +81,10 @@ async def _build(uow: UnitOfWork, database: object, version: int) -> Index:
             unresolved_complaints=s.unresolved_complaints if s else 0,
             outcomes=outcomes.get(r.solution_id, {}),
         )
-        everyone.append(c)
-        for scene in c.scenes:
-            by_scene[scene].append(c)
-    return Index(database, version, dict(by_scene), everyone)
+        c.static = static_points(c, w)
+        for key in index_keys(c):
+            filed[key].append(c)
+    return Index(database, version, dict(filed))
 
 
 async def index(uow: UnitOfWork) -> Index:
@@ -129,7 +128,7 @@ async def matches(uow: UnitOfWork, actor: TokenClaims, uscc: str, limit: int) ->
     need = Need(profile.industry_code, profile.sub_industry, weak, levels, items, budget)
     w = weights()
     idx = await index(uow)
-    ranked = rank(idx.by_scene, idx.everyone, need, w, min(limit, w.results_max))
+    ranked = rank(idx.filed, need, w, min(limit, w.results_max))
     return MatchList(
         uscc=uscc,
         method_version=w.version,
