@@ -2,7 +2,18 @@
 
 from __future__ import annotations
 
-from catalog.matching.rules import Candidate, Need, Outcomes, index_keys, industry_fit, rank, static_points
+import random
+
+from catalog.matching.rules import (
+    Candidate,
+    Need,
+    Outcomes,
+    index_keys,
+    industry_fit,
+    quick_score,
+    rank,
+    static_points,
+)
 from catalog.matching.service import weights
 
 
@@ -81,3 +92,32 @@ def test_industry_fit() -> None:
     assert industry_fit(("C367",), "C3670", None) == "group"
     assert industry_fit(("C36", "C13"), "C3670", None) == "division"
     assert industry_fit(("C13",), "C3670", None) is None
+
+
+def test_the_fast_ranking_scores_as_quick_score_does() -> None:
+    rng = random.Random(5)
+    scenes = ["equipment", "energy", "quality", "finance"]
+    catalogue = [
+        candidate(
+            f"so_{n:03d}",
+            {s: rng.randint(1, 4) for s in rng.sample(scenes, rng.randint(1, 3))},
+            industries=rng.choice([(), ("C36",), ("C3670",), ("SUB-C367",), ("C13",)]),
+            items=frozenset(rng.sample(["1.1", "2.3.1", "3.2"], rng.randint(0, 2))),
+            discount_pct=float(rng.choice([0, 10, 25])),
+            mean_stars=rng.choice([None, 2.5, 4.0]),
+            unresolved_complaints=rng.randint(0, 4),
+            outcomes=rng.choice([{}, {"SUB-C367": Outcomes(2, 3, {"energy": 9.0})}, {None: Outcomes(1, 1, {})}]),
+            price_after_discount_fen=rng.randint(1, 40) * 100_000,
+        )
+        for n in range(300)
+    ]
+    need = Need("C3670", "SUB-C367", ["energy", "quality"], {"energy": 1, "quality": 2}, ["2.3.1"], 2_000_000)
+    ranked = rank(index(*catalogue), need, weights(), 300)
+    assert len(ranked) == sum(
+        1
+        for c in catalogue
+        if industry_fit(c.industries, "C3670", "SUB-C367") is not None and set(c.scenes) & {"energy", "quality"}
+    )
+    for c, score, fit in ranked:
+        assert abs(score - quick_score(c, need, weights(), fit)) < 1e-6, c.solution_id
+    assert [s for _, s, _ in ranked] == sorted((s for _, s, _ in ranked), reverse=True)

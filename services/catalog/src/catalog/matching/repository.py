@@ -3,13 +3,22 @@ verified outcomes (read once per catalogue version), and one enterprise's needs.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy import func, update
 from sqlalchemy import select as sa_select
-from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from catalog.models import CatalogVersion, KnownProvider, Outcome, Solution
+from catalog.models import (
+    CatalogVersion,
+    Demand,
+    EnterpriseProfile,
+    KnownProvider,
+    LatestAssessment,
+    Outcome,
+    Solution,
+)
 from servicekit.db import table_of
 
 
@@ -19,9 +28,55 @@ async def bump(session: AsyncSession) -> None:
     await session.execute(update(t).where(t.c.id == 1).values(version=t.c.version + 1))
 
 
-async def version(session: AsyncSession) -> int:
-    t = table_of(CatalogVersion)
-    return int((await session.execute(sa_select(t.c.version).where(t.c.id == 1))).scalar_one())
+@dataclass(frozen=True)
+class Situation:
+    """One enterprise as matching sees it, read in one statement: the catalogue version, its profile, its latest
+    assessment (if any) and the largest budget among its open demands."""
+
+    version: int
+    district_code: str
+    industry_code: str
+    sub_industry: str | None
+    assessment_id: str | None
+    scene_levels: dict[str, int]
+    weak_scenes: list[str]
+    weak_items: list[str]
+    budget_fen: int | None
+
+
+async def situation(session: AsyncSession, uscc: str) -> Situation | None:
+    p, a, d, v = (table_of(m) for m in (EnterpriseProfile, LatestAssessment, Demand, CatalogVersion))
+    budget = sa_select(func.max(d.c.budget_fen)).where(d.c.uscc == uscc, d.c.status == "open").scalar_subquery()
+    version_now = sa_select(v.c.version).where(v.c.id == 1).scalar_subquery()
+    query = (
+        sa_select(
+            version_now.label("version"),
+            p.c.district_code,
+            p.c.industry_code,
+            p.c.sub_industry,
+            a.c.assessment_id,
+            a.c.scene_levels,
+            a.c.weak_scenes,
+            a.c.weak_items,
+            budget.label("budget_fen"),
+        )
+        .select_from(p.outerjoin(a, a.c.uscc == p.c.uscc))
+        .where(p.c.uscc == uscc)
+    )
+    row = (await session.execute(query)).one_or_none()
+    if row is None:
+        return None
+    return Situation(
+        version=int(row.version),
+        district_code=row.district_code,
+        industry_code=row.industry_code,
+        sub_industry=row.sub_industry,
+        assessment_id=row.assessment_id,
+        scene_levels=row.scene_levels or {},
+        weak_scenes=row.weak_scenes or [],
+        weak_items=row.weak_items or [],
+        budget_fen=None if row.budget_fen is None else int(row.budget_fen),
+    )
 
 
 async def listed(session: AsyncSession) -> list[Any]:

@@ -276,19 +276,50 @@ def _fit(industries: tuple[str, ...], code: str | None, sub: str | None) -> str 
     return industry_fit(industries, code, sub)
 
 
+def _scene_points(
+    filed: Mapping[tuple[str, str], Sequence[Candidate]], divisions: Sequence[str], need: Need, w: Weights
+) -> tuple[dict[str, float], dict[str, Candidate]]:
+    """Points for the weak scenes, summed per candidate scene by scene (each filed list is walked once)."""
+    points: dict[str, float] = {}
+    pool: dict[str, Candidate] = {}
+    last = len(w.scene_by_rank) - 1
+    for r, scene in enumerate(need.weak_scenes):
+        base, next_level = w.scene_by_rank[min(r, last)], need.scene_levels.get(scene, 0) + 1
+        for d in divisions:
+            for c in filed.get((scene, d), ()):
+                beyond = c.scenes[scene] - next_level
+                gain = base + w.scene_level_gap * beyond if beyond > 0 else base
+                if c.solution_id in points:
+                    points[c.solution_id] += gain
+                else:
+                    points[c.solution_id], pool[c.solution_id] = gain, c
+    if not need.weak_scenes:
+        for d in divisions:
+            for c in filed.get((ANY, d), ()):
+                points[c.solution_id], pool[c.solution_id] = 0.0, c
+    return points, pool
+
+
 def rank(
     filed: Mapping[tuple[str, str], Sequence[Candidate]], need: Need, w: Weights, limit: int
 ) -> list[tuple[Candidate, float, str]]:
-    """The top `limit` candidates with their score and industry fit, best first, ties by solution id."""
+    """The top `limit` candidates with their score (`quick_score`, summed scene by scene) and industry fit, best
+    first, ties by solution id."""
     division = need.industry_code[:3] if need.industry_code else ANY
-    pool: dict[str, Candidate] = {}
-    for scene in need.weak_scenes or [ANY]:
-        for d in {division, ANY}:
-            for c in filed.get((scene, d), ()):
-                pool[c.solution_id] = c
+    points, pool = _scene_points(filed, [division, ANY] if division != ANY else [ANY], need, w)
+    items, sub, budget = need.weak_items, need.sub_industry, need.budget_fen
     scored = []
-    for c in pool.values():
-        fit = _fit(c.industries, need.industry_code, need.sub_industry)
-        if fit is not None:
-            scored.append((-round(quick_score(c, need, w, fit), 6), c.solution_id, c, fit))
+    for solution_id, c in pool.items():
+        fit = _fit(c.industries, need.industry_code, sub)
+        if fit is None:
+            continue
+        total = points[solution_id] + w.industry[fit] + c.static
+        if items:
+            total += min(w.item_cap, w.item * sum(1 for i in items if i in c.items))
+        if c.outcomes:
+            same = c.outcomes.get(sub) if sub else None
+            total += w.outcome_same_industry * min(w.outcome_cap, same.improved) if same else w.outcome_elsewhere
+        if budget is not None:
+            total += w.budget_fits if c.price_after_discount_fen <= budget else w.budget_exceeded
+        scored.append((-round(total, 6), solution_id, c, fit))
     return [(c, -s, fit) for s, _, c, fit in heapq.nsmallest(limit, scored, key=lambda t: (t[0], t[1]))]

@@ -1,13 +1,15 @@
 """Matching: listed solutions ranked for one enterprise from the catalog's own read models.
 
 Each process keeps the ranking inputs of every listed solution in memory (a few MB for 5,000 solutions) and
-rebuilds them when the catalogue version row moves; an answer reads that one row, the enterprise's profile,
-its latest assessment and (without one) its open demands.
+rebuilds them when the catalogue version row moves; an answer reads that row, the enterprise's profile, its
+latest assessment and its largest open budget in one statement (and, without an assessment, its open demands).
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
+import weakref
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import cache
@@ -87,14 +89,25 @@ async def _build(uow: UnitOfWork, database: object, version: int) -> Index:
     return Index(database, version, dict(filed))
 
 
-async def index(uow: UnitOfWork) -> Index:
-    """The in-memory ranking inputs, rebuilt when the catalogue version moved."""
+_rebuilding: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = weakref.WeakKeyDictionary()
+
+
+def _fresh(database: object, version: int) -> Index | None:
+    return _index if _index is not None and _index.version == version and _index.database is database else None
+
+
+async def index(uow: UnitOfWork, current: int) -> Index:
+    """The in-memory ranking inputs, rebuilt when the catalogue version moved: by one request at a time, the
+    others waiting for it (32 concurrent first answers would otherwise build 32 indexes at once)."""
     global _index
-    current = await repository.version(uow.session)
     database = uow.session.get_bind()
-    if _index is None or _index.version != current or _index.database is not database:
-        _index = await _build(uow, database, current)
-    return _index
+    if (found := _fresh(database, current)) is not None:
+        return found
+    lock = _rebuilding.setdefault(asyncio.get_running_loop(), asyncio.Lock())
+    async with lock:
+        if (found := _fresh(database, current)) is None:
+            found = _index = await _build(uow, database, current)
+    return found
 
 
 async def matches(uow: UnitOfWork, actor: TokenClaims, uscc: str, limit: int) -> MatchList:
@@ -102,41 +115,30 @@ async def matches(uow: UnitOfWork, actor: TokenClaims, uscc: str, limit: int) ->
     open demands, else its industry alone."""
     if actor.role is Role.ENTERPRISE and actor.uscc != uscc:
         raise Forbidden("an enterprise sees its own matches only", field="uscc")
-    profile = await demands.profile(uow.session, uscc)
-    if profile is None:
+    found = await repository.situation(uow.session, uscc)
+    if found is None:
         raise NotFound(f"enterprise {uscc} is not known to the catalog")
     if actor.role is Role.DISTRICT:
-        require_district(actor, profile.district_code)
-    assessment = await demands.latest_assessment(uow.session, uscc)
-    budget: int | None = None
-    if assessment is not None and assessment.weak_scenes:
-        based_on, weak, items, levels = (
-            "assessment",
-            assessment.weak_scenes,
-            assessment.weak_items,
-            assessment.scene_levels,
-        )
-        posted = [d for d in await demands.open_of(uow.session, uscc) if d.budget_fen is not None]
-        budget = max((d.budget_fen for d in posted if d.budget_fen is not None), default=None)
-    else:
+        require_district(actor, found.district_code)
+    weak, items, levels = found.weak_scenes, found.weak_items, found.scene_levels
+    based_on = "assessment"
+    if not weak:  # no assessment (or nothing weak in it): what its open demands ask for
         open_demands = await demands.open_of(uow.session, uscc)
         weak = list(dict.fromkeys(s for d in open_demands for s in d.scenes))
         items = list(dict.fromkeys(i for d in open_demands for i in d.items))
-        budgets = [d.budget_fen for d in open_demands if d.budget_fen is not None]
-        budget = max(budgets) if budgets else None
-        based_on, levels = ("demands" if weak else "profile"), (assessment.scene_levels if assessment else {})
-    need = Need(profile.industry_code, profile.sub_industry, weak, levels, items, budget)
+        based_on = "demands" if weak else "profile"
+    need = Need(found.industry_code, found.sub_industry, weak, levels, items, found.budget_fen)
     w = weights()
-    idx = await index(uow)
+    idx = await index(uow, found.version)
     ranked = rank(idx.filed, need, w, min(limit, w.results_max))
     return MatchList(
         uscc=uscc,
         method_version=w.version,
         based_on=based_on,
-        assessment_id=assessment.assessment_id if assessment else None,
+        assessment_id=found.assessment_id,
         weak_scenes=list(weak),
         weak_items=list(items),
-        budget_fen=budget,
+        budget_fen=found.budget_fen,
         matches=[
             Match(
                 rank=n,
