@@ -6,7 +6,7 @@ UV := $(TOOLS)/bin/uv
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: run test test-fast fuzz lint typecheck schemas bench bench-e2e clean install bytecode
+.PHONY: run run-observed test test-fast fuzz lint typecheck schemas bench bench-e2e clean install bytecode tools
 
 $(UV):
 	@$(PYTHON) -c 'import sys; sys.exit("shuzhuan needs Python 3.11+, found " + sys.version.split()[0]) if sys.version_info < (3, 11) else None'
@@ -29,8 +29,17 @@ bytecode: install
 run: bytecode
 	$(PY) -m devstack run
 
+## Debian's Prometheus 2.42 (prometheus, promtool) unpacked into .tools/prometheus (the deployment tests use it).
+tools: .tools/prometheus/usr/bin/promtool
+.tools/prometheus/usr/bin/promtool:
+	deploy/prometheus/install.sh
+
+## `make run` plus a real Prometheus scraping the suite with the alert rules (http://127.0.0.1:9090).
+run-observed: bytecode tools
+	deploy/prometheus/run-observed.sh
+
 ## Lint, type-check, then every test (unit, integration, contract, e2e, faults).
-test: bytecode
+test: bytecode tools
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy
 	$(PY) -m devstack test-env

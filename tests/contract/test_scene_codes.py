@@ -8,7 +8,9 @@ from pathlib import Path
 
 from contracts.codes import miit_scenes
 
-SCHEME = Path(__file__).resolve().parents[2] / "services/assessment/src/assessment/schemes/scheme_files/miit-2024.v1.json"
+SCHEME = (
+    Path(__file__).resolve().parents[2] / "services/assessment/src/assessment/schemes/scheme_files/miit-2024.v1.json"
+)
 
 
 def test_the_scene_codes_are_the_schemes_scenes() -> None:

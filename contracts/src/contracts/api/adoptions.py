@@ -49,7 +49,6 @@ class OutcomeCreate(InputModel):
     measured_on: date
     note: str | None = Field(None, max_length=1000)
 
-
     @model_validator(mode="after")
     def _plausible(self) -> OutcomeCreate:
         if self.after > self.before * 100:

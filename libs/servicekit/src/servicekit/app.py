@@ -17,7 +17,7 @@ from sqlalchemy import MetaData, Table
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from contracts.topics import TopicSpec
-from servicekit import revocation
+from servicekit import metrics, revocation
 from servicekit.audit import audit_router
 from servicekit.auth import TokenVerifier, authenticated
 from servicekit.consumer import ConsumerRunner, Subscription
@@ -191,6 +191,7 @@ def create_app(spec: ServiceSpec, settings: ServiceSettings | None = None, *, me
             checks["consumer_polls"] = runtime.consumer.polls
             checks["consumer_empty_polls"] = runtime.consumer.empty_polls
         checks["outbox_backlog"] = await runtime.relay.backlog() if checks["database"] == "ok" else None
+        metrics.SERVICE_READY.labels(settings.service_name).set(1 if ok else 0)
         return JSONResponse(
             {"ready": ok, "service": settings.service_name, "checks": checks}, status_code=200 if ok else 503
         )

@@ -72,6 +72,7 @@ async def ensure_topics(
     *,
     replication_factor: int = 1,
     settings: ServiceSettings | None = None,
+    configs: dict[str, str] | None = None,
 ) -> list[str]:
     """Create the missing topics with their declared partition counts; return the names created.
 
@@ -86,7 +87,12 @@ async def ensure_topics(
         missing = [(n, p) for n, p in topics if n not in existing]
         if missing:
             resp = await admin.create_topics(
-                [NewTopic(name=n, num_partitions=p, replication_factor=replication_factor) for n, p in missing]
+                [
+                    NewTopic(
+                        name=n, num_partitions=p, replication_factor=replication_factor, topic_configs=configs or {}
+                    )
+                    for n, p in missing
+                ]
             )
             for topic_error in getattr(resp, "topic_errors", []):
                 name, code = topic_error[0], topic_error[1]

@@ -24,3 +24,6 @@ EVENT_AGE = Histogram(
     ["service", "type"],
     buckets=(0.01, 0.025, 0.05, 0.075, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0.75, 1, 1.5, 2, 3, 5, 10, 30, 60, 300),
 )
+SERVICE_READY = Gauge(
+    "service_ready", "1 when the last /readyz found the database and the broker reachable", ["service"]
+)

@@ -24,6 +24,7 @@ from contracts.events.registry import ClientRevoked
 from registry.config import RegistrySettings
 from registry.identity import repository
 from registry.identity.hashing import hash_secret, new_secret, verify_secret
+from registry.identity.metrics import TOKEN_REFUSALS
 from registry.journey.repository import provider_exists
 from registry.models import Client, tables
 from servicekit.auth import TokenSigner, ensure_keypair
@@ -137,6 +138,7 @@ class TokenGuard:
     def check(self, client_id: str, address: str) -> None:
         wait = self.by_client.locked(client_id) or self.by_address.locked(address)
         if wait is not None:
+            TOKEN_REFUSALS.labels("locked_out").inc()
             raise TooManyRequests(f"too many failed attempts: locked for {math.ceil(wait)} s", wait)
 
 
@@ -152,6 +154,7 @@ async def issue_token(
     if not matches or row is None or not row.active or len(secret) > MAX_SECRET:
         guard.by_client.failed(client_id)
         guard.by_address.failed(address)
+        TOKEN_REFUSALS.labels("invalid_credentials").inc()
         raise Unauthorized("invalid client credentials")
     guard.by_client.succeeded(client_id)
     client = _read(row)
