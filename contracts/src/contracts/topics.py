@@ -114,6 +114,15 @@ ADOPTIONS = TopicSpec(
     description="Solutions adopted, outcomes verified, providers rated, adopters told of a suspension.",
 )
 
+CITY_FEED = TopicSpec(
+    name="indexer.city-feed.v1",
+    partitions=1,
+    key="district unit code, or city",
+    owner="indexer",
+    description="Aggregated, de-identified programme figures for the city platform: unit KPIs, targets reached, "
+    "pilot rule met. Never an enterprise's identity or a figure over fewer than 3 enterprises.",
+)
+
 TOPICS: tuple[TopicSpec, ...] = (
     ENTERPRISES,
     PROVIDERS,
@@ -127,6 +136,7 @@ TOPICS: tuple[TopicSpec, ...] = (
     SOLUTIONS,
     DEMANDS,
     ADOPTIONS,
+    CITY_FEED,
 )
 
 

@@ -116,17 +116,37 @@ def sub_industry_of(industry_code: str) -> SubIndustry | None:
 class Target:
     indicator: str
     unit: str
-    target_2024: int
-    target_2027: int
+    target_2024: int | None
+    target_2027: int | None
     per_year: bool
+    name: str = ""
+    kind: str = "count"  # count, share, per_year, cumulative, all
+    op: str = "ge"  # ge (at least) or gt (more than)
+    counts: str = ""  # what counts toward it
+
+    def target_for(self, year: int) -> int | None:
+        """The target a year is held to: 2024's until then, 2027's after (per-year targets: each year's own)."""
+        return self.target_2024 if year <= 2024 else self.target_2027 if (self.per_year or year >= 2027) else None
+
+
+def _int(value: str) -> int | None:
+    return int(value) if value else None
 
 
 @cache
 def targets() -> dict[str, Target]:
-    """Work-plan targets the indexer tracks (data, so a revised plan is a data change)."""
+    """The work plan's 13 targets (data, so a revised plan is a data change)."""
     return {
         r["indicator"]: Target(
-            r["indicator"], r["unit"], int(r["target_2024"]), int(r["target_2027"]), r["per_year"] == "true"
+            r["indicator"],
+            r["unit"],
+            _int(r["target_2024"]),
+            _int(r["target_2027"]),
+            r["per_year"] == "true",
+            r["name"],
+            r["kind"],
+            r["op"],
+            r["counts"],
         )
         for r in _rows("targets.csv")
     }

@@ -35,6 +35,7 @@ from contracts.events.finance import (
     SubsidyDecided,
     SubsidyWithheld,
 )
+from contracts.events.indexer import PilotRuleMet, TargetReached, UnitKpisUpdated
 from contracts.events.registry import (
     ActivityRecorded,
     ClientRevoked,
@@ -83,6 +84,9 @@ EVENT_CLASSES: tuple[type[Event], ...] = (
     OutcomeVerified,
     ProviderRated,
     AdopterNotified,
+    UnitKpisUpdated,
+    TargetReached,
+    PilotRuleMet,
 )
 EVENTS: dict[tuple[str, int], type[Event]] = {(c.TYPE, c.VERSION): c for c in EVENT_CLASSES}
 

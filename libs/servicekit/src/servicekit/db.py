@@ -248,12 +248,14 @@ def latest_per_key(rows: Sequence[dict[str, Any]], key: Sequence[str], order: st
 
 
 def upsert_add(
-    dialect_name: str, table: Table, rows: Sequence[dict[str, Any]], keys: Sequence[str], counter: str
+    dialect_name: str, table: Table, rows: Sequence[dict[str, Any]], keys: Sequence[str], counter: str | Sequence[str]
 ) -> Executable:
-    """INSERT … ON CONFLICT (keys) DO UPDATE SET counter = counter + excluded.counter."""
+    """INSERT … ON CONFLICT (keys) DO UPDATE SET counter = counter + excluded.counter (for each counter)."""
     stmt = _dialect_insert(dialect_name, table).values(list(rows))
-    col = table.c[counter]
-    return stmt.on_conflict_do_update(index_elements=list(keys), set_={counter: col + stmt.excluded[counter]})
+    counters = [counter] if isinstance(counter, str) else list(counter)
+    return stmt.on_conflict_do_update(
+        index_elements=list(keys), set_={c: table.c[c] + stmt.excluded[c] for c in counters}
+    )
 
 
 async def ping(engine: AsyncEngine) -> None:

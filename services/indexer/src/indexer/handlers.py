@@ -11,12 +11,14 @@ from contracts.events.registry import (
     ProjectCreated,
     ProjectStageChanged,
 )
-from indexer import repository
+from indexer.facts.handlers import SUBSCRIPTIONS as FACT_SUBSCRIPTIONS
 from indexer.models import KnownLevelChange
-from indexer.programme_rules import activity_increments, stage_increments
-from indexer.rules import DISTRICT, DIVISION, count_increments, move_increments
+from indexer.stats import repository
+from indexer.stats.programme_rules import activity_increments, stage_increments
+from indexer.stats.rules import DISTRICT, DIVISION, count_increments, move_increments
 from readmodels.handlers import level_change_subscriptions
 from servicekit.consumer import Received, Subscription
+from servicekit.subscriptions import merged
 from servicekit.uow import UnitOfWork
 
 
@@ -77,7 +79,7 @@ async def on_assessment_finalised(uow: UnitOfWork, events: list[Received[Assessm
     await repository.put_levels(uow.session, rows)
 
 
-SUBSCRIPTIONS = [
+COUNT_SUBSCRIPTIONS = [
     Subscription(AssessmentFinalised, on_assessment_finalised, idempotent=True),  # newest finalisation wins
     *level_change_subscriptions(KnownLevelChange),
     Subscription(EnterpriseRegistered, on_enterprise_registered),
@@ -86,3 +88,5 @@ SUBSCRIPTIONS = [
     Subscription(ProjectCreated, on_project_created),
     Subscription(ProjectStageChanged, on_project_stage_changed),
 ]
+
+SUBSCRIPTIONS = merged(COUNT_SUBSCRIPTIONS, FACT_SUBSCRIPTIONS)

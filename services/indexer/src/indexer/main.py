@@ -1,24 +1,44 @@
 """Indexer: the development index, district rankings, target tracking, the city feed, reports."""
 
+import asyncio
 from pathlib import Path
+from typing import Any
 
 from fastapi import FastAPI
 
+from contracts.topics import CITY_FEED
 from indexer.config import IndexerSettings
+from indexer.facts.routes import router as aggregates_router
+from indexer.facts.service import recount_database
 from indexer.handlers import SUBSCRIPTIONS
 from indexer.models import (
     ActivityTotal,
+    AggregateCell,
     EnterpriseCount,
+    EnterpriseFact,
     EnterpriseLevel,
     KnownLevelChange,
+    KnownProvider,
+    KnownSolution,
+    ProgrammeCounter,
     ProjectStageCount,
     metadata,
     tables,
 )
-from indexer.routes import router
+from indexer.pilot.routes import router as pilot_router
+from indexer.stats.routes import router
+from indexer.targets.routes import router as targets_router
 from readmodels.routes import level_change_router
 from servicekit.app import ServiceSpec, create_app
 from servicekit.db import table_of
+
+
+def recount_command(settings: Any, args: list[str]) -> int:
+    """`python -m indexer recount`: the aggregates counted again from the facts; exit 1 if they differed."""
+    result = asyncio.run(recount_database(spec, settings))
+    print(f"indexer: {result['cells']} cells recounted, {result['differing']} differed from the kept ones")
+    return 1 if result["differing"] else 0
+
 
 spec = ServiceSpec(
     name="indexer",
@@ -28,11 +48,25 @@ spec = ServiceSpec(
     metadata=metadata,
     tables=tables,
     migrations_dir=Path(__file__).resolve().parents[2] / "migrations",
-    routers=[router, level_change_router(KnownLevelChange)],
+    routers=[router, aggregates_router, targets_router, pilot_router, level_change_router(KnownLevelChange)],
     subscriptions=SUBSCRIPTIONS,
+    produces=[CITY_FEED],
     read_model_tables=[
-        table_of(m) for m in (EnterpriseCount, ActivityTotal, ProjectStageCount, EnterpriseLevel, KnownLevelChange)
+        table_of(m)
+        for m in (
+            EnterpriseCount,
+            ActivityTotal,
+            ProjectStageCount,
+            EnterpriseLevel,
+            KnownLevelChange,
+            EnterpriseFact,
+            AggregateCell,
+            ProgrammeCounter,
+            KnownSolution,
+            KnownProvider,
+        )
     ],
+    commands={"recount": ("count the aggregates again from the facts and report differences", recount_command)},
 )
 
 

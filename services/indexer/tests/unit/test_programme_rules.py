@@ -1,5 +1,5 @@
 from contracts.api.activities import ActivityKind
-from indexer.programme_rules import activity_increments, activity_report, stage_increments, stage_report
+from indexer.stats.programme_rules import activity_increments, activity_report, stage_increments, stage_report
 
 
 def test_activity_metrics_count_enterprise_visits_sessions_and_people() -> None:

@@ -1,4 +1,4 @@
-from indexer.rules import count_increments, district_stats, industry_stats
+from indexer.stats.rules import count_increments, district_stats, industry_stats
 
 
 def test_increments_group_by_dimension_and_code() -> None:

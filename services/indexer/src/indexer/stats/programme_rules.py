@@ -46,7 +46,7 @@ def activity_report(year: int, rows: Iterable[tuple[str, str, int]]) -> dict[str
     progress = {}
     for m in METRICS:
         t = targets[m]
-        target = t.target_2024 if year <= 2024 else t.target_2027 if (t.per_year or year >= 2027) else None
+        target = t.target_for(year)
         progress[m] = {
             "unit": t.unit,
             "value": totals[m],

@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from contracts.api.stats import DistrictStats, IndustryStats, LevelStats
-from indexer import repository
-from indexer.programme_rules import activity_report, stage_report
-from indexer.rules import DISTRICT, DIVISION, district_stats, industry_stats, level_stats
+from indexer.stats import repository
+from indexer.stats.programme_rules import activity_report, stage_report
+from indexer.stats.rules import DISTRICT, DIVISION, district_stats, industry_stats, level_stats
 from servicekit.uow import UnitOfWork
 
 

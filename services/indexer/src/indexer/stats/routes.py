@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Query
 
 from contracts.api.identity import Role, TokenClaims
 from contracts.api.stats import DistrictStats, IndustryStats, LevelStats
-from indexer import service
+from indexer.stats import service
 from servicekit.auth import allow
 from servicekit.deps import Uow
 

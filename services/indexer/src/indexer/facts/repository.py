@@ -1,0 +1,81 @@
+"""Every query on enterprise facts, their aggregate cells and the programme counters."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from sqlalchemy import delete, func
+from sqlalchemy import select as sa_select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from indexer.facts.rules import METRICS, CellKey
+from indexer.models import AggregateCell, EnterpriseFact, ProgrammeCounter
+from servicekit.bulk import insert_rows
+from servicekit.db import select_where_in, table_of, upsert_add
+
+FACT_COLUMNS = [c for c in EnterpriseFact.model_fields if c != "uscc"]
+CELL_KEYS = ("district_code", "key_industry_id", "tier", "size_class", "above_scale")
+
+
+async def facts(session: AsyncSession, usccs: Sequence[str]) -> dict[str, dict[str, Any]]:
+    """The stored facts of these enterprises, as dicts (one read for the batch)."""
+    t = table_of(EnterpriseFact)
+    query = select_where_in(session.get_bind().dialect.name, t, t.c.uscc, list(usccs), columns=list(t.c))
+    return {r.uscc: dict(r._mapping) for r in await session.execute(query)}
+
+
+async def put_facts(session: AsyncSession, rows: Sequence[Mapping[str, Any]]) -> None:
+    await insert_rows(session, EnterpriseFact, rows, conflict=["uscc"], update=FACT_COLUMNS)
+
+
+async def add_to_cells(session: AsyncSession, changes: Mapping[CellKey, Mapping[str, int]]) -> None:
+    if not changes:
+        return
+    rows = [dict(zip(CELL_KEYS, key, strict=True)) | dict(v) for key, v in sorted(changes.items())]
+    dialect = session.get_bind().dialect.name
+    await session.execute(upsert_add(dialect, table_of(AggregateCell), rows, CELL_KEYS, METRICS))
+
+
+async def cells(session: AsyncSession, district_code: str | None = None) -> dict[CellKey, dict[str, int]]:
+    """The kept cells (those with enterprises), optionally of one unit."""
+    t = table_of(AggregateCell)
+    query = sa_select(t).where(t.c.enterprises > 0)
+    if district_code is not None:
+        query = query.where(t.c.district_code == district_code)
+    return {
+        tuple(r._mapping[k] for k in CELL_KEYS): {m: int(r._mapping[m]) for m in METRICS}
+        for r in await session.execute(query)
+    }
+
+
+async def all_facts(session: AsyncSession) -> list[dict[str, Any]]:
+    return [dict(r._mapping) for r in await session.execute(sa_select(table_of(EnterpriseFact)))]
+
+
+async def replace_cells(session: AsyncSession, counted: Mapping[CellKey, Mapping[str, int]]) -> None:
+    await session.execute(delete(table_of(AggregateCell)))
+    rows = [dict(zip(CELL_KEYS, key, strict=True)) | dict(v) for key, v in sorted(counted.items())]
+    await insert_rows(session, AggregateCell, rows)
+
+
+async def add_to_counters(session: AsyncSession, increments: Mapping[str, int]) -> None:
+    rows = [{"name": k, "value": v} for k, v in sorted(increments.items()) if v]
+    if rows:
+        dialect = session.get_bind().dialect.name
+        await session.execute(upsert_add(dialect, table_of(ProgrammeCounter), rows, ["name"], "value"))
+
+
+async def counters(session: AsyncSession) -> dict[str, int]:
+    t = table_of(ProgrammeCounter)
+    return {r.name: int(r.value) for r in await session.execute(sa_select(t.c.name, t.c.value))}
+
+
+async def put_statuses(session: AsyncSession, model: Any, key: str, rows: Sequence[Mapping[str, Any]]) -> None:
+    """Solutions' or providers' latest status (one row each)."""
+    await insert_rows(session, model, rows, conflict=[key], update=["status"])
+
+
+async def count_status(session: AsyncSession, model: Any, status: str) -> int:
+    t = table_of(model)
+    return int((await session.execute(sa_select(func.count()).where(t.c.status == status))).scalar_one())

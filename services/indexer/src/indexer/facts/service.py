@@ -1,0 +1,73 @@
+"""Applying events to enterprise facts: one read of the batch's facts, the changes in memory, one write of the
+facts and one of the cell deltas."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+from contracts.api.identity import Role, TokenClaims
+from contracts.api.indexer import AggregateCellRead, AggregatesRead, Counts
+from indexer.facts import repository
+from indexer.facts.rules import METRICS, Fact, cells_of, deltas, new_fact
+from servicekit.app import ServiceSpec
+from servicekit.db import make_engine, sessionmaker
+from servicekit.errors import Forbidden
+from servicekit.settings import ServiceSettings
+from servicekit.uow import UnitOfWork
+
+Change = tuple[str, str, Callable[[Fact], None]]  # (uscc, its unit if the fact is new, what to change)
+
+
+async def apply(uow: UnitOfWork, changes: Sequence[Change]) -> set[str]:
+    """Apply the changes in order; returns the units whose cells moved."""
+    if not changes:
+        return set()
+    stored = await repository.facts(uow.session, list(dict.fromkeys(u for u, _, _ in changes)))
+    current: dict[str, Fact] = {u: dict(f) for u, f in stored.items()}
+    for uscc, district, change in changes:
+        change(current.setdefault(uscc, new_fact(uscc, district)))
+    moved = deltas((stored.get(u), f) for u, f in current.items())
+    await repository.put_facts(uow.session, list(current.values()))
+    await repository.add_to_cells(uow.session, moved)
+    return {key[0] for key in moved}
+
+
+async def recount(uow: UnitOfWork) -> dict[str, Any]:
+    """Count every cell again from the facts and compare with the kept cells (then keep the recount)."""
+    counted = cells_of(await repository.all_facts(uow.session))
+    kept = await repository.cells(uow.session)
+    await repository.replace_cells(uow.session, counted)
+    differing = sorted(set(counted) ^ set(kept) | {k for k in counted if k in kept and counted[k] != kept[k]})
+    return {"cells": len(counted), "differing": len(differing)}
+
+
+def _counts(values: Mapping[str, int]) -> Counts:
+    return Counts(**{m: values.get(m, 0) for m in METRICS})
+
+
+async def aggregates(uow: UnitOfWork, actor: TokenClaims, district_code: str | None) -> AggregatesRead:
+    """The cells of one unit (a district authority: its own) or of all, with their totals."""
+    if actor.role is Role.DISTRICT:
+        if district_code is not None and district_code not in actor.districts:
+            raise Forbidden("a district authority sees its own unit", field="district_code")
+        district_code = actor.districts[0]
+    kept = await repository.cells(uow.session, district_code)
+    totals = {m: sum(c[m] for c in kept.values()) for m in METRICS}
+    cells = [
+        AggregateCellRead(**dict(zip(repository.CELL_KEYS, key, strict=True)), **values)
+        for key, values in sorted(kept.items())
+    ]
+    return AggregatesRead(district_code=district_code, totals=_counts(totals), cells=cells)
+
+
+async def recount_database(spec: ServiceSpec, settings: ServiceSettings) -> dict[str, Any]:
+    """The recount against a database, outside a running service (the `recount` command)."""
+    engine = make_engine(settings.effective_database_url)
+    try:
+        async with UnitOfWork(sessionmaker(engine), spec.tables, None) as uow:
+            result = await recount(uow)
+            await uow.commit()
+        return result
+    finally:
+        await engine.dispose()

@@ -1,0 +1,85 @@
+"""Facts, aggregates, targets and the pilot rule from a scripted stream of other services' events (SQLite and
+PostgreSQL): hand-computed cells, a second delivery of the idempotent events changes nothing, a recount from the
+facts equals the cells kept by deltas; the 2027 talent target sums 2024-2027; the pilot rule's shares and list."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from contracts.api.activities import ActivityKind
+from contracts.events.assessment import DesignationGranted, DesignationRevoked
+from contracts.events.registry import ActivityRecorded
+from indexer.facts import service as facts
+from indexer.main import spec
+from testkit.databases import MigratedDbFactory
+from testkit.indexer import DISTRICT, EXPECTED, T0, B, final, stream
+from testkit.services import RunningService, service_under_test
+
+
+async def cells(svc: RunningService) -> dict[tuple[Any, ...], dict[str, int]]:
+    body = (await svc.client.get("/v1/aggregates")).json()
+    keys = ("district_code", "key_industry_id", "tier", "size_class", "above_scale")
+    return {tuple(c[k] for k in keys): {m: v for m, v in c.items() if m not in keys and v} for c in body["cells"]}
+
+
+async def test_a_scripted_stream_gives_the_hand_computed_aggregates(
+    migrated_db: MigratedDbFactory, db_kind: str
+) -> None:
+    async with service_under_test(spec, await migrated_db(spec, db_kind)) as svc:
+        events = stream()
+        await svc.deliver(spec, *events)
+        assert await cells(svc) == EXPECTED
+        again = [e for e in events if not isinstance(e, (DesignationGranted, DesignationRevoked))]
+        await svc.deliver(spec, *again)  # idempotent handlers: a redelivery changes nothing
+        assert await cells(svc) == EXPECTED
+        async with svc.runtime.uow() as uow:
+            assert await facts.recount(uow) == {"cells": 3, "differing": 0}
+            await uow.commit()
+        assert await cells(svc) == EXPECTED
+        mine = (await svc.client.get("/v1/aggregates", headers=DISTRICT)).json()
+        assert mine["district_code"] == "500103" and mine["totals"]["enterprises"] == 2
+        other = await svc.client.get("/v1/aggregates?district_code=500105", headers=DISTRICT)
+        assert other.status_code == 403
+
+
+def activity(year: int, participants: int) -> ActivityRecorded:
+    return ActivityRecorded(
+        activity_id=f"ac_{year}_{participants}",
+        kind=ActivityKind.TRAINING,
+        district_code="500103",
+        held_on=date(year, 6, 1),
+        enterprises_served=0,
+        participants=participants,
+    )
+
+
+async def test_targets_count_what_the_plan_says(migrated_db: MigratedDbFactory) -> None:
+    async with service_under_test(spec, await migrated_db(spec, "sqlite")) as svc:
+        await svc.deliver(spec, *stream(), activity(2024, 600), activity(2025, 300), activity(2027, 200))
+        answer = await svc.client.get("/v1/targets?year=2027")
+        assert answer.status_code == 200, answer.text
+        by = {t["indicator"]: t for t in answer.json()["targets"]}
+        assert len(by) == 13
+        assert (by["people_trained"]["value"], by["people_trained"]["target"]) == (1100, 5000)  # 2024-2027
+        assert by["events_and_trainings"]["value"] == 1  # the 2027 trainings only: a per-year target
+        assert (by["enterprises_covered"]["value"], by["transformed_smes"]["value"]) == (3, 1)
+        assert by["specialised_level_2_share"]["value"] == 0.0  # B (小巨人) at 一级; A is no longer 专精特新
+        assert by["districts_covered"]["value"] == 2 and by["benchmarks"]["value"] == 0
+        assert by["sub_industry_guides"]["value"] is None and by["sub_industry_guides"]["reached"] is None
+        y2024 = {t["indicator"]: t for t in (await svc.client.get("/v1/targets?year=2024")).json()["targets"]}
+        assert (y2024["people_trained"]["value"], y2024["people_trained"]["target"]) == (600, 1000)
+
+
+async def test_the_pilot_rule_shares_and_the_enterprises_below(migrated_db: MigratedDbFactory) -> None:
+    async with service_under_test(spec, await migrated_db(spec, "sqlite")) as svc:
+        await svc.deliver(spec, *stream())
+        answer = (await svc.client.get("/v1/pilot-rule?sub_industry=SUB-C367")).json()
+        groups = {g["group"]: (g["enterprises"], g["level_2_plus"], g["met"]) for g in answer["groups"]}
+        assert groups == {"above_scale": (2, 1, False), "specialised": (1, 0, False), "little_giant": (1, 0, False)}
+        assert [(b["uscc"], b["group"], b["level"]) for b in answer["below"]] == [(B, "little_giant", 1)]
+        assert answer["met"] is False
+        await svc.deliver(spec, final(B, 2, T0 + timedelta(days=60)))
+        answer = (await svc.client.get("/v1/pilot-rule?sub_industry=SUB-C367", headers=DISTRICT)).json()
+        assert answer["met"] is True and answer["below"] == [] and answer["district_code"] == "500103"
+        assert (await svc.client.get("/v1/pilot-rule?sub_industry=SUB-X")).status_code == 422
