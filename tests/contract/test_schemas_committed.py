@@ -69,7 +69,7 @@ def test_every_committed_schema_is_still_produced() -> None:
     assert committed <= produced
 
 
-IRREGULAR_PAST = "withheld|paid|sent|held|built|made|won|lost"  # past tenses that do not end in -ed
+IRREGULAR_PAST = "withheld|paid|sent|held|built|made|won|lost|met"  # past tenses that do not end in -ed
 TYPE_RE = re.compile(rf"^(?P<owner>[a-z]+)\.(?P<aggregate>[a-z-]+)\.(?P<verb>[a-z-]+ed|{IRREGULAR_PAST})$")
 TOPIC_RE = re.compile(r"^(?P<owner>[a-z]+)\.[a-z-]+\.v\d+$")
 

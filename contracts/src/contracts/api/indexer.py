@@ -76,3 +76,43 @@ class PilotRuleRead(BaseModel):
     groups: list[PilotGroup]
     met: bool = Field(description="every group meets its goal (a group without enterprises does not count)")
     below: list[EnterpriseBelow]
+
+
+class IndicatorValue(BaseModel):
+    indicator: str
+    name: str
+    raw: float | None = Field(description="the unit's value (a share 0-1 or a mean level); null: no data")
+    normalised: float = Field(description="0-100 across the units, by the indicator's direction")
+    weight: float
+    contribution: float = Field(description="normalised × weight")
+
+
+class IndexRow(BaseModel):
+    district_code: str
+    district_name: str
+    enterprises: int
+    value: float = Field(description="0-100, two decimals")
+    rank: int = Field(description="competition ranking: equal values share a rank, the next rank skips")
+    indicators: list[IndicatorValue]
+
+
+class IndexRead(BaseModel):
+    period: str = Field(description="a year (2026) or a quarter (2026-Q3)")
+    methodology_version: int
+    published: bool = Field(description="frozen: later data never changes it")
+    computed_at: str
+    rows: list[IndexRow]
+
+
+class SensitivityRow(BaseModel):
+    district_code: str
+    rank: int
+    lowest_rank: int = Field(description="the worst rank it takes when any one weight moves by ±20%")
+    highest_rank: int = Field(description="the best rank it takes")
+    moves: dict[str, list[int]] = Field(description="indicator → [rank with weight −20%, rank with weight +20%]")
+
+
+class SensitivityRead(BaseModel):
+    period: str
+    methodology_version: int
+    rows: list[SensitivityRow]

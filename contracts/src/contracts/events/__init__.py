@@ -35,7 +35,7 @@ from contracts.events.finance import (
     SubsidyDecided,
     SubsidyWithheld,
 )
-from contracts.events.indexer import PilotRuleMet, TargetReached, UnitKpisUpdated
+from contracts.events.indexer import IndexPublished, PilotRuleMet, TargetReached, UnitKpisUpdated
 from contracts.events.registry import (
     ActivityRecorded,
     ClientRevoked,
@@ -87,6 +87,7 @@ EVENT_CLASSES: tuple[type[Event], ...] = (
     UnitKpisUpdated,
     TargetReached,
     PilotRuleMet,
+    IndexPublished,
 )
 EVENTS: dict[tuple[str, int], type[Event]] = {(c.TYPE, c.VERSION): c for c in EVENT_CLASSES}
 

@@ -67,3 +67,19 @@ class PilotRuleMet(Event):
     sub_industry: str
     shares: dict[str, float | None] = Field(description="group → share at 二级 or above; null under 3 enterprises")
     met_at: datetime
+
+
+class IndexPublished(Event):
+    """The city published (froze) the development index of a period: each unit's value and rank."""
+
+    TYPE: ClassVar[str] = "indexer.index.published"
+    VERSION: ClassVar[int] = 1
+    TOPIC: ClassVar[TopicSpec] = CITY_FEED
+    KEY_FIELD: ClassVar[str] = "scope"
+
+    scope: str = Field("city", description="city")
+    period: str
+    methodology_version: int
+    values: dict[str, float | None] = Field(description="unit → index value; null for units under 3 enterprises")
+    ranks: dict[str, int | None] = Field(description="unit → rank among the units published with a value")
+    published_at: datetime

@@ -25,4 +25,5 @@ PATH_VALUES = {
     "adoption_id": "ad_x",
     "outcome_id": "oc_x",
     "complaint_id": "cp_x",
+    "period": "2026",
 }

@@ -8,6 +8,7 @@ from fastapi import FastAPI
 
 from contracts.topics import CITY_FEED
 from indexer.config import IndexerSettings
+from indexer.devindex.routes import router as index_router
 from indexer.facts.routes import router as aggregates_router
 from indexer.facts.service import recount_database
 from indexer.handlers import SUBSCRIPTIONS
@@ -48,7 +49,14 @@ spec = ServiceSpec(
     metadata=metadata,
     tables=tables,
     migrations_dir=Path(__file__).resolve().parents[2] / "migrations",
-    routers=[router, aggregates_router, targets_router, pilot_router, level_change_router(KnownLevelChange)],
+    routers=[
+        router,
+        aggregates_router,
+        targets_router,
+        pilot_router,
+        index_router,
+        level_change_router(KnownLevelChange),
+    ],
     subscriptions=SUBSCRIPTIONS,
     produces=[CITY_FEED],
     read_model_tables=[

@@ -166,3 +166,15 @@ class FeedMilestone(IndexerTable, table=True):
 
     key: str = Field(primary_key=True, sa_type=String(80))
     published_at: datetime = Field(sa_type=UTCDateTime())
+
+
+class PublishedIndex(IndexerTable, table=True):
+    """A period's development index as published: frozen, later data never changes it."""
+
+    __tablename__ = "published_index"
+
+    period: str = Field(primary_key=True, sa_type=String(8))
+    methodology_version: int = Field(sa_type=Integer)
+    published_at: datetime = Field(sa_type=UTCDateTime())
+    published_by: str = Field(sa_type=String(64))
+    answer: dict[str, Any] = Field(sa_type=JSONText(dict[str, Any]), description="the IndexRead as published")

@@ -11,49 +11,28 @@ from contracts.api.indexer import EnterpriseBelow, PilotGroup
 GOALS = {"above_scale": 0.9, "specialised": 0.9, "little_giant": 1.0}
 
 
-def groups_of(f: Mapping[str, Any]) -> list[str]:
-    """The rule's groups an enterprise belongs to (a 小巨人 is also 专精特新)."""
-    out = []
-    if f["above_scale"]:
-        out.append("above_scale")
-    if f["tier"] in ("specialised", "little_giant"):
-        out.append("specialised")
+def strictest_group(f: Mapping[str, Any]) -> str:
+    """The strictest of the rule's groups an enterprise is in (a 小巨人 is also 专精特新)."""
     if f["tier"] == "little_giant":
-        out.append("little_giant")
-    return out
+        return "little_giant"
+    return "specialised" if f["tier"] == "specialised" else "above_scale"
 
 
-def evaluate(facts: Iterable[Mapping[str, Any]]) -> tuple[list[PilotGroup], list[EnterpriseBelow], bool]:
-    """The groups with their shares, the enterprises still below 二级 (once each, in their strictest group), and
-    whether the rule is met (every group that has enterprises meets its goal; at least one has)."""
-    counts = {g: [0, 0] for g in GOALS}
-    below: list[EnterpriseBelow] = []
-    for f in facts:
-        groups = groups_of(f)
-        ok = f["level"] is not None and f["level"] >= 2
-        for g in groups:
-            counts[g][0] += 1
-            counts[g][1] += int(ok)
-        if groups and not ok:
-            below.append(
-                EnterpriseBelow(uscc=f["uscc"], district_code=f["district_code"], group=groups[-1], level=f["level"])
-            )
+def groups(counts: Mapping[str, tuple[int, int]]) -> tuple[list[PilotGroup], bool]:
+    """The groups with their shares, and whether the rule is met (every group that has enterprises meets its
+    goal; at least one has)."""
     out = []
-    for g, (n, good) in counts.items():
+    for g, goal in GOALS.items():
+        n, good = counts.get(g, (0, 0))
         share = round(good / n, 4) if n else None
-        out.append(
-            PilotGroup(
-                group=g,
-                enterprises=n,
-                level_2_plus=good,
-                share=share,
-                goal=GOALS[g],
-                met=bool(n) and share is not None and share >= GOALS[g],
-            )
-        )
+        met = share is not None and share >= goal
+        out.append(PilotGroup(group=g, enterprises=n, level_2_plus=good, share=share, goal=goal, met=met))
     populated = [p for p in out if p.enterprises]
-    return (
-        out,
-        sorted(below, key=lambda b: (b.district_code, b.uscc)),
-        bool(populated) and all(p.met for p in populated),
-    )
+    return out, bool(populated) and all(p.met for p in populated)
+
+
+def below(rows: Iterable[Mapping[str, Any]]) -> list[EnterpriseBelow]:
+    return [
+        EnterpriseBelow(uscc=r["uscc"], district_code=r["district_code"], group=strictest_group(r), level=r["level"])
+        for r in rows
+    ]

@@ -6,18 +6,21 @@ from contracts.api.identity import Role, TokenClaims
 from contracts.api.indexer import PilotRuleRead
 from contracts.codes import sub_industries
 from indexer.pilot import repository
-from indexer.pilot.rules import evaluate
+from indexer.pilot.rules import below, groups
 from servicekit.errors import Forbidden, InvalidInput
 from servicekit.uow import UnitOfWork
 
 
-async def rule(uow: UnitOfWork, sub_industry: str, district_code: str | None) -> PilotRuleRead:
+async def rule(
+    uow: UnitOfWork, sub_industry: str, district_code: str | None, *, with_list: bool = True
+) -> PilotRuleRead:
     declared = sub_industries().get(sub_industry)
     if declared is None:
         raise InvalidInput(f"{sub_industry} is not a declared pilot sub-industry", field="sub_industry")
-    groups, below, met = evaluate(await repository.of_sub_industry(uow.session, sub_industry, district_code))
+    found, met = groups(await repository.group_counts(uow.session, sub_industry, district_code))
+    listed = below(await repository.below(uow.session, sub_industry, district_code)) if with_list else []
     return PilotRuleRead(
-        sub_industry=sub_industry, name=declared.name, district_code=district_code, groups=groups, met=met, below=below
+        sub_industry=sub_industry, name=declared.name, district_code=district_code, groups=found, met=met, below=listed
     )
 
 
@@ -31,5 +34,5 @@ async def scoped(uow: UnitOfWork, actor: TokenClaims, sub_industry: str, distric
 
 
 async def all_rules(uow: UnitOfWork) -> list[PilotRuleRead]:
-    """City-wide, every declared sub-industry."""
-    return [await rule(uow, code, None) for code in sub_industries()]
+    """City-wide, every declared sub-industry (counts only: no list of enterprises)."""
+    return [await rule(uow, code, None, with_list=False) for code in sub_industries()]
