@@ -29,10 +29,12 @@ bytecode: install
 run: bytecode
 	$(PY) -m devstack run
 
-## Debian's Prometheus 2.42 (prometheus, promtool) unpacked into .tools/prometheus (the deployment tests use it).
+## What the tests use beyond Python: Debian's Prometheus 2.42 (prometheus, promtool) unpacked into
+## .tools/prometheus, and Debian's Chromium with chromedriver for the dashboard's browser test.
 tools: .tools/prometheus/usr/bin/promtool
+	@deploy/tools/chromium.sh
 .tools/prometheus/usr/bin/promtool:
-	deploy/prometheus/install.sh
+	deploy/tools/prometheus.sh
 
 ## `make run` plus a real Prometheus scraping the suite with the alert rules (http://127.0.0.1:9090).
 run-observed: bytecode tools

@@ -1,9 +1,9 @@
 #!/bin/sh
 # `make run-observed`: the suite as `make run` starts it, scraped by a real Prometheus (Debian's 2.42, fetched by
-# install.sh) with the suite's rules, at http://127.0.0.1:9090 (SHUZHUAN_PROMETHEUS_PORT). Ctrl-C stops both.
+# deploy/tools/prometheus.sh) with the suite's rules, at http://127.0.0.1:9090 (SHUZHUAN_PROMETHEUS_PORT). Ctrl-C stops both.
 set -eu
 root="$(cd "$(dirname "$0")/../.." && pwd)"
-"$root/deploy/prometheus/install.sh"
+"$root/deploy/tools/prometheus.sh"
 port="${SHUZHUAN_PROMETHEUS_PORT:-9090}"
 mkdir -p "$root/var/prometheus"
 "$root/.tools/prometheus/usr/bin/prometheus" \

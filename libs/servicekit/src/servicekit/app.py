@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, Depends, FastAPI, Request
+from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import MetaData, Table
@@ -159,6 +160,13 @@ def create_app(spec: ServiceSpec, settings: ServiceSettings | None = None, *, me
         max_upload_bytes=settings.max_upload_bytes,
         upload_paths=spec.upload_paths,
     )
+    if settings.cors_origins:  # browsers on these origins may call (the indexer's dashboard signs in here)
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=list(settings.cors_origins),
+            allow_methods=["GET", "POST"],
+            allow_headers=["Authorization", "Content-Type"],
+        )
     install_error_handlers(app)
     document_standard_answers(app)
 

@@ -52,6 +52,9 @@ class ServiceSettings(BaseSettings):
     gc_threshold: int = 50_000  # allocations between cyclic-GC passes (0: Python's default, 700)
     max_body_bytes: int = 1_048_576
     max_upload_bytes: int = 67_108_864  # bulk paths a service declares (ServiceSpec.upload_paths)
+    cors_origins: list[str] = Field(
+        default_factory=list
+    )  # browser origins allowed to call this service (e.g. the dashboard's)
     log_level: str = "INFO"
     log_json: bool = True
     otlp_endpoint: str | None = None

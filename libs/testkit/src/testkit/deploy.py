@@ -1,4 +1,4 @@
-"""What the deployment tests need: promtool (Debian's Prometheus 2.42, unpacked by deploy/prometheus/install.sh,
+"""What the deployment tests need: promtool (Debian's Prometheus 2.42, unpacked by deploy/tools/prometheus.sh,
 which `make test` runs), the metric names the services export, and the metric names a PromQL expression uses."""
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import pytest
 from prometheus_client import REGISTRY
 
 ROOT = Path(__file__).resolve().parents[4]
-INSTALLER = ROOT / "deploy/prometheus/install.sh"
+INSTALLER = ROOT / "deploy/tools/prometheus.sh"
 PROMQL_WORDS = {
     "sum",
     "by",

@@ -8,6 +8,8 @@ from fastapi import FastAPI
 
 from contracts.topics import CITY_FEED
 from indexer.config import IndexerSettings
+from indexer.dashboard.routes import mount_static
+from indexer.dashboard.routes import router as dashboard_router
 from indexer.devindex.routes import router as index_router
 from indexer.facts.routes import router as aggregates_router
 from indexer.facts.service import recount_database
@@ -58,7 +60,9 @@ spec = ServiceSpec(
         level_change_router(KnownLevelChange),
     ],
     subscriptions=SUBSCRIPTIONS,
+    public_routers=[dashboard_router],  # the page holds no data; its data calls carry the token
     produces=[CITY_FEED],
+    startup=lambda app, _settings: mount_static(app),
     read_model_tables=[
         table_of(m)
         for m in (

@@ -4,6 +4,7 @@ from pathlib import Path
 from typing import Annotated
 
 from fastapi import Depends
+from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
 from servicekit.app import get_settings
@@ -16,6 +17,8 @@ class RegistrySettings(ServiceSettings):
     service_name: str = "registry"
     port: int = 8001
     auth_private_key_file: Path | None = None  # default var/keys/token-signing.pem
+    # The indexer's dashboard (local default port) signs in at the token endpoint from the browser.
+    cors_origins: list[str] = Field(default_factory=lambda: ["http://127.0.0.1:8005", "http://localhost:8005"])
     token_ttl_s: int = 900
     push_timely_days: int = 7  # a pushed record counts as timely if received within this many days
     push_batches_per_minute: float = 600  # per provider (0: no limit); bursts of push_burst
