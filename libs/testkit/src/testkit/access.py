@@ -26,4 +26,6 @@ PATH_VALUES = {
     "outcome_id": "oc_x",
     "complaint_id": "cp_x",
     "period": "2026",
+    "kind": "csv",
+    "district_code": "500103",
 }

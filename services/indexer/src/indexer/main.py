@@ -29,6 +29,7 @@ from indexer.models import (
     tables,
 )
 from indexer.pilot.routes import router as pilot_router
+from indexer.reports.routes import router as reports_router
 from indexer.stats.routes import router
 from indexer.targets.routes import router as targets_router
 from readmodels.routes import level_change_router
@@ -57,6 +58,7 @@ spec = ServiceSpec(
         targets_router,
         pilot_router,
         index_router,
+        reports_router,
         level_change_router(KnownLevelChange),
     ],
     subscriptions=SUBSCRIPTIONS,

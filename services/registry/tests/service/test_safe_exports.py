@@ -11,7 +11,7 @@ import openpyxl
 import pytest
 
 from registry.main import spec
-from registry.transfer.writing import XlsxWriter, csv_line
+from servicekit.spreadsheets import XlsxWriter, csv_line
 from testkit.databases import MigratedDbFactory
 from testkit.services import RunningService, service_under_test
 

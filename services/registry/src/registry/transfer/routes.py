@@ -14,11 +14,11 @@ from registry.enterprises.dependencies import Filter
 from registry.transfer import service
 from registry.transfer.isolation import ImportReaders
 from registry.transfer.reading import ImportFileError, ImportLimitError
-from registry.transfer.writing import XlsxWriter, csv_document, csv_line
 from servicekit.auth import allow
 from servicekit.deps import Uow
 from servicekit.errors import InvalidInput, LimitExceeded
 from servicekit.http import error_responses
+from servicekit.spreadsheets import XlsxWriter, csv_document, csv_line
 
 router = APIRouter(prefix="/v1/enterprises", tags=["import and export"])
 ERRORS = error_responses(401, 403, 404, 413, 422)

@@ -1,4 +1,4 @@
-"""Writing enterprise lists and error reports as CSV and XLSX that a spreadsheet opens safely.
+"""Spreadsheets (CSV and XLSX) that a spreadsheet program opens safely, for every service that exports.
 
 A cell that a spreadsheet would run (text starting with =, +, -, @, a tab or a carriage return: OWASP's
 CSV-injection rule) is written as text: in CSV behind a leading apostrophe, in XLSX as a string cell
