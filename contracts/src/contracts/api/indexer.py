@@ -116,3 +116,20 @@ class SensitivityRead(BaseModel):
     period: str
     methodology_version: int
     rows: list[SensitivityRow]
+
+
+class IndicatorMember(BaseModel):
+    """An enterprise behind an indicator of a unit's index (city and the unit's own authority only)."""
+
+    uscc: str
+    level: int | None
+    counted: bool = Field(description="in the indicator's numerator (e.g. at 二级 or above), not only its base")
+
+
+class IndicatorMembers(BaseModel):
+    district_code: str
+    indicator: str
+    name: str
+    base: str = Field(description="the population the share is taken over, e.g. assessed")
+    total: int
+    items: list[IndicatorMember]

@@ -28,4 +28,5 @@ PATH_VALUES = {
     "period": "2026",
     "kind": "csv",
     "district_code": "500103",
+    "indicator": "level_2_share",
 }

@@ -46,3 +46,19 @@ async def test_publishing_freezes_the_period(migrated_db: MigratedDbFactory, db_
         assert (await svc.client.post(f"/v1/index/{year}/publication", headers=district)).status_code == 403
         sens = (await svc.client.get("/v1/index/sensitivity", headers=district)).json()
         assert len(sens["rows"]) == 41 and all(r["highest_rank"] <= r["rank"] <= r["lowest_rank"] for r in sens["rows"])
+
+
+async def test_an_indicator_drills_down_to_its_enterprises(migrated_db: MigratedDbFactory) -> None:
+    async with service_under_test(spec, await migrated_db(spec, "sqlite")) as svc:
+        events: list[Event] = [registered(uscc(n), "500103", "C3670") for n in range(4)]
+        events += [final(uscc(n), n, T0) for n in range(3)]  # levels 0, 1, 2; the fourth not assessed
+        await svc.deliver(spec, *events)
+        path = "/v1/index/units/500103/indicators/level_2_share/enterprises"
+        answer = (await svc.client.get(path)).json()
+        assert (answer["base"], answer["total"]) == ("assessed", 3)
+        first = answer["items"][0]
+        assert (first["uscc"], first["level"], first["counted"]) == (uscc(2), 2, True)
+        assert sum(m["counted"] for m in answer["items"]) == 1
+        district = bearer(Role.DISTRICT, districts=["500104"])
+        assert (await svc.client.get(path, headers=district)).status_code == 403
+        assert (await svc.client.get("/v1/index/units/500103/indicators/nonsense/enterprises")).status_code == 422

@@ -9,13 +9,21 @@ from functools import cache
 from importlib.resources import files
 
 from contracts import codes
-from contracts.api.identity import TokenClaims
-from contracts.api.indexer import IndexRead, IndexRow, IndicatorValue, SensitivityRead, SensitivityRow
+from contracts.api.identity import Role, TokenClaims
+from contracts.api.indexer import (
+    IndexRead,
+    IndexRow,
+    IndicatorMember,
+    IndicatorMembers,
+    IndicatorValue,
+    SensitivityRead,
+    SensitivityRow,
+)
 from contracts.events.indexer import SMALL_CELL, IndexPublished
 from indexer.devindex import repository
 from indexer.devindex.rules import Methodology, compute, sensitivity
 from indexer.models import PublishedIndex
-from servicekit.errors import Conflict
+from servicekit.errors import Conflict, Forbidden, InvalidInput
 from servicekit.uow import UnitOfWork
 
 
@@ -118,3 +126,30 @@ async def weight_sensitivity(uow: UnitOfWork) -> SensitivityRead:
             )
         )
     return SensitivityRead(period=current_periods(datetime.now(UTC))[0], methodology_version=m.version, rows=rows)
+
+
+async def indicator_members(
+    uow: UnitOfWork, actor: TokenClaims, district_code: str, indicator: str, limit: int, offset: int
+) -> IndicatorMembers:
+    """The drill-down from a unit's indicator to the enterprises behind it (the city, or the unit's authority)."""
+    if actor.role is Role.DISTRICT and district_code not in actor.districts:
+        raise Forbidden("a district authority sees the enterprises of its own unit", field="district_code")
+    if district_code not in codes.districts():
+        raise InvalidInput(f"{district_code} is not one of the 41 district units", field="district_code")
+    found = {i.id: i for i in methodology().indicators}.get(indicator)
+    if found is None:
+        raise InvalidInput(
+            f"no indicator {indicator!r}; one of: {', '.join(i.id for i in methodology().indicators)}",
+            field="indicator",
+        )
+    total, page = await repository.members(
+        uow.session, district_code, found.numerator, found.denominator, limit, offset
+    )
+    return IndicatorMembers(
+        district_code=district_code,
+        indicator=indicator,
+        name=found.name,
+        base=found.denominator,
+        total=total,
+        items=[IndicatorMember(uscc=u, level=level, counted=c) for u, level, c in page],
+    )
