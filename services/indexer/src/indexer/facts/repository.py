@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import delete, func
+from sqlalchemy import case, delete, func
 from sqlalchemy import select as sa_select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -37,16 +37,34 @@ async def add_to_cells(session: AsyncSession, changes: Mapping[CellKey, Mapping[
     await session.execute(upsert_add(dialect, table_of(AggregateCell), rows, CELL_KEYS, METRICS))
 
 
-async def cells(session: AsyncSession, district_code: str | None = None) -> dict[CellKey, dict[str, int]]:
-    """The kept cells (those with enterprises), optionally of one unit."""
+async def cells(
+    session: AsyncSession, district_code: str | None = None, units: Sequence[str] | None = None
+) -> dict[CellKey, dict[str, int]]:
+    """The kept cells (those with enterprises): of one unit, of some units, or all."""
     t = table_of(AggregateCell)
     query = sa_select(t).where(t.c.enterprises > 0)
     if district_code is not None:
         query = query.where(t.c.district_code == district_code)
+    if units is not None:
+        query = query.where(t.c.district_code.in_(list(units)))
     return {
         tuple(r._mapping[k] for k in CELL_KEYS): {m: int(r._mapping[m]) for m in METRICS}
         for r in await session.execute(query)
     }
+
+
+async def sums(session: AsyncSession, *, district_code: str | None = None, tiers: Sequence[str] = ()) -> dict[str, int]:
+    """Every metric summed over the cells (of one unit; of some tiers), and the units with enterprises."""
+    t = table_of(AggregateCell)
+    columns = [func.coalesce(func.sum(t.c[m]), 0).label(m) for m in METRICS]
+    units = func.count(func.distinct(case((t.c.enterprises > 0, t.c.district_code)))).label("units")
+    query = sa_select(*columns, units)
+    if district_code is not None:
+        query = query.where(t.c.district_code == district_code)
+    if tiers:
+        query = query.where(t.c.tier.in_(list(tiers)))
+    row = (await session.execute(query)).one()
+    return {k: int(v or 0) for k, v in row._mapping.items()}
 
 
 async def all_facts(session: AsyncSession) -> list[dict[str, Any]]:

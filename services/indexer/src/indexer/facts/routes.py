@@ -20,8 +20,11 @@ Officials = Annotated[TokenClaims, Depends(allow(Role.CITY, Role.DISTRICT, Role.
 
 @router.get("/aggregates", response_model=AggregatesRead, responses=ERRORS)
 async def aggregates(
-    uow: Uow, actor: Officials, district_code: str | None = Query(None, min_length=6, max_length=8)
+    uow: Uow,
+    actor: Officials,
+    district_code: str | None = Query(None, min_length=6, max_length=8),
+    cells: bool = Query(True, description="false: the totals only"),
 ) -> AggregatesRead:
     """Counts per unit × key industry × tier × size × 规上 (only cells with enterprises), with their totals."""
     async with uow:
-        return await service.aggregates(uow, actor, district_code)
+        return await service.aggregates(uow, actor, district_code, cells)

@@ -46,14 +46,16 @@ def _counts(values: Mapping[str, int]) -> Counts:
     return Counts(**{m: values.get(m, 0) for m in METRICS})
 
 
-async def aggregates(uow: UnitOfWork, actor: TokenClaims, district_code: str | None) -> AggregatesRead:
-    """The cells of one unit (a district authority: its own) or of all, with their totals."""
+async def aggregates(
+    uow: UnitOfWork, actor: TokenClaims, district_code: str | None, with_cells: bool = True
+) -> AggregatesRead:
+    """The totals of one unit (a district authority: its own) or of all, and (unless left out) their cells."""
     if actor.role is Role.DISTRICT:
         if district_code is not None and district_code not in actor.districts:
             raise Forbidden("a district authority sees its own unit", field="district_code")
         district_code = actor.districts[0]
-    kept = await repository.cells(uow.session, district_code)
-    totals = {m: sum(c[m] for c in kept.values()) for m in METRICS}
+    totals = await repository.sums(uow.session, district_code=district_code)
+    kept = await repository.cells(uow.session, district_code) if with_cells else {}
     cells = [
         AggregateCellRead(**dict(zip(repository.CELL_KEYS, key, strict=True)), **values)
         for key, values in sorted(kept.items())

@@ -20,7 +20,7 @@ async def publish(uow: UnitOfWork, units: Iterable[str]) -> None:
     if not wanted:
         return
     now = datetime.now(UTC)
-    cells = await facts.cells(uow.session)
+    cells = await facts.cells(uow.session, units=wanted)
     held = await repository.snapshots(uow.session, wanted)
     changed = []
     for unit in wanted:

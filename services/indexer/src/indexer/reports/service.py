@@ -39,7 +39,7 @@ async def annual_report(uow: UnitOfWork, actor: TokenClaims, district_code: str,
     if unit is None or unit not in codes.districts():
         raise InvalidInput(f"{district_code} is not one of the 41 district units", field="district_code")
     year = year or datetime.now(UTC).year
-    aggregates = await facts.aggregates(uow, actor, unit)
+    aggregates = await facts.aggregates(uow, actor, unit, with_cells=False)
     index = await devindex.index(uow, None)
     row = next((r for r in index.rows if r.district_code == unit), None)
     rules = [await pilot.rule(uow, code, unit) for code in codes.sub_industries()]

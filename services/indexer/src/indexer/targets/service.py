@@ -15,25 +15,20 @@ FIRST_YEAR = 2024
 
 
 async def for_year(uow: UnitOfWork, year: int) -> TargetsRead:
-    cells = await facts.cells(uow.session)
+    everything = await facts.sums(uow.session)
+    specialised = await facts.sums(uow.session, tiers=("specialised", "little_giant"))
     counters = await facts.counters(uow.session)
 
-    def total(metric: str, *, tiers: tuple[str, ...] = ()) -> int:
-        return sum(c[metric] for k, c in cells.items() if not tiers or k[2] in tiers)
-
-    specialised = ("specialised", "little_giant")
     values: dict[str, float | None] = {
-        "transformed_smes": total("transformed"),
-        "specialised_level_2_share": share_percent(
-            total("level_2_plus", tiers=specialised), total("enterprises", tiers=specialised)
-        ),
+        "transformed_smes": everything["transformed"],
+        "specialised_level_2_share": share_percent(specialised["level_2_plus"], specialised["enterprises"]),
         "benchmarks": counters.get("designations_benchmark", 0),
         "sub_industry_guides": None,
         "solutions_promoted": await facts.count_status(uow.session, KnownSolution, "listed"),
-        "chain_platform_smes": total("chain_members"),
-        "districts_covered": len({k[0] for k, c in cells.items() if c["enterprises"]}),
+        "chain_platform_smes": everything["chain_members"],
+        "districts_covered": everything["units"],
         "providers_covered": await facts.count_status(uow.session, KnownProvider, "approved"),
-        "enterprises_covered": total("enterprises"),
+        "enterprises_covered": everything["enterprises"],
         "enablement_services": await repository.activity_sum(uow.session, "enablement_services", year, year),
         "events_and_trainings": await repository.activity_sum(uow.session, "events_and_trainings", year, year),
         "people_trained": await repository.activity_sum(uow.session, "people_trained", FIRST_YEAR, year),

@@ -131,7 +131,7 @@ async function load() {
   $("signout").hidden = false;
   const [targets, index, levels, projects, aggregates, changes] = await Promise.all([
     api(`/v1/targets?year=${new Date().getFullYear()}`), api("/v1/index"), api("/v1/stats/levels"),
-    api("/v1/stats/projects"), api("/v1/aggregates"), api("/v1/known-level-changes?limit=500"),
+    api("/v1/stats/projects"), api("/v1/aggregates?cells=false"), api("/v1/known-level-changes?limit=500"),
   ]);
   renderTargets(targets);
   renderRanking(index, ownUnit);
