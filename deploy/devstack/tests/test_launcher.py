@@ -6,6 +6,9 @@ import os
 import socket
 import subprocess
 import sys
+from pathlib import Path
+
+import pytest
 
 from devstack.broker import free_port
 from devstack.suite import SERVICES
@@ -54,3 +57,20 @@ def test_suite_wide_settings_and_one_postgres_server(monkeypatch: object) -> Non
     assert registry["SHUZHUAN_REGISTRY_KAFKA_BOOTSTRAP_SERVERS"] == "127.0.0.1:19092"
     assert "SHUZHUAN_REGISTRY_BROKER_PORT" not in registry
     assert "SHUZHUAN_REGISTRY_POSTGRES_URL" not in registry
+
+
+def test_a_terminal_gets_readable_log_lines_and_files_keep_json(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from devstack.suite import Suite, SuiteConfig
+
+    ports = {name: free_port() for name in SERVICES}
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
+    monkeypatch.delenv("SHUZHUAN_LOG_JSON", raising=False)
+    monkeypatch.delenv("SHUZHUAN_REGISTRY_LOG_JSON", raising=False)
+    on_terminal = Suite(SuiteConfig(var_dir=tmp_path, ports=ports, broker_port=free_port()), say=lambda _: None)
+    assert on_terminal.env_for("registry")["SHUZHUAN_REGISTRY_LOG_JSON"] == "false"
+    to_files = SuiteConfig(var_dir=tmp_path, ports=ports, broker_port=free_port(), log_dir=tmp_path / "logs")
+    assert "SHUZHUAN_REGISTRY_LOG_JSON" not in Suite(to_files, say=lambda _: None).env_for("registry")
+    monkeypatch.setenv("SHUZHUAN_LOG_JSON", "true")  # a person who asks for JSON gets it
+    assert on_terminal.env_for("registry")["SHUZHUAN_REGISTRY_LOG_JSON"] == "true"

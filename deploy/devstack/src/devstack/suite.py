@@ -111,6 +111,8 @@ class Suite:
             "kafka_profile": self.config.kafka_profile,
             "var_dir": str(self.config.var_dir),
         }
+        if self.config.log_dir is None and sys.stdout.isatty():
+            defaults["log_json"] = "false"  # a person reads a terminal; files and production keep JSON lines
         for k, v in defaults.items():
             env.setdefault(env_name(name, k), v)
         env[env_name(name, "port")] = str(self.port(name))

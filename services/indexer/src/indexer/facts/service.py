@@ -9,7 +9,7 @@ from typing import Any
 from contracts.api.identity import Role, TokenClaims
 from contracts.api.indexer import AggregateCellRead, AggregatesRead, Counts
 from indexer.facts import repository
-from indexer.facts.rules import METRICS, Fact, cells_of, deltas, new_fact
+from indexer.facts.rules import METRICS, Fact, deltas, new_fact
 from servicekit.app import ServiceSpec
 from servicekit.db import make_engine, sessionmaker
 from servicekit.errors import Forbidden
@@ -34,8 +34,8 @@ async def apply(uow: UnitOfWork, changes: Sequence[Change]) -> set[str]:
 
 
 async def recount(uow: UnitOfWork) -> dict[str, Any]:
-    """Count every cell again from the facts and compare with the kept cells (then keep the recount)."""
-    counted = cells_of(await repository.all_facts(uow.session))
+    """Count every cell again from the facts (in the database) and compare with the kept cells; keep the recount."""
+    counted = await repository.counted_from_facts(uow.session)
     kept = await repository.cells(uow.session)
     await repository.replace_cells(uow.session, counted)
     differing = sorted(set(counted) ^ set(kept) | {k for k in counted if k in kept and counted[k] != kept[k]})

@@ -1,0 +1,77 @@
+"""One trace per push: a provider's push is followed, by its trace id, from the registry's HTTP request through
+the outbox and the broker to every service that consumes the enterprises it registered."""
+
+from __future__ import annotations
+
+import contextlib
+from datetime import UTC, datetime
+
+import pytest
+from opentelemetry import trace
+from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+
+from catalog.main import spec as catalog_spec
+from contracts.api.identity import Role
+from devstack.broker import Broker
+from finance.main import spec as finance_spec
+from indexer.main import spec as indexer_spec
+from registry.main import spec as registry_spec
+from testkit.databases import DbFactory
+from testkit.services import RunningService, running_service
+from testkit.tokens import bearer
+from testkit.waits import wait_for
+
+pytestmark = [pytest.mark.broker, pytest.mark.timeout(300)]
+
+TRACE_ID = "5cf92f3577b34da6a3ce929d0e0e4737"
+USCC = "91350100M000100Y43"
+
+
+async def test_a_push_is_one_trace_across_the_registry_and_its_consumers(broker: Broker, make_db: DbFactory) -> None:
+    async with contextlib.AsyncExitStack() as stack:
+        registry = await stack.enter_async_context(running_service(registry_spec, broker, await make_db("sqlite")))
+        consumers: dict[str, RunningService] = {}
+        for spec in (indexer_spec, catalog_spec, finance_spec):
+            consumers[spec.name] = await stack.enter_async_context(
+                running_service(spec, broker, await make_db("sqlite"))
+            )
+        provider = trace.get_tracer_provider()
+        assert isinstance(provider, TracerProvider)
+        exporter = InMemorySpanExporter()
+        provider.add_span_processor(SimpleSpanProcessor(exporter))
+
+        c = registry.client
+        body = {"name": "服务商", "uscc": "91440300708461136T", "categories": ["solution"]}
+        pid = (await c.post("/v1/providers", json=body)).json()["provider_id"]
+        await c.post(f"/v1/providers/{pid}/status", json={"status": "approved", "reason": "ok"})
+        record = {
+            "record_id": "r1",
+            "version": 1,
+            "kind": "enterprise",
+            "occurred_at": datetime.now(UTC).isoformat(),
+            "data": {"uscc": USCC, "name": "某企业", "district_code": "500103", "industry_code": "C3670"},
+        }
+        headers = {**bearer(Role.PROVIDER, provider_id=pid), "traceparent": f"00-{TRACE_ID}-00f067aa0ba902b7-01"}
+        pushed = await c.post("/v1/push/records", json=[record], headers=headers)
+        assert pushed.status_code == 200 and pushed.json()["created"] == 1, pushed.text
+
+        async def everywhere() -> bool:
+            for svc in consumers.values():
+                if (await svc.client.get(f"/v1/known-enterprises/{USCC}")).status_code != 200:
+                    return False
+            return True
+
+        await wait_for(everywhere, timeout=60, what="every consumer to know the pushed enterprise")
+        ours = [s for s in exporter.get_finished_spans() if format(s.context.trace_id, "032x") == TRACE_ID]
+        names = {s.name for s in ours}
+        assert "POST /v1/push/records" in names
+        assert "publish registry.enterprise.registered" in names
+        consuming = {
+            str((s.attributes or {}).get("messaging.consumer.group.name"))
+            for s in ours
+            if s.name == "consume registry.enterprise.registered"
+        }
+        assert len(consuming) >= 2, consuming
+        assert {s.kind for s in ours} >= {trace.SpanKind.SERVER, trace.SpanKind.PRODUCER, trace.SpanKind.CONSUMER}
