@@ -12,9 +12,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import random
-import subprocess
 import sys
 import tempfile
 import time
@@ -27,8 +25,8 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from e2e import commit, machine
 from enterprises import records
-from finance_eligibility import start, wait_ready
 from load import LoadResult, load
+from served import database, load_table, served, token
 
 from catalog.main import spec
 from catalog.models import (
@@ -44,13 +42,9 @@ from catalog.models import (
 )
 from catalog.solutions.rules import price_after_discount
 from contracts.codes import miit_scenes, solution_categories
-from devstack.broker import Broker, free_port
-from devstack.postgres import create_database, drop_database
-from servicekit.auth import TokenSigner, ensure_keypair
 from servicekit.bulk import insert_rows
 from servicekit.db import make_engine, sessionmaker
 from servicekit.migrations import upgrade_async
-from testkit.databases import pg_admin
 
 RESULTS = Path(__file__).parent / "results.md"
 SCENES = list(miit_scenes())
@@ -242,16 +236,10 @@ def report(args: argparse.Namespace, database: str, bare: LoadResult, catalog: L
         "(after 2 s of warm-up), random enterprises (60% assessed, 40% with a posted demand), top 10 with "
         "reasons; one catalog process; the load generator runs in its own process on the same machine.",
         "",
-        "| endpoint | requests/s | p50 ms | p99 ms | non-200 |",
-        "|---|---|---|---|---|",
+        *load_table(
+            [("bare FastAPI endpoint (baseline)", bare), ("catalog `GET /v1/enterprises/{uscc}/matches`", catalog)]
+        ),
     ]
-    for name, r in (
-        ("bare FastAPI endpoint (baseline)", bare),
-        ("catalog `GET /v1/enterprises/{uscc}/matches`", catalog),
-    ):
-        lines.append(
-            f"| {name} | {r.rps:,.0f} | {r.percentile(0.5):.1f} | {r.percentile(0.99):.1f} | {sum(r.errors.values())} |"
-        )
     lines += [
         "",
         f"Matching at {catalog.rps / bare.rps if bare.rps else 0:.0%} of the bare endpoint's throughput, "
@@ -271,45 +259,20 @@ async def main() -> None:
     args = parser.parse_args()
 
     folder = Path(tempfile.mkdtemp(prefix="bench-catalog-"))
-    keys = folder / "keys"
-    ensure_keypair(keys / "token-signing.pem", keys / "token-signing.pub.pem")
-    token = TokenSigner((keys / "token-signing.pem").read_bytes(), ttl_s=3600).sign({"sub": "bench", "role": "city"})
-    admin = await pg_admin() if args.postgres else ""
-    url = await create_database(admin, "bench_catalog") if args.postgres else f"sqlite+aiosqlite:///{folder}/c.db"
-    broker = Broker(free_port(), log_path=folder / "broker.log")
-    procs: list[subprocess.Popen[bytes]] = []
-    try:
+    city = token(folder, {"sub": "bench", "role": "city"})
+    async with database(folder, "bench_catalog", args.postgres) as url:
         t0 = time.perf_counter()
         usccs = await fill(url, args.solutions, args.n)
         print(f"filled {args.solutions:,} solutions and {args.n:,} enterprises in {time.perf_counter() - t0:.1f} s")
-        broker.start()
-        port, bare_port = free_port(), free_port()
-        env = {
-            **os.environ,
-            "SHUZHUAN_CATALOG_DATABASE_URL": url,
-            "SHUZHUAN_CATALOG_PORT": str(port),
-            "SHUZHUAN_CATALOG_VAR_DIR": str(folder),
-            "SHUZHUAN_CATALOG_KAFKA_BOOTSTRAP_SERVERS": broker.bootstrap,
-            "SHUZHUAN_CATALOG_LOG_LEVEL": "WARNING",
-        }
-        procs.append(start([sys.executable, "-m", "catalog", "serve"], env, folder / "catalog.log"))
-        bare = [sys.executable, "-m", "uvicorn", "--app-dir", "bench", "bare_app:app", "--port", str(bare_port)]
-        procs.append(start([*bare, "--no-access-log", "--log-level", "warning"], env, folder / "bare.log"))
-        await wait_ready(f"http://127.0.0.1:{port}/readyz")
-        await wait_ready(f"http://127.0.0.1:{bare_port}/docs")
-        paths = [f"/v1/enterprises/{u}/matches" for u in usccs]
-        common = {"clients": args.clients, "seconds": args.seconds}
-        baseline = await load("127.0.0.1", bare_port, paths, **common)
-        print(f"bare: {baseline.rps:,.0f}/s p99 {baseline.percentile(0.99):.1f} ms", flush=True)
-        measured = await load("127.0.0.1", port, paths, token=token, **common)
-        print(f"catalog: {measured.rps:,.0f}/s p99 {measured.percentile(0.99):.1f} ms {measured.errors}", flush=True)
-    finally:
-        for p in procs:
-            p.terminate()
-            p.wait(timeout=30)
-        broker.stop()
-        if args.postgres:
-            await drop_database(await pg_admin(), url)
+        async with served("catalog", url, folder) as s:
+            paths = [f"/v1/enterprises/{u}/matches" for u in usccs]
+            common = {"clients": args.clients, "seconds": args.seconds}
+            baseline = await load("127.0.0.1", s.bare_port, paths, **common)
+            print(f"bare: {baseline.rps:,.0f}/s p99 {baseline.percentile(0.99):.1f} ms", flush=True)
+            measured = await load("127.0.0.1", s.port, paths, token=city, **common)
+            print(
+                f"catalog: {measured.rps:,.0f}/s p99 {measured.percentile(0.99):.1f} ms {measured.errors}", flush=True
+            )
     text = report(args, "PostgreSQL" if args.postgres else "SQLite", baseline, measured)
     print(text)
     with RESULTS.open("a", encoding="utf-8") as f:

@@ -13,9 +13,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import random
-import subprocess
 import sys
 import tempfile
 import time
@@ -23,24 +21,19 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import httpx
-
 sys.path.insert(0, str(Path(__file__).parent))
 
 from e2e import commit, machine
 from enterprises import records
 from load import LoadResult, load
+from served import database, load_table, served, token
 
 from contracts.api.journey import Stage
-from devstack.broker import Broker, free_port
-from devstack.postgres import create_database, drop_database
 from finance.main import spec
 from finance.models import Consent, EligibilityQuery, EnterpriseFacts, FinalAssessment, KnownProject
-from servicekit.auth import TokenSigner, ensure_keypair
 from servicekit.bulk import insert_rows
 from servicekit.db import make_engine, sessionmaker
 from servicekit.migrations import upgrade_async
-from testkit.databases import pg_admin
 
 RESULTS = Path(__file__).parent / "results.md"
 BANK = "bench-bank"
@@ -120,23 +113,6 @@ async def fill(url: str, n: int) -> list[str]:
     return [r["uscc"] for r in data[EnterpriseFacts]]
 
 
-async def wait_ready(url: str, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    async with httpx.AsyncClient() as client:
-        while time.monotonic() < deadline:
-            try:
-                if (await client.get(url)).status_code in (200, 503):
-                    return
-            except httpx.TransportError:
-                pass
-            await asyncio.sleep(0.2)
-    raise TimeoutError(f"{url} did not answer within {timeout} s")
-
-
-def start(command: list[str], env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
-    return subprocess.Popen(command, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT, cwd=ROOT)
-
-
 async def count_logged(url: str) -> int:
     engine = make_engine(url)
     async with engine.connect() as conn:
@@ -159,13 +135,8 @@ def report(args: argparse.Namespace, database: str, bare: LoadResult, finance: L
         "(after 2 s of warm-up), random enterprises, every one with an active consent; the load generator runs "
         "in its own process on the same machine.",
         "",
-        "| endpoint | requests/s | p50 ms | p99 ms | non-200 |",
-        "|---|---|---|---|---|",
+        *load_table([("bare FastAPI endpoint (baseline)", bare), ("finance `GET /v1/eligibility/{uscc}`", finance)]),
     ]
-    for name, r in (("bare FastAPI endpoint (baseline)", bare), ("finance `GET /v1/eligibility/{uscc}`", finance)):
-        lines.append(
-            f"| {name} | {r.rps:,.0f} | {r.percentile(0.5):.1f} | {r.percentile(0.99):.1f} | {sum(r.errors.values())} |"
-        )
     lines += [
         "",
         f"Finance at **{ratio:.0%}** of the bare endpoint, p99 **{p99:.1f} ms** (targets ≥ 60 %, ≤ 20 ms: {met}); "
@@ -184,48 +155,22 @@ async def main() -> None:
     args = parser.parse_args()
 
     folder = Path(tempfile.mkdtemp(prefix="bench-finance-"))
-    keys = folder / "keys"
-    ensure_keypair(keys / "token-signing.pem", keys / "token-signing.pub.pem")
-    signer = TokenSigner((keys / "token-signing.pem").read_bytes(), ttl_s=3600)
-    token = signer.sign({"sub": "bench-bank-client", "role": "bank", "bank_id": BANK})
-    admin = await pg_admin() if args.postgres else ""
-    url = await create_database(admin, "bench_finance") if args.postgres else f"sqlite+aiosqlite:///{folder}/f.db"
-    broker = Broker(free_port(), log_path=folder / "broker.log")
-    procs: list[subprocess.Popen[bytes]] = []
-    try:
+    bank = token(folder, {"sub": "bench-bank-client", "role": "bank", "bank_id": BANK})
+    async with database(folder, "bench_finance", args.postgres) as url:
         t0 = time.perf_counter()
         usccs = await fill(url, args.n)
         print(f"filled {args.n:,} enterprises with consents in {time.perf_counter() - t0:.1f} s", flush=True)
-        broker.start()
-        finance_port, bare_port = free_port(), free_port()
-        env = {
-            **os.environ,
-            "SHUZHUAN_FINANCE_DATABASE_URL": url,
-            "SHUZHUAN_FINANCE_PORT": str(finance_port),
-            "SHUZHUAN_FINANCE_VAR_DIR": str(folder),
-            "SHUZHUAN_FINANCE_KAFKA_BOOTSTRAP_SERVERS": broker.bootstrap,
-            "SHUZHUAN_FINANCE_LOG_LEVEL": "WARNING",
-            "SHUZHUAN_FINANCE_ELIGIBILITY_QUERIES_PER_MINUTE": "0",  # the bench measures capacity, not policy
-        }
-        procs.append(start([sys.executable, "-m", "finance", "serve"], env, folder / "finance.log"))
-        bare = [sys.executable, "-m", "uvicorn", "--app-dir", "bench", "bare_app:app", "--port", str(bare_port)]
-        procs.append(start([*bare, "--no-access-log", "--log-level", "warning"], env, folder / "bare.log"))
-        await wait_ready(f"http://127.0.0.1:{finance_port}/readyz")
-        await wait_ready(f"http://127.0.0.1:{bare_port}/docs")
-        paths = [f"/v1/eligibility/{u}?product={PRODUCT}" for u in usccs]
-        common = {"clients": args.clients, "seconds": args.seconds}
-        baseline = await load("127.0.0.1", bare_port, paths, **common)
-        print(f"bare: {baseline.rps:,.0f}/s p99 {baseline.percentile(0.99):.1f} ms", flush=True)
-        measured = await load("127.0.0.1", finance_port, paths, token=token, **common)
-        print(f"finance: {measured.rps:,.0f}/s p99 {measured.percentile(0.99):.1f} ms {measured.errors}", flush=True)
+        # the bench measures capacity, not the banks' rate limit
+        async with served("finance", url, folder, eligibility_queries_per_minute="0") as s:
+            paths = [f"/v1/eligibility/{u}?product={PRODUCT}" for u in usccs]
+            common = {"clients": args.clients, "seconds": args.seconds}
+            baseline = await load("127.0.0.1", s.bare_port, paths, **common)
+            print(f"bare: {baseline.rps:,.0f}/s p99 {baseline.percentile(0.99):.1f} ms", flush=True)
+            measured = await load("127.0.0.1", s.port, paths, token=bank, **common)
+            print(
+                f"finance: {measured.rps:,.0f}/s p99 {measured.percentile(0.99):.1f} ms {measured.errors}", flush=True
+            )
         logged = await count_logged(url)
-    finally:
-        for p in procs:
-            p.terminate()
-            p.wait(timeout=30)
-        broker.stop()
-        if args.postgres:
-            await drop_database(await pg_admin(), url)
     text = report(args, "PostgreSQL" if args.postgres else "SQLite", baseline, measured, logged)
     print(text)
     with RESULTS.open("a", encoding="utf-8") as f:

@@ -12,10 +12,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import random
 import resource
-import subprocess
 import sys
 import tempfile
 import time
@@ -27,24 +25,20 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from e2e import commit, machine
 from enterprises import records
-from finance_eligibility import start, wait_ready
 from load import LoadResult, load
+from served import database, load_table, served, token
 from sqlalchemy import func, select
 
 from contracts import codes
-from devstack.broker import Broker, free_port
-from devstack.postgres import create_database, drop_database
 from indexer.devindex.rules import compute
 from indexer.devindex.service import methodology
 from indexer.facts.rules import TRANSFORMED_FROM
 from indexer.main import spec
 from indexer.models import EnterpriseFact
-from servicekit.auth import TokenSigner, ensure_keypair
 from servicekit.bulk import insert_rows
 from servicekit.db import make_engine, sessionmaker, table_of
 from servicekit.migrations import upgrade_async
 from servicekit.uow import UnitOfWork
-from testkit.databases import pg_admin
 
 RESULTS = Path(__file__).parent / "results.md"
 TIERS = [None] * 90 + ["specialised"] * 7 + ["little_giant"] * 2 + ["innovative"]
@@ -67,7 +61,8 @@ def facts(n: int) -> list[dict[str, Any]]:
                 "above_scale": rng.random() < 0.2, "chain_member": rng.random() < 0.05, "version": 1,
                 "level": level, "level_at": now if level is not None else None,
                 "stage_seq": rng.choice([0, 0, 1, 2, TRANSFORMED_FROM, TRANSFORMED_FROM + 2]),
-                "designations": int(rng.random() < 0.01), "adopted": rng.random() < 0.1, "cloud": rng.random() < 0.07,
+                "designations": int(rng.random() < 0.01), "demanded": rng.random() < 0.3,
+                "adopted": rng.random() < 0.1, "cloud": rng.random() < 0.07,
                 "loans": int(rng.random() < 0.03), "subsidies": int(rng.random() < 0.01),
             }
         )  # fmt: skip
@@ -139,14 +134,9 @@ def report(
         "",
         f"{args.clients} keep-alive clients for {args.seconds:.0f} s per endpoint, one indexer process:",
         "",
-        "| endpoint | requests/s | p50 ms | p99 ms | non-200 |",
-        "|---|---|---|---|---|",
+        *load_table(list(loads.items())),
+        "",
     ]  # fmt: skip
-    for name, r in loads.items():
-        lines.append(
-            f"| {name} | {r.rps:,.0f} | {r.percentile(0.5):.1f} | {r.percentile(0.99):.1f} | {sum(r.errors.values())} |"
-        )
-    lines.append("")
     return "\n".join(lines)
 
 
@@ -158,48 +148,20 @@ async def main() -> None:
     parser.add_argument("--postgres", action="store_true")
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="bench-indexer-"))
-    keys = folder / "keys"
-    ensure_keypair(keys / "token-signing.pem", keys / "token-signing.pub.pem")
-    token = TokenSigner((keys / "token-signing.pem").read_bytes(), ttl_s=3600).sign({"sub": "bench", "role": "city"})
-    admin = await pg_admin() if args.postgres else ""
-    url = await create_database(admin, "bench_indexer") if args.postgres else f"sqlite+aiosqlite:///{folder}/i.db"
-    broker = Broker(free_port(), log_path=folder / "broker.log")
-    procs: list[subprocess.Popen[bytes]] = []
+    city = token(folder, {"sub": "bench", "role": "city"})
     loads: dict[str, LoadResult] = {}
-    try:
+    async with database(folder, "bench_indexer", args.postgres) as url:
         fill_s = await fill(url, args.n)
         print(f"{args.n:,} facts written in {fill_s:.1f} s", flush=True)
         times = await recompute(url)
         print(times, flush=True)
-        broker.start()
-        port, bare_port = free_port(), free_port()
-        env = {
-            **os.environ,
-            "SHUZHUAN_INDEXER_DATABASE_URL": url,
-            "SHUZHUAN_INDEXER_PORT": str(port),
-            "SHUZHUAN_INDEXER_VAR_DIR": str(folder),
-            "SHUZHUAN_INDEXER_KAFKA_BOOTSTRAP_SERVERS": broker.bootstrap,
-            "SHUZHUAN_INDEXER_LOG_LEVEL": "WARNING",
-        }
-        procs.append(start([sys.executable, "-m", "indexer", "serve"], env, folder / "indexer.log"))
-        bare = [sys.executable, "-m", "uvicorn", "--app-dir", "bench", "bare_app:app", "--port", str(bare_port)]
-        procs.append(start([*bare, "--no-access-log", "--log-level", "warning"], env, folder / "bare.log"))
-        await wait_ready(f"http://127.0.0.1:{port}/readyz")
-        await wait_ready(f"http://127.0.0.1:{bare_port}/docs")
-        common = {"clients": args.clients, "seconds": args.seconds}
-        loads["bare FastAPI endpoint (baseline)"] = await load(
-            "127.0.0.1", bare_port, ["/v1/eligibility/x?product=y"], **common
-        )
-        for path in ("/v1/index", "/v1/targets", "/v1/aggregates?cells=false"):
-            loads[f"indexer `GET {path}`"] = await load("127.0.0.1", port, [path], token=token, **common)
-            print(path, loads[f"indexer `GET {path}`"].rps, flush=True)
-    finally:
-        for p in procs:
-            p.terminate()
-            p.wait(timeout=30)
-        broker.stop()
-        if args.postgres:
-            await drop_database(await pg_admin(), url)
+        async with served("indexer", url, folder) as s:
+            common = {"clients": args.clients, "seconds": args.seconds}
+            baseline = await load("127.0.0.1", s.bare_port, ["/v1/eligibility/x?product=y"], **common)
+            loads["bare FastAPI endpoint (baseline)"] = baseline
+            for path in ("/v1/index", "/v1/targets", "/v1/aggregates?cells=false"):
+                loads[f"indexer `GET {path}`"] = await load("127.0.0.1", s.port, [path], token=city, **common)
+                print(path, loads[f"indexer `GET {path}`"].rps, flush=True)
     text = report(args, "PostgreSQL" if args.postgres else "SQLite", fill_s, times, loads)
     print(text)
     with RESULTS.open("a", encoding="utf-8") as f:

@@ -92,6 +92,7 @@ class EnterpriseFact(IndexerTable, table=True):
     level_at: datetime | None = Field(default=None, sa_type=UTCDateTime())
     stage_seq: int = Field(default=0, sa_type=Integer, description="furthest journey stage reached, 1-8 (0: none)")
     designations: int = Field(default=0, sa_type=Integer, description="active 小灯塔 and benchmark titles")
+    demanded: bool = Field(default=False, description="posted a demand, or one was derived for it (catalog)")
     adopted: bool = False
     cloud: bool = False
     loans: int = Field(default=0, sa_type=Integer, description="loans disbursed")

@@ -9,9 +9,11 @@ import io
 import openpyxl
 
 from contracts.api.identity import Role
+from contracts.api.matching import DemandSource
+from contracts.events.catalog import DemandPosted
 from indexer.main import spec
 from testkit.databases import MigratedDbFactory
-from testkit.indexer import stream
+from testkit.indexer import T0, A, B, C, stream
 from testkit.services import service_under_test
 from testkit.tokens import bearer
 
@@ -52,3 +54,22 @@ async def test_a_units_annual_report(migrated_db: MigratedDbFactory) -> None:
         other = await svc.client.get("/v1/reports/units/500104/annual", headers=DISTRICT)
         assert other.status_code == 403
         assert (await svc.client.get("/v1/reports/units/999999/annual")).status_code == 422
+
+
+async def test_the_support_list_sorts_enterprises_into_the_three_batches(migrated_db: MigratedDbFactory) -> None:
+    async with service_under_test(spec, await migrated_db(spec, "sqlite")) as svc:
+        demand = DemandPosted(
+            demand_id="dm_1", uscc=C, district_code="500105", sub_industry=None, industry_code="C1310",
+            source=DemandSource.POSTED, assessment_id=None, scenes=["energy"], items=[], budget_fen=None,
+            posted_at=T0,
+        )  # fmt: skip
+        await svc.deliver(spec, *stream(), demand)
+        answer = await svc.client.get("/v1/reports/support-list.csv")
+        assert answer.status_code == 200
+        rows = list(csv.reader(io.StringIO(answer.content.decode("utf-8-sig"))))
+        batch = {r[0]: (r[3], r[6]) for r in rows[1:]}
+        assert batch == {A: ("—", "储备一批"), B: ("已立项", "实施一批"), C: ("有需求", "培育一批")}
+        mine = await svc.client.get("/v1/reports/support-list.xlsx", headers=DISTRICT)
+        sheet = openpyxl.load_workbook(io.BytesIO(mine.content)).active
+        assert sheet is not None
+        assert sorted(r[0] for r in sheet.iter_rows(min_row=2, values_only=True)) == sorted([A, B])  # its unit only

@@ -10,6 +10,7 @@ from contracts.api.journey import STAGES
 from contracts.events.assessment import AssessmentFinalised, DesignationGranted, DesignationRevoked
 from contracts.events.catalog import (
     AdoptionRecorded,
+    DemandPosted,
     SolutionDelisted,
     SolutionListed,
     SolutionReinstated,
@@ -127,6 +128,15 @@ async def on_designation_revoked(uow: UnitOfWork, events: list[Received[Designat
     await repository.add_to_counters(uow.session, {k: -v for k, v in counts.items()})
 
 
+async def on_demand_posted(uow: UnitOfWork, events: list[Received[DemandPosted]]) -> None:
+    """Willingness: an enterprise that posted a demand (or had one derived from its assessment)."""
+
+    def demanded(f: Fact) -> None:
+        f["demanded"] = True
+
+    await _apply(uow, [(e.payload.uscc, e.payload.district_code, demanded) for e in events])
+
+
 async def on_adoption(uow: UnitOfWork, events: list[Received[AdoptionRecorded]]) -> None:
     def adopted(cloud: bool) -> Any:
         def change(f: Fact) -> None:
@@ -175,6 +185,7 @@ SUBSCRIPTIONS = [
     Subscription(DesignationGranted, on_designation_granted),
     Subscription(DesignationRevoked, on_designation_revoked),
     Subscription(AdoptionRecorded, on_adoption, idempotent=True),
+    Subscription(DemandPosted, on_demand_posted, idempotent=True),
     Subscription(LoanDisbursed, on_loan_disbursed),
     Subscription(SubsidyDecided, on_subsidy_decided),
     Subscription(SolutionListed, _status_of_solution("listed"), idempotent=True),

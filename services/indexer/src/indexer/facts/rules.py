@@ -27,8 +27,8 @@ def new_fact(uscc: str, district_code: str) -> Fact:
     return {
         "uscc": uscc, "district_code": district_code, "industry_division": None, "key_industry_id": None,
         "sub_industry": None, "tier": None, "size_class": None, "above_scale": None, "chain_member": False,
-        "version": 0, "level": None, "level_at": None, "stage_seq": 0, "designations": 0, "adopted": False,
-        "cloud": False, "loans": 0, "subsidies": 0,
+        "version": 0, "level": None, "level_at": None, "stage_seq": 0, "designations": 0, "demanded": False,
+        "adopted": False, "cloud": False, "loans": 0, "subsidies": 0,
     }  # fmt: skip
 
 

@@ -11,8 +11,8 @@ def table_csv(header: Sequence[str], rows: Sequence[Sequence[object]]) -> bytes:
     return csv_document(header, rows).encode("utf-8")
 
 
-def table_xlsx(header: Sequence[str], rows: Sequence[Sequence[object]]) -> bytes:
-    writer = XlsxWriter("实施方案主要数据表", header)
+def table_xlsx(header: Sequence[str], rows: Sequence[Sequence[object]], title: str = "实施方案主要数据表") -> bytes:
+    writer = XlsxWriter(title, header)
     for row in rows:
         writer.append(row)
     return writer.bytes()

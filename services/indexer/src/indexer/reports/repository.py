@@ -59,3 +59,14 @@ async def units_of(session: AsyncSession) -> dict[str, list[tuple[str, int]]]:
     for r in await session.execute(query):
         out.setdefault(r.sub_industry, []).append((r.district_code, int(r.n)))
     return out
+
+
+async def support_facts(session: AsyncSession, district_code: str | None) -> list[dict[str, Any]]:
+    """The registered enterprises (of one unit) with what the support list reads, by unit and USCC."""
+    t = table_of(EnterpriseFact)
+    columns = [t.c.uscc, t.c.district_code, t.c.sub_industry, t.c.demanded, t.c.stage_seq, t.c.level]
+    columns += [t.c.above_scale, t.c.tier, t.c.size_class]
+    query = sa_select(*columns).where(t.c.version >= 1).order_by(t.c.district_code, t.c.uscc)
+    if district_code is not None:
+        query = query.where(t.c.district_code == district_code)
+    return [dict(r._mapping) for r in await session.execute(query)]

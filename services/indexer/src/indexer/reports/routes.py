@@ -39,6 +39,27 @@ async def pilot_table(
 
 
 @router.get(
+    "/support-list.{kind}",
+    responses={**ERRORS, 200: {"content": {"text/csv": {}, XLSX: {}}, "description": "the list as a file"}},
+)
+async def support_list(
+    uow: Uow,
+    actor: Officials,
+    kind: Annotated[str, Path(pattern="^(csv|xlsx)$")],
+    district_code: str | None = Query(None, min_length=6, max_length=8),
+) -> Response:
+    """The support list: each registered enterprise with its willingness (a demand, a filed project), its base
+    (digital level), its capability (规上, 专精特新, size), and the batch it falls in — 实施一批, 培育一批, 储备一批.
+    A district authority gets its own unit's."""
+    async with uow:
+        body = await service.support_list(uow, actor, district_code, kind)
+    media = XLSX if kind == "xlsx" else "text/csv; charset=utf-8"
+    return Response(
+        content=body, media_type=media, headers={"Content-Disposition": f'attachment; filename="support-list.{kind}"'}
+    )
+
+
+@router.get(
     "/units/{district_code}/annual",
     response_class=HTMLResponse,
     responses={**ERRORS, 200: {"content": {"text/html": {}}, "description": "printable HTML"}},

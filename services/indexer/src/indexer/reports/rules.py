@@ -4,6 +4,7 @@ and one per pilot sub-industry, filled with what the programme has now."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 NOT_RECORDED = "（暂无数据来源）"
 ROWS: tuple[tuple[str, str | None], ...] = (
@@ -43,3 +44,45 @@ def main_table(
             per = [counts.get(c, {}).get(key, 0) for c in codes]
             rows.append([label, sum(per), *per])
     return header, rows
+
+
+TIERS_ZH = {"little_giant": "专精特新“小巨人”", "specialised": "专精特新", "innovative": "创新型"}
+SIZES_ZH = {"medium": "中型", "small": "小型", "micro": "微型", "large": "大型"}
+SUPPORT_HEADER = ["统一社会信用代码", "区县", "细分行业", "意愿", "基础（数字化水平）", "能力", "建议"]
+
+
+def support_group(f: Mapping[str, Any]) -> str:
+    """实施一批 / 培育一批 / 储备一批 (the work plan's three batches): willing (a demand, or a filed project) with a
+    base (一级 or above) and capability (规上, or 专精特新) → implement now; willing otherwise → cultivate; the rest
+    are kept in reserve."""
+    willing = bool(f["demanded"]) or f["stage_seq"] > 0
+    capable = bool(f["above_scale"]) or f["tier"] in ("specialised", "little_giant")
+    based = f["level"] is not None and f["level"] >= 1
+    if willing and capable and based:
+        return "实施一批"
+    return "培育一批" if willing else "储备一批"
+
+
+def support_row(f: Mapping[str, Any]) -> list[object]:
+    willing = "已立项" if f["stage_seq"] > 0 else "有需求" if f["demanded"] else "—"
+    level = "未评测" if f["level"] is None else f"{f['level']}级"
+    capability = "、".join(
+        x
+        for x in (
+            "规上" if f["above_scale"] else "",
+            {"little_giant": "专精特新“小巨人”", "specialised": "专精特新", "innovative": "创新型"}.get(
+                f["tier"] or "", ""
+            ),
+            {"medium": "中型", "small": "小型", "micro": "微型"}.get(f["size_class"] or "", ""),
+        )
+        if x
+    )
+    return [
+        f["uscc"],
+        f["district_code"],
+        f["sub_industry"] or "—",
+        willing,
+        level,
+        capability or "—",
+        support_group(f),
+    ]

@@ -10,7 +10,7 @@ from indexer.devindex import service as devindex
 from indexer.facts import service as facts
 from indexer.pilot import service as pilot
 from indexer.reports import annual, files, repository
-from indexer.reports.rules import main_table
+from indexer.reports.rules import SUPPORT_HEADER, main_table, support_row
 from indexer.targets import service as targets
 from servicekit.errors import Forbidden, InvalidInput
 from servicekit.uow import UnitOfWork
@@ -45,3 +45,12 @@ async def annual_report(uow: UnitOfWork, actor: TokenClaims, district_code: str,
     rules = [await pilot.rule(uow, code, unit) for code in codes.sub_industries()]
     progress = await targets.for_year(uow, year)
     return annual.render(unit, codes.districts()[unit].name, year, aggregates.totals, row, progress, rules)
+
+
+async def support_list(uow: UnitOfWork, actor: TokenClaims, district_code: str | None, kind: str) -> bytes:
+    """The support list (实施一批、培育一批、储备一批) of a unit's enterprises, or of all (the city)."""
+    unit = _unit_in_scope(actor, district_code)
+    rows = [support_row(f) for f in await repository.support_facts(uow.session, unit)]
+    if kind == "xlsx":
+        return files.table_xlsx(SUPPORT_HEADER, rows, title="支持清单")
+    return files.table_csv(SUPPORT_HEADER, rows)
