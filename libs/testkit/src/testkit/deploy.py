@@ -46,6 +46,7 @@ PROMQL_WORDS = {
     "bottomk",
     "delta",
     "time",
+    "vector",
 }
 
 
