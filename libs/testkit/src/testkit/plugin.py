@@ -19,7 +19,7 @@ from devstack.broker import Broker, free_port
 from devstack.postgres import create_database, drop_database
 from devstack.suite import SERVICES, Suite
 from servicekit.app import ServiceSpec
-from testkit import fuzzing
+from testkit import docker, fuzzing
 from testkit.databases import (
     DB_KINDS,
     DbFactory,
@@ -132,9 +132,14 @@ def watched_suite(suite: Suite) -> Iterator[Suite]:
 
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:
-    """The API fuzzing tally (cases, 5xx, undocumented answers, schema violations), when fuzzing ran."""
+    """The API fuzzing tally (cases, 5xx, undocumented answers, schema violations), when fuzzing ran; and the
+    tests that could not run here (they need a Docker engine), said plainly."""
     lines = fuzzing.summary_lines()
     if lines:
         terminalreporter.section("API fuzzing (schemathesis)")
         for line in lines:
+            terminalreporter.write_line(line)
+    if docker.NOT_RUN:
+        terminalreporter.section("NOT RUN here (not counted as passed)")
+        for line in docker.NOT_RUN:
             terminalreporter.write_line(line)
