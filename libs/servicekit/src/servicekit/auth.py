@@ -56,6 +56,9 @@ class TokenSigner:
         return jwt.encode(body, self._key, algorithm=ALGORITHM)
 
 
+CLOCK_SKEW_S = 5  # seconds a token's iat may be ahead of this machine's clock
+
+
 class TokenVerifier:
     def __init__(self, public_key_pem: bytes) -> None:
         key = serialization.load_pem_public_key(public_key_pem)
@@ -94,12 +97,17 @@ class TokenVerifier:
                 algorithms=[ALGORITHM],
                 audience=TOKEN_AUDIENCE,
                 issuer=TOKEN_ISSUER,
-                options={"require": ["exp", "iat", "sub"]},
+                # `iat` is checked below, with a tolerance; `exp` strictly here.
+                options={"require": ["exp", "iat", "sub"], "verify_iat": False},
             )
         except jwt.ExpiredSignatureError as e:
             raise Unauthorized("access token expired: request a new one") from e
         except jwt.PyJWTError as e:
             raise Unauthorized(f"invalid access token: {e}") from e
+        # Clocks differ between machines, and `iat` is kept to the millisecond (rounded, it can lie up to half a
+        # millisecond ahead of the verifier's clock even on one machine): a token from the near future is fine.
+        if float(raw["iat"]) > time.time() + CLOCK_SKEW_S:
+            raise Unauthorized("invalid access token: issued in the future")
         try:
             return TokenClaims.model_validate(raw)
         except ValidationError as e:

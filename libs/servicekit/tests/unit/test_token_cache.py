@@ -37,3 +37,11 @@ def test_a_changed_token_is_checked_afresh() -> None:
     forged = f"{head}.{body}.{signature[:10]}{'B' if middle == 'A' else 'A'}{signature[11:]}"
     with pytest.raises(Unauthorized):
         verifier.verify(forged)
+
+
+def test_a_token_from_a_slightly_fast_clock_is_accepted_and_one_from_the_future_is_not() -> None:
+    verifier, signer = verifier_and_signer(ttl_s=600)
+    claims = {"sub": "bank-client", "role": Role.BANK.value, "bank_id": "cqrcb"}
+    assert verifier.verify(signer.sign(claims, now=time.time() + 1)).sub == "bank-client"  # within CLOCK_SKEW_S
+    with pytest.raises(Unauthorized, match="future"):
+        verifier.verify(signer.sign(claims, now=time.time() + 60))
