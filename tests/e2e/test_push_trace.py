@@ -66,6 +66,7 @@ async def test_a_push_is_one_trace_across_the_registry_and_its_consumers(broker:
             return bool(totals["enterprises"] == 1)
 
         await wait_for(everywhere, timeout=60, what="every consumer to know the pushed enterprise")
+
         def in_trace(span: Any) -> bool:
             """Part of the push's trace, or (a batch that started from another event) linking it."""
             ids = [span.context.trace_id, *(link.context.trace_id for link in span.links)]
@@ -74,11 +75,13 @@ async def test_a_push_is_one_trace_across_the_registry_and_its_consumers(broker:
         ours = [s for s in exporter.get_finished_spans() if in_trace(s)]
         names = {s.name for s in ours}
         assert "POST /v1/push/records" in names
-        assert "publish registry.enterprise.registered" in names
-        consuming = {
+        # one publish span per relay round, named for the round's first event (the provider's own events may
+        # share the round with the push's): it is in the push's trace or links it
+        assert any(name.startswith("publish ") for name in names), names
+        consuming = {  # a consumer's batch span is named for its first event, and links the others' traces
             str((s.attributes or {}).get("messaging.consumer.group.name"))
             for s in ours
-            if s.name == "consume registry.enterprise.registered"
+            if s.name.startswith("consume ")
         }
         assert len(consuming) >= 2, consuming
         assert {s.kind for s in ours} >= {trace.SpanKind.SERVER, trace.SpanKind.PRODUCER, trace.SpanKind.CONSUMER}
