@@ -148,3 +148,18 @@ def require_district(claims: TokenClaims, district_code: str) -> None:
     if claims.role in (Role.DISTRICT, Role.EXPERT) and district_code in claims.districts:
         return
     raise Forbidden(f"district unit {district_code} is outside your scope")
+
+
+def own_uscc(claims: TokenClaims, uscc: str | None, what: str) -> str | None:
+    """The enterprise a list is narrowed to: an enterprise caller's own (naming another is a 403 on uscc);
+    for other callers the one asked for, if any."""
+    if claims.role is Role.ENTERPRISE:
+        if uscc is not None and uscc != claims.uscc:
+            raise Forbidden(f"an enterprise lists its own {what} only", field="uscc")
+        return claims.uscc
+    return uscc
+
+
+def unit_scope(claims: TokenClaims) -> list[str] | None:
+    """The units a district authority's lists are limited to; None (no limit) for every other role."""
+    return list(claims.districts) if claims.role is Role.DISTRICT else None

@@ -16,7 +16,7 @@ from contracts.api.adoptions import AdoptionCreate, AdoptionRead, OutcomeCreate,
 from contracts.api.catalog import CLOUD_DELIVERIES, Delivery, SolutionStatus
 from contracts.api.identity import Role, TokenClaims
 from contracts.events.catalog import AdopterNotified, AdoptionRecorded, OutcomeVerified, ProviderRated
-from servicekit.auth import require_district
+from servicekit.auth import own_uscc, require_district, unit_scope
 from servicekit.errors import Conflict, Forbidden, InvalidInput, NotFound
 from servicekit.uow import UnitOfWork
 
@@ -126,13 +126,10 @@ async def list_adoptions(
     uow: UnitOfWork, actor: TokenClaims, uscc: str | None, solution_id: str | None, limit: int
 ) -> list[AdoptionRead]:
     """Adoptions in the caller's scope with their outcomes and ratings (three reads for the page)."""
-    if actor.role is Role.ENTERPRISE:
-        if uscc is not None and uscc != actor.uscc:
-            raise Forbidden("an enterprise lists its own adoptions only", field="uscc")
-        uscc = actor.uscc
+    uscc = own_uscc(actor, uscc, "adoptions")
     rows = await repository.find(
         uow.session,
-        districts=list(actor.districts) if actor.role is Role.DISTRICT else None,
+        districts=unit_scope(actor),
         uscc=uscc,
         provider_id=actor.provider_id if actor.role is Role.PROVIDER else None,
         solution_id=solution_id,

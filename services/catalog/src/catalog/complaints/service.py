@@ -11,7 +11,7 @@ from catalog.matching import repository as matching
 from catalog.models import Complaint
 from contracts.api.adoptions import ComplaintCreate, ComplaintRead, ComplaintResolution
 from contracts.api.identity import Role, TokenClaims
-from servicekit.auth import require_district
+from servicekit.auth import require_district, unit_scope
 from servicekit.errors import Conflict, NotFound
 from servicekit.uow import UnitOfWork
 
@@ -62,7 +62,7 @@ async def list_complaints(
     """Complaints in scope: an enterprise its own, a provider those against it, a district its unit's, the city all."""
     rows = await repository.find(
         uow.session,
-        districts=list(actor.districts) if actor.role is Role.DISTRICT else None,
+        districts=unit_scope(actor),
         uscc=actor.uscc if actor.role is Role.ENTERPRISE else None,
         provider_id=actor.provider_id if actor.role is Role.PROVIDER else None,
         unresolved_only=unresolved_only,

@@ -14,7 +14,7 @@ from contracts.api.identity import Role, TokenClaims
 from contracts.api.matching import DemandClosure, DemandCreate, DemandRead, DemandSource, DemandStatus
 from contracts.events.assessment import AssessmentFinalised
 from contracts.events.catalog import DemandPosted
-from servicekit.auth import require_district
+from servicekit.auth import own_uscc, require_district, unit_scope
 from servicekit.errors import Conflict, Forbidden, InvalidInput, NotFound
 from servicekit.uow import UnitOfWork
 
@@ -192,13 +192,10 @@ async def list_demands(
     uow: UnitOfWork, actor: TokenClaims, uscc: str | None, status: DemandStatus | None, limit: int
 ) -> list[DemandRead]:
     """Demands in the caller's scope, latest first: an enterprise its own, a district its unit's, the city all."""
-    if actor.role is Role.ENTERPRISE:
-        if uscc is not None and uscc != actor.uscc:
-            raise Forbidden("an enterprise lists its own demands only", field="uscc")
-        uscc = actor.uscc
+    uscc = own_uscc(actor, uscc, "demands")
     rows = await repository.find(
         uow.session,
-        districts=list(actor.districts) if actor.role is Role.DISTRICT else None,
+        districts=unit_scope(actor),
         uscc=uscc,
         status=status.value if status else None,
         limit=limit,

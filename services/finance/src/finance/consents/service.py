@@ -13,7 +13,7 @@ from finance.consents.rules import is_active, period_problem, subject_of
 from finance.facts import repository as facts
 from finance.models import Consent
 from finance.products import service as products
-from servicekit.auth import require_district
+from servicekit.auth import own_uscc, require_district, unit_scope
 from servicekit.errors import Conflict, Forbidden, InvalidInput, NotFound
 from servicekit.uow import UnitOfWork
 
@@ -108,14 +108,11 @@ async def list_consents(
 ) -> list[ConsentRead]:
     """Consents in the caller's scope, newest first: an enterprise its own, a bank those given to it, a
     district authority its unit's; `uscc` outside that scope is refused."""
-    if actor.role is Role.ENTERPRISE:
-        if uscc is not None and uscc != actor.uscc:
-            raise Forbidden("an enterprise lists its own consents only", field="uscc")
-        uscc = actor.uscc
+    uscc = own_uscc(actor, uscc, "consents")
     today = datetime.now(UTC).date()
     rows = await repository.find(
         uow.session,
-        districts=list(actor.districts) if actor.role is Role.DISTRICT else None,
+        districts=unit_scope(actor),
         uscc=uscc,
         bank_id=actor.bank_id if actor.role is Role.BANK else None,
         active_on=today if active_only else None,

@@ -15,7 +15,7 @@ from finance.loans import repository
 from finance.loans.rules import refusal
 from finance.models import Loan
 from finance.products import service as products
-from servicekit.auth import require_district
+from servicekit.auth import own_uscc, require_district, unit_scope
 from servicekit.errors import Conflict, Forbidden, InvalidInput, NotFound
 from servicekit.uow import UnitOfWork
 
@@ -190,13 +190,10 @@ async def declare_default(uow: UnitOfWork, actor: TokenClaims, loan_id: str, cmd
 async def list_loans(
     uow: UnitOfWork, actor: TokenClaims, uscc: str | None, status: LoanStatus | None, limit: int
 ) -> list[LoanRead]:
-    if actor.role is Role.ENTERPRISE:
-        if uscc is not None and uscc != actor.uscc:
-            raise Forbidden("an enterprise lists its own loans only", field="uscc")
-        uscc = actor.uscc
+    uscc = own_uscc(actor, uscc, "loans")
     rows = await repository.find(
         uow.session,
-        districts=list(actor.districts) if actor.role is Role.DISTRICT else None,
+        districts=unit_scope(actor),
         uscc=uscc,
         bank_id=actor.bank_id if actor.role is Role.BANK else None,
         status=status.value if status else None,

@@ -21,7 +21,7 @@ from finance.models import FundingFlag, TransformationSubsidy
 from finance.products import service as products
 from finance.subsidies import repository
 from finance.subsidies.rules import amount, broken_level_conditions, verified_investment
-from servicekit.auth import require_district
+from servicekit.auth import own_uscc, require_district
 from servicekit.errors import Conflict, Forbidden, InvalidInput, NotFound
 from servicekit.uow import UnitOfWork
 
@@ -141,10 +141,7 @@ async def get(uow: UnitOfWork, actor: TokenClaims, subsidy_id: str) -> SubsidyRe
 
 
 async def list_subsidies(uow: UnitOfWork, actor: TokenClaims, uscc: str | None, limit: int) -> list[SubsidyRead]:
-    if actor.role is Role.ENTERPRISE:
-        if uscc is not None and uscc != actor.uscc:
-            raise Forbidden("an enterprise lists its own subsidies only", field="uscc")
-        uscc = actor.uscc
+    uscc = own_uscc(actor, uscc, "subsidies")
     districts = list(actor.districts) if actor.role is Role.DISTRICT else None
     return [to_read(r) for r in await repository.find(uow.session, districts=districts, uscc=uscc, limit=limit)]
 
