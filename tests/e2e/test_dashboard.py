@@ -7,7 +7,6 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -22,6 +21,7 @@ from devstack.suite import Suite
 from testkit.data import random_uscc
 from testkit.deploy import ROOT
 from testkit.suites import suite_config
+from testkit.waits import wait_until
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(300)]
 
@@ -66,13 +66,13 @@ def with_data(suite: Suite) -> dict[str, str]:
             body = {"uscc": random_uscc(rng), "name": f"企业{unit}{i}", "district_code": unit, "industry_code": "C3670"}
             answer = httpx.post(f"{suite.url('registry')}/v1/enterprises", json=body, headers=city, timeout=30)
             assert answer.status_code == 201, answer.text
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
+
+    def counted() -> bool:
         totals = httpx.get(f"{suite.url('indexer')}/v1/aggregates", headers=city, timeout=10).json()["totals"]
-        if totals["enterprises"] == sum(UNITS.values()):
-            return city
-        time.sleep(0.5)
-    pytest.fail("the indexer did not count the enterprises")
+        return bool(totals["enterprises"] == sum(UNITS.values()))
+
+    wait_until(counted, timeout=60, what="the indexer to count the enterprises")
+    return city
 
 
 def district_client(suite: Suite, city: dict[str, str]) -> dict[str, str]:
@@ -82,14 +82,12 @@ def district_client(suite: Suite, city: dict[str, str]) -> dict[str, str]:
 
 
 def loaded(driver: webdriver.Chrome, timeout: float = 30) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if driver.execute_script("return document.body.dataset.loaded === 'true'"):
-            return
+    def done() -> bool:
         error = driver.find_element(By.ID, "signin_error").text
         assert not error, error
-        time.sleep(0.2)
-    pytest.fail("the dashboard did not load its data")
+        return bool(driver.execute_script("return document.body.dataset.loaded === 'true'"))
+
+    wait_until(done, timeout=timeout, what="the dashboard to load its data")
 
 
 def chart_data(driver: webdriver.Chrome, chart: str) -> dict[str, Any]:

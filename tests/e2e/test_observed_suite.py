@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import random
 import subprocess
-import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -21,6 +20,7 @@ from devstack.suite import SERVICES, Suite
 from testkit.data import random_uscc
 from testkit.deploy import ROOT, promtool
 from testkit.suites import suite_config
+from testkit.waits import wait_until
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(300)]
 
@@ -64,14 +64,11 @@ def query(prometheus: str, expr: str) -> list[dict[str, Any]]:
 
 
 def eventually(prometheus: str, expr: str, want: set[str], label: str = "service", timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    seen: set[str] = set()
-    while time.monotonic() < deadline:
-        seen = {r["metric"].get(label, "") for r in query(prometheus, expr) if float(r["value"][1]) > 0}
-        if want <= seen:
-            return
-        time.sleep(1)
-    pytest.fail(f"{expr}: {sorted(want - seen)} missing after {timeout} s (seen {sorted(seen)})")
+    def seen() -> bool:
+        found = {r["metric"].get(label, "") for r in query(prometheus, expr) if float(r["value"][1]) > 0}
+        return want <= found
+
+    wait_until(seen, timeout=timeout, what=f"{expr} for {sorted(want)}")
 
 
 def push(suite: Suite, n: int = 20) -> None:
