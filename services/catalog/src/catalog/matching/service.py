@@ -8,12 +8,10 @@ latest assessment and its largest open budget in one statement (and, without an 
 from __future__ import annotations
 
 import asyncio
-import json
 import weakref
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import cache
-from importlib.resources import files
 from typing import Any
 
 from catalog.demands import repository as demands
@@ -24,6 +22,7 @@ from catalog.providers.rules import mean_stars
 from contracts.api.identity import Role, TokenClaims
 from contracts.api.matching import Match, MatchList
 from servicekit.auth import require_district
+from servicekit.datafiles import newest_json
 from servicekit.errors import Forbidden, NotFound
 from servicekit.uow import UnitOfWork
 
@@ -31,9 +30,7 @@ from servicekit.uow import UnitOfWork
 @cache
 def weights() -> Weights:
     """The newest matching weights shipped (weights.v<N>.json)."""
-    found = [p for p in files(__package__).iterdir() if p.name.startswith("weights.v") and p.name.endswith(".json")]
-    newest = max(found, key=lambda p: int(p.name.split(".")[1][1:]))
-    return Weights.parse(json.loads(newest.read_text(encoding="utf-8")))
+    return Weights.parse(newest_json(__package__, "weights"))
 
 
 @dataclass

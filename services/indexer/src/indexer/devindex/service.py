@@ -3,10 +3,8 @@ city publishes it (and published on the city feed)."""
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime
 from functools import cache
-from importlib.resources import files
 
 from contracts import codes
 from contracts.api.identity import Role, TokenClaims
@@ -23,6 +21,7 @@ from contracts.events.indexer import SMALL_CELL, IndexPublished
 from indexer.devindex import repository
 from indexer.devindex.rules import Methodology, compute, sensitivity
 from indexer.models import PublishedIndex
+from servicekit.datafiles import newest_json
 from servicekit.errors import Conflict, Forbidden, InvalidInput
 from servicekit.uow import UnitOfWork
 
@@ -30,9 +29,7 @@ from servicekit.uow import UnitOfWork
 @cache
 def methodology() -> Methodology:
     """The newest methodology shipped (methodology.v<N>.json)."""
-    found = [p for p in files(__package__).iterdir() if p.name.startswith("methodology.v")]
-    newest = max(found, key=lambda p: int(p.name.split(".")[1][1:]))
-    return Methodology.parse(json.loads(newest.read_text(encoding="utf-8")))
+    return Methodology.parse(newest_json(__package__, "methodology"))
 
 
 def current_periods(now: datetime) -> tuple[str, str]:
