@@ -84,7 +84,12 @@ async def served(service: str, url: str, folder: Path, **settings: str) -> Async
             f"SHUZHUAN_{up}_LOG_LEVEL": "WARNING",
             **{f"SHUZHUAN_{up}_{k.upper()}": v for k, v in settings.items()},
         }
-        procs.append(start([sys.executable, "-m", service, "serve"], env, folder / f"{service}.log"))
+        command = [sys.executable, "-m", service, "serve"]
+        if os.environ.get("BENCH_PROFILE"):  # a cProfile of the service, written to the folder when it stops
+            out = folder / f"{service}.prof"
+            command = [sys.executable, str(ROOT / "bench" / "profile_serve.py"), service, str(out)]
+            print(f"profiling {service} into {out}", flush=True)
+        procs.append(start(command, env, folder / f"{service}.log"))
         bare = [sys.executable, "-m", "uvicorn", "--app-dir", "bench", "bare_app:app", "--port", str(bare_port)]
         procs.append(start([*bare, "--no-access-log", "--log-level", "warning"], env, folder / "bare.log"))
         await wait_ready(f"http://127.0.0.1:{port}/readyz")

@@ -25,6 +25,8 @@ from sqlalchemy.ext.asyncio import (
 )
 from sqlalchemy.sql import Executable
 
+from servicekit import sqlite as inline_sqlite
+
 
 class UTCDateTime(TypeDecorator[datetime]):
     """Timestamps stored in UTC and always read back timezone-aware (SQLite keeps no zone)."""
@@ -142,7 +144,11 @@ def make_engine(url: str, *, echo: bool = False) -> AsyncEngine:
             private_file(Path(u.database))
         # Connections are kept (each is a thread and an open file with its PRAGMAs): with the default pool of
         # 5 + 10 overflow, 32 concurrent requests opened and closed connections all the time.
-        engine = create_async_engine(url, echo=echo, connect_args={"timeout": 30}, pool_size=20, max_overflow=20)
+        # Reads run on the event loop's thread, writes on the connection's own (servicekit.sqlite).
+        path = u.database or ":memory:"
+        engine = create_async_engine(
+            url, echo=echo, async_creator=lambda: inline_sqlite.connect(path), pool_size=20, max_overflow=20
+        )
 
         @event.listens_for(engine.sync_engine, "connect")
         def _pragmas(dbapi_conn: Any, _record: Any) -> None:

@@ -13,6 +13,8 @@ import logging
 from collections.abc import Callable, Coroutine
 from typing import Any
 
+from servicekit.sqlite import heavy_reads
+
 log = logging.getLogger(__name__)
 
 
@@ -30,7 +32,13 @@ class BackgroundLoop:
 
     def start(self) -> None:
         self._stop.clear()
-        self._task = asyncio.create_task(self._body(), name=self.name)
+        self._task = asyncio.create_task(self._in_background(), name=self.name)
+
+    async def _in_background(self) -> None:
+        # Batch work: its SQLite reads run on the connection's thread (servicekit.sqlite), not on the loop that
+        # answers requests.
+        with heavy_reads():
+            await self._body()
 
     def wake(self) -> None:
         self._wake.set()

@@ -12,8 +12,10 @@ from contracts.api.matching import SupplyDemandView
 from servicekit.auth import allow
 from servicekit.deps import Uow
 from servicekit.http import error_responses
+from servicekit.sqlite import reads_on_thread
 
-router = APIRouter(prefix="/v1", tags=["supply-demand"])
+# Reads over every enterprise: on the database connection's thread, so the loop keeps serving meanwhile.
+router = APIRouter(prefix="/v1", tags=["supply-demand"], dependencies=[Depends(reads_on_thread)])
 ERRORS = error_responses(401, 403, 422)
 Readers = Annotated[TokenClaims, Depends(allow(Role.CITY, Role.DISTRICT, Role.PROVIDER))]
 

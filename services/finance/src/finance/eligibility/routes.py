@@ -22,7 +22,7 @@ Banks = Annotated[TokenClaims, Depends(allow(Role.BANK))]
 Watchers = Annotated[TokenClaims, Depends(allow(Role.ENTERPRISE, Role.DISTRICT, Role.CITY))]
 
 
-def query_log(request: Request) -> GroupWriter:
+async def query_log(request: Request) -> GroupWriter:
     """The service's writer of the eligibility query log (one per process, made on first use)."""
     state = request.app.state
     if getattr(state, "query_log", None) is None:

@@ -12,8 +12,10 @@ from indexer.reports import service
 from servicekit.auth import allow
 from servicekit.deps import Uow
 from servicekit.http import error_responses
+from servicekit.sqlite import reads_on_thread
 
-router = APIRouter(prefix="/v1/reports", tags=["reports"])
+# Reads over every enterprise: on the database connection's thread, so the loop keeps serving meanwhile.
+router = APIRouter(prefix="/v1/reports", tags=["reports"], dependencies=[Depends(reads_on_thread)])
 ERRORS = error_responses(401, 403, 422)
 Officials = Annotated[TokenClaims, Depends(allow(Role.CITY, Role.DISTRICT))]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -11,8 +11,10 @@ from contracts.api.stats import DistrictStats, IndustryStats, LevelStats
 from indexer.stats import service
 from servicekit.auth import allow
 from servicekit.deps import Uow
+from servicekit.sqlite import reads_on_thread
 
-router = APIRouter(prefix="/v1/stats", tags=["statistics"])
+# Reads over every enterprise: on the database connection's thread, so the loop keeps serving meanwhile.
+router = APIRouter(prefix="/v1/stats", tags=["statistics"], dependencies=[Depends(reads_on_thread)])
 Readers = Annotated[TokenClaims, Depends(allow(Role.CITY, Role.DISTRICT, Role.OPS))]  # rankings are shared
 
 

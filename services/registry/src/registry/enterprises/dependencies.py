@@ -18,7 +18,7 @@ from servicekit.errors import InvalidInput
 LISTERS = allow(Role.CITY, Role.DISTRICT, Role.EXPERT)
 
 
-def enterprise_filter(
+async def enterprise_filter(
     district_code: str | None = Query(None, max_length=8),
     industry_division: str | None = Query(None, pattern=r"^C\d{2}$"),
     key_industry_id: int | None = Query(None, ge=1, le=16),

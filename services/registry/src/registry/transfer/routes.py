@@ -19,8 +19,10 @@ from servicekit.deps import Uow
 from servicekit.errors import InvalidInput, LimitExceeded
 from servicekit.http import error_responses
 from servicekit.spreadsheets import XlsxWriter, csv_document, csv_line
+from servicekit.sqlite import reads_on_thread
 
-router = APIRouter(prefix="/v1/enterprises", tags=["import and export"])
+# Reads over every enterprise: on the database connection's thread, so the loop keeps serving meanwhile.
+router = APIRouter(prefix="/v1/enterprises", tags=["import and export"], dependencies=[Depends(reads_on_thread)])
 ERRORS = error_responses(401, 403, 404, 413, 422)
 Importers = Annotated[TokenClaims, Depends(allow(Role.CITY, Role.DISTRICT))]
 

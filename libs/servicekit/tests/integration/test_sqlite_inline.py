@@ -1,0 +1,118 @@
+"""SQLite reads run on the event loop's thread, writes on the connection's own: a read never waits for a lock,
+a second writer waits for the first without blocking the loop, and heavy reads can be sent to the thread."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from typing import Any
+
+from fastapi import Depends, FastAPI
+from httpx import ASGITransport, AsyncClient
+from sqlalchemy import Column, Integer, MetaData, String, Table, event, func, insert, select
+
+from servicekit import sqlite as inline_sqlite
+from servicekit.db import make_engine
+from testkit.databases import DbFactory, create_tables
+
+metadata = MetaData()
+rows = Table("rows", metadata, Column("id", String(10), primary_key=True), Column("n", Integer))
+
+
+def record_threads(engine: Any) -> list[tuple[str, str]]:
+    """(statement's first word, thread name) of every statement the engine's connections run, noted by SQLite
+    itself on the thread that runs it."""
+    seen: list[tuple[str, str]] = []
+
+    def note(statement: str) -> None:
+        word = statement.split()[0].upper()
+        if word in ("SELECT", "INSERT"):
+            seen.append((word, threading.current_thread().name))
+
+    @event.listens_for(engine.sync_engine, "connect")
+    def _trace(dbapi_conn: Any, _record: Any) -> None:
+        dbapi_conn.driver_connection._conn.set_trace_callback(note)
+
+    return seen
+
+
+async def test_reads_run_inline_and_writes_on_the_connections_thread(make_db: DbFactory) -> None:
+    url = await make_db("sqlite")
+    await create_tables(url, metadata)
+    engine = make_engine(url)
+    seen = record_threads(engine)
+    main = threading.current_thread().name
+    try:
+        async with engine.begin() as conn:
+            await conn.execute(insert(rows).values(id="a", n=1))
+        async with engine.connect() as conn:
+            assert await conn.scalar(select(func.count()).select_from(rows)) == 1
+        with inline_sqlite.heavy_reads():
+            async with engine.connect() as conn:
+                assert await conn.scalar(select(rows.c.n).where(rows.c.id == "a")) == 1
+    finally:
+        await engine.dispose()
+    assert seen[0][0] == "INSERT" and seen[0][1] != main
+    assert seen[1] == ("SELECT", main)
+    assert seen[2][0] == "SELECT" and seen[2][1] != main  # marked heavy: on the connection's thread
+
+
+async def test_a_read_inside_a_write_transaction_sees_its_own_writes_on_the_thread(make_db: DbFactory) -> None:
+    url = await make_db("sqlite")
+    await create_tables(url, metadata)
+    engine = make_engine(url)
+    seen = record_threads(engine)
+    try:
+        async with engine.begin() as conn:
+            await conn.execute(insert(rows).values(id="a", n=1))
+            assert await conn.scalar(select(func.count()).select_from(rows)) == 1
+    finally:
+        await engine.dispose()
+    assert all(thread != threading.current_thread().name for _, thread in seen)
+
+
+async def test_a_second_writer_waits_for_the_first_without_blocking_readers(make_db: DbFactory) -> None:
+    url = await make_db("sqlite")
+    await create_tables(url, metadata)
+    engine = make_engine(url)
+    first_holds_lock, release = asyncio.Event(), asyncio.Event()
+
+    async def first() -> None:
+        async with engine.begin() as conn:
+            await conn.execute(insert(rows).values(id="first", n=1))
+            first_holds_lock.set()
+            await release.wait()  # holds the write lock across an await
+
+    async def second() -> None:
+        await first_holds_lock.wait()
+        async with engine.begin() as conn:
+            await conn.execute(insert(rows).values(id="second", n=2))
+
+    try:
+        writers = [asyncio.create_task(first()), asyncio.create_task(second())]
+        await first_holds_lock.wait()
+        await asyncio.sleep(0.05)  # the second writer now waits for the lock, on its thread
+        async with engine.connect() as conn:  # the loop still serves: a read answers from the last commit
+            assert await conn.scalar(select(func.count()).select_from(rows)) == 0
+        release.set()
+        await asyncio.wait_for(asyncio.gather(*writers), timeout=10)
+        async with engine.connect() as conn:
+            assert await conn.scalar(select(func.count()).select_from(rows)) == 2
+    finally:
+        await engine.dispose()
+
+
+async def test_the_route_dependency_sends_one_requests_reads_to_the_thread() -> None:
+    app = FastAPI()
+
+    @app.get("/heavy", dependencies=[Depends(inline_sqlite.reads_on_thread)])
+    async def heavy() -> dict[str, bool]:
+        return {"inline": inline_sqlite._inline_reads.get()}
+
+    @app.get("/light")
+    async def light() -> dict[str, bool]:
+        return {"inline": inline_sqlite._inline_reads.get()}
+
+    async with AsyncClient(transport=ASGITransport(app=app), base_url="http://t") as client:
+        assert (await client.get("/heavy")).json() == {"inline": False}
+        assert (await client.get("/light")).json() == {"inline": True}
