@@ -48,10 +48,20 @@ class Fact(StrEnum):
     T0_LEVEL = "t0_level"  # of its latest measured project (T0 → T1)
     T1_LEVEL = "t1_level"
     LEVEL_DELTA = "level_delta"
+    LIGHTHOUSE = "lighthouse"  # holds a 小灯塔工厂 designation that was not revoked
+    BENCHMARK = "benchmark"  # holds a 数字化转型标杆 designation that was not revoked
 
 
 BOOLEAN_FACTS = frozenset(
-    {Fact.REGISTERED, Fact.ABOVE_SCALE, Fact.CHAIN_MEMBER, Fact.HAS_PROJECT, Fact.HAS_FINAL_ASSESSMENT}
+    {
+        Fact.REGISTERED,
+        Fact.ABOVE_SCALE,
+        Fact.CHAIN_MEMBER,
+        Fact.HAS_PROJECT,
+        Fact.HAS_FINAL_ASSESSMENT,
+        Fact.LIGHTHOUSE,
+        Fact.BENCHMARK,
+    }
 )
 NUMBER_FACTS = frozenset({Fact.KEY_INDUSTRY_ID, Fact.LATEST_LEVEL, Fact.T0_LEVEL, Fact.T1_LEVEL, Fact.LEVEL_DELTA})
 

@@ -72,7 +72,9 @@ class SubsidyRead(BaseModel):
 
 
 class FlagKind(StrEnum):
-    INVOICE_REUSED = "invoice_reused"
+    INVOICE_REUSED = "invoice_reused"  # an invoice named by a second subsidy
+    SUPPORT_OVER_INVESTMENT = "support_over_investment"  # a project's loans and subsidy exceed its investment
+    SAME_SCENE_TWO_PROVIDERS = "same_scene_two_providers"  # funded adoptions of two providers for one scene
 
 
 class FlagRead(BaseModel):

@@ -229,3 +229,50 @@ class FundingFlag(FinanceTable, table=True):
     raised_at: datetime = Field(sa_type=UTCDateTime())
     resolved_at: datetime | None = Field(default=None, sa_type=UTCDateTime())
     resolution: str | None = Field(default=None, sa_type=Text)
+
+
+class FlagSeen(FinanceTable, table=True):
+    """What a raised flag was about (its kind and what it names): the same finding is flagged once, however
+    often the checks that find it run again (a redelivered event, a second application)."""
+
+    __tablename__ = "flag_signatures"
+
+    signature: str = Field(primary_key=True, sa_type=String(400))
+    flag_id: str = Field(sa_type=String(40))
+
+
+class Designation(FinanceTable, table=True):
+    """A 小灯塔工厂 or 标杆 designation (assessment.designation.granted / .revoked): a fact rules may name."""
+
+    __tablename__ = "designations"
+
+    designation_id: str = Field(primary_key=True, sa_type=String(40))
+    uscc: str = Field(sa_type=String(18), index=True)
+    kind: str = Field(sa_type=String(16))
+    designated_at: datetime = Field(sa_type=UTCDateTime())
+    revoked_at: datetime | None = Field(default=None, sa_type=UTCDateTime())
+    revoked_reason: str | None = Field(default=None, sa_type=Text)
+
+
+class KnownSolution(FinanceTable, table=True):
+    """A listed solution's provider and scenes (catalog.solution.listed): what an adoption supports."""
+
+    __tablename__ = "known_solutions"
+
+    solution_id: str = Field(primary_key=True, sa_type=String(40))
+    provider_id: str = Field(sa_type=String(40))
+    scenes: list[str] = Field(default_factory=list, sa_type=JSONText(list[str]))
+    revision: int = Field(sa_type=Integer)
+
+
+class KnownAdoption(FinanceTable, table=True):
+    """An enterprise adopted a solution, within a project when it names one (catalog.adoption.recorded)."""
+
+    __tablename__ = "known_adoptions"
+
+    adoption_id: str = Field(primary_key=True, sa_type=String(40))
+    uscc: str = Field(sa_type=String(18), index=True)
+    solution_id: str = Field(sa_type=String(40))
+    provider_id: str = Field(sa_type=String(40))
+    project_id: str | None = Field(default=None, sa_type=String(40), index=True)
+    adopted_on: date = Field(sa_type=Date)

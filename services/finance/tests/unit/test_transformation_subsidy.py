@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from contracts.api.finance import Condition, Fact
 from contracts.api.subsidies import Invoice
-from finance.subsidies.rules import amount, broken_level_conditions, verified_investment
+from finance.subsidies.rules import amount, broken_conditions, verified_investment
 
 ON = date(2027, 3, 1)
 
@@ -43,5 +43,5 @@ def test_a_new_measurement_below_the_bar_breaks_the_level_conditions() -> None:
         Condition(id="level-rose", fact=Fact.LEVEL_DELTA, op="gt", value=0, label_zh="提升", label_en="rose"),
         Condition(id="registered", fact=Fact.REGISTERED, op="is_true", label_zh="在册", label_en="registered"),
     ]
-    assert broken_level_conditions(conditions, {Fact.T1_LEVEL: 2, Fact.LEVEL_DELTA: 1}) == []
-    assert broken_level_conditions(conditions, {Fact.T1_LEVEL: 1, Fact.LEVEL_DELTA: 0}) == ["t1-level-2", "level-rose"]
+    assert broken_conditions(conditions, {Fact.T1_LEVEL: 2, Fact.LEVEL_DELTA: 1}) == []
+    assert broken_conditions(conditions, {Fact.T1_LEVEL: 1, Fact.LEVEL_DELTA: 0}) == ["t1-level-2", "level-rose"]

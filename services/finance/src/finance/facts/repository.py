@@ -13,8 +13,17 @@ from sqlalchemy import select as sa_select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import select
 
+from contracts.api.evaluations import DesignationKind
 from contracts.api.journey import STAGES
-from finance.models import Consent, EnterpriseFacts, FinalAssessment, KnownLevelChange, KnownProject, ProductVersion
+from finance.models import (
+    Consent,
+    Designation,
+    EnterpriseFacts,
+    FinalAssessment,
+    KnownLevelChange,
+    KnownProject,
+    ProductVersion,
+)
 from servicekit.bulk import insert_rows
 from servicekit.db import latest_per_key, table_of
 
@@ -56,13 +65,14 @@ class Snapshot:
     t0_level: int | None  # of the latest measured level change
     t1_level: int | None
     level_delta: int | None
+    lighthouse: bool  # holds a 小灯塔工厂 designation not revoked
+    benchmark: bool  # holds a 标杆 designation not revoked
 
 
 def _snapshot_statement() -> Any:
     """Built once with bound parameters: SQLAlchemy then neither rebuilds nor re-keys it per query."""
-    facts, projects, finals, changes, consents, versions = (
-        table_of(m) for m in (EnterpriseFacts, KnownProject, FinalAssessment, KnownLevelChange, Consent, ProductVersion)
-    )
+    models = (EnterpriseFacts, KnownProject, FinalAssessment, KnownLevelChange, Consent, ProductVersion, Designation)
+    facts, projects, finals, changes, consents, versions, designations = (table_of(m) for m in models)
     uscc: Any = bindparam("uscc")
     ordinal = case({s.value: i for i, s in enumerate(STAGES)}, value=projects.c.stage)
     version = sa_select(func.max(versions.c.version)).where(versions.c.product_id == bindparam("product_id"))
@@ -78,6 +88,11 @@ def _snapshot_statement() -> Any:
     final = sa_select(finals.c.level).where(finals.c.uscc == uscc).order_by(finals.c.finalised_at.desc()).limit(1)
     change = sa_select(changes.c.t0_level, changes.c.t1_level, changes.c.level_delta).where(changes.c.uscc == uscc)
     latest_change = change.order_by(changes.c.measured_at.desc()).limit(1).subquery("latest_change")
+
+    def holds(kind: DesignationKind) -> Any:
+        d = designations.c
+        return exists().where(d.uscc == uscc, d.kind == kind.value, d.revoked_at.is_(None)).label(kind.value)
+
     return (
         sa_select(
             version.scalar_subquery().label("product_version"),
@@ -90,6 +105,8 @@ def _snapshot_statement() -> Any:
             latest_change.c.t0_level,
             latest_change.c.t1_level,
             latest_change.c.level_delta,
+            holds(DesignationKind.LIGHTHOUSE),
+            holds(DesignationKind.BENCHMARK),
         )
         .select_from(project_facts)
         .outerjoin(facts, facts.c.uscc == uscc)
@@ -108,7 +125,17 @@ async def snapshot(session: AsyncSession, uscc: str, bank_id: str, product_id: s
     values = dict(row)
     furthest = values.pop("furthest")
     values["consented"] = bool(values["consented"])
-    values["registered"] = bool(values["registered"])
+    for flag in ("registered", "lighthouse", "benchmark"):
+        values[flag] = bool(values[flag])
     values["projects"] = int(values["projects"] or 0)
     values["furthest_stage"] = STAGES[furthest].value if furthest is not None else None
     return Snapshot(**values)
+
+
+async def add_designations(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> None:
+    await insert_rows(session, Designation, rows, conflict=["designation_id"])
+
+
+async def revoke_designations(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> None:
+    """Mark revoked (a revocation that arrives before its grant is kept as a revoked designation)."""
+    await insert_rows(session, Designation, rows, conflict=["designation_id"], update=["revoked_at", "revoked_reason"])

@@ -35,4 +35,6 @@ def facts_from(seen: Snapshot) -> dict[Fact, Any]:
         Fact.T0_LEVEL: seen.t0_level,
         Fact.T1_LEVEL: seen.t1_level,
         Fact.LEVEL_DELTA: seen.level_delta,
+        Fact.LIGHTHOUSE: seen.lighthouse if seen.registered else None,
+        Fact.BENCHMARK: seen.benchmark if seen.registered else None,
     }

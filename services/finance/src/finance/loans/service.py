@@ -11,6 +11,7 @@ from contracts.api.loans import DefaultNotice, Disbursement, LoanApplication, Lo
 from contracts.events.finance import LoanApplied, LoanDecided, LoanDefaulted, LoanDisbursed
 from finance.eligibility.rules import evaluate
 from finance.facts import service as fact_store
+from finance.funding import service as funding
 from finance.loans import repository
 from finance.loans.rules import refusal
 from finance.models import Loan
@@ -128,6 +129,8 @@ async def decide(uow: UnitOfWork, actor: TokenClaims, loan_id: str, cmd: LoanDec
     row.status, row.decided_at, row.amount_fen = status.value, now, cmd.amount_fen
     row.annual_rate, row.approved_term_months, row.rejection_reason = cmd.annual_rate, cmd.term_months, cmd.reason
     uow.audit(actor, f"loan.{status.value}", loan_id, {"amount_fen": cmd.amount_fen, "reason": cmd.reason})
+    if cmd.approved and row.project_id is not None:  # with the project's subsidy, more than it costs?
+        await funding.check(uow, project_ids=[row.project_id])
     uow.emit(
         LoanDecided(
             loan_id=loan_id,

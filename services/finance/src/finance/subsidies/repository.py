@@ -7,10 +7,11 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import bindparam, func, insert, update
+from sqlalchemy import select as sa_select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
-from finance.models import FundedInvoice, FundingFlag, TransformationSubsidy
+from finance.models import Designation, FundedInvoice, FundingFlag, TransformationSubsidy
 from servicekit.bulk import insert_rows
 from servicekit.db import columns_of, table_of
 
@@ -60,6 +61,24 @@ async def unpaid_of_projects(session: AsyncSession, project_ids: Sequence[str]) 
         col(TransformationSubsidy.status).in_(("computed", "approved")),
     )
     return list((await session.execute(query)).scalars())
+
+
+async def unpaid_of_enterprises(session: AsyncSession, usccs: Sequence[str]) -> list[TransformationSubsidy]:
+    query = select(TransformationSubsidy).where(
+        col(TransformationSubsidy.uscc).in_(list(usccs)),
+        col(TransformationSubsidy.status).in_(("computed", "approved")),
+    )
+    return list((await session.execute(query)).scalars())
+
+
+async def held_designations(session: AsyncSession, usccs: Sequence[str]) -> dict[str, set[str]]:
+    """The kinds of designation each enterprise holds now (not revoked)."""
+    d = table_of(Designation)
+    query = sa_select(d.c.uscc, d.c.kind).where(d.c.uscc.in_(list(usccs)), d.c.revoked_at.is_(None))
+    held: dict[str, set[str]] = {u: set() for u in usccs}
+    for row in await session.execute(query):
+        held[row.uscc].add(row.kind)
+    return held
 
 
 async def withhold(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> None:

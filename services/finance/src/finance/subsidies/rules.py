@@ -4,7 +4,8 @@ Pure: no I/O. Every step is said in Chinese and English, with its amount, for th
 - verified investment: the invoices not funded before (by any subsidy), up to the investment claimed;
 - amount: share × verified investment, rounded down to the fen once, then cut to what is left of the
   cap per enterprise after what it was granted before under the same product;
-- withheld: an unpaid subsidy whose level conditions no longer hold after a new T0→T1 measurement.
+- withheld: an unpaid subsidy whose level conditions no longer hold after a new T0→T1 measurement, or whose
+  designation conditions no longer hold after a designation was revoked.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from contracts.api.finance import Condition, Fact
 from contracts.api.subsidies import ExplanationLine, Invoice
 from finance.eligibility.rules import holds
 
-LEVEL_FACTS = frozenset({Fact.T0_LEVEL, Fact.T1_LEVEL, Fact.LEVEL_DELTA, Fact.LATEST_LEVEL})
+DESIGNATION_FACTS = (Fact.LIGHTHOUSE, Fact.BENCHMARK)
 
 
 def yuan(fen: int) -> str:
@@ -85,6 +86,7 @@ def amount(
     ]
 
 
-def broken_level_conditions(conditions: Sequence[Condition], levels: Mapping[Fact, Any]) -> list[str]:
-    """The ids of the product's level conditions that the new measurement no longer meets."""
-    return [c.id for c in conditions if c.fact in LEVEL_FACTS and c.fact in levels and not holds(c, levels[c.fact])]
+def broken_conditions(conditions: Sequence[Condition], facts: Mapping[Fact, Any]) -> list[str]:
+    """The ids of the product's conditions on `facts` (a new measurement's levels, the designations held now)
+    that those facts no longer meet."""
+    return [c.id for c in conditions if c.fact in facts and not holds(c, facts[c.fact])]

@@ -12,15 +12,17 @@ from decimal import Decimal
 from contracts.api.finance import Fact, ProductKind
 from contracts.api.identity import Role, TokenClaims
 from contracts.api.subsidies import FlagKind, FlagRead, FlagResolution, SubsidyApplication, SubsidyRead, SubsidyStatus
-from contracts.events.assessment import ProjectLevelChanged
-from contracts.events.finance import FundingFlagRaised, FundingFlagResolved, SubsidyDecided, SubsidyWithheld
+from contracts.events.assessment import DesignationRevoked, ProjectLevelChanged
+from contracts.events.finance import FundingFlagResolved, SubsidyDecided, SubsidyWithheld
 from finance.eligibility.rules import evaluate
 from finance.facts import service as fact_store
+from finance.funding import service as funding
+from finance.funding.rules import Finding
 from finance.loans import repository as loans
 from finance.models import FundingFlag, TransformationSubsidy
 from finance.products import service as products
 from finance.subsidies import repository
-from finance.subsidies.rules import amount, broken_level_conditions, verified_investment
+from finance.subsidies.rules import DESIGNATION_FACTS, amount, broken_conditions, verified_investment
 from servicekit.auth import own_uscc, require_district
 from servicekit.errors import Conflict, Forbidden, InvalidInput, NotFound
 from servicekit.uow import UnitOfWork
@@ -91,7 +93,9 @@ async def apply(uow: UnitOfWork, actor: TokenClaims, cmd: SubsidyApplication) ->
             [{"number": i.number, "uscc": uscc, "funding": subsidy_id, "amount_fen": i.amount_fen} for i in fresh],
         )
     if used:
-        await _flag_reuse(uow, uscc, subsidy_id, used, now)
+        await funding.raise_flags(uow, [_reuse(uscc, subsidy_id, used)])
+    if eligible:  # beyond the invoices: loans for the project, and other providers paid for the same scenes
+        await funding.check(uow, usccs=[uscc], project_ids=[cmd.project_id])
     uow.audit(actor, "subsidy.apply", subsidy_id, {"uscc": uscc, "project": cmd.project_id, "amount_fen": granted})
     uow.emit(
         SubsidyDecided(
@@ -109,21 +113,14 @@ async def apply(uow: UnitOfWork, actor: TokenClaims, cmd: SubsidyApplication) ->
     return to_read(row)
 
 
-async def _flag_reuse(uow: UnitOfWork, uscc: str, subsidy_id: str, used: dict[str, str], now: datetime) -> None:
+def _reuse(uscc: str, subsidy_id: str, used: dict[str, str]) -> Finding:
     earlier = sorted(set(used.values()))
-    flag = FundingFlag(
-        flag_id=f"fl_{secrets.token_hex(8)}",
+    return Finding(
         uscc=uscc,
-        kind=FlagKind.INVOICE_REUSED.value,
+        kind=FlagKind.INVOICE_REUSED,
         fundings=[subsidy_id, *earlier],
         detail=f"invoice(s) {', '.join(sorted(used))} already funded {', '.join(earlier)}; not counted in {subsidy_id}",
-        raised_at=now,
-    )
-    await repository.add_flag(uow.session, flag)
-    uow.emit(
-        FundingFlagRaised(
-            flag_id=flag.flag_id, uscc=uscc, kind=flag.kind, fundings=flag.fundings, detail=flag.detail, raised_at=now
-        )
+        signature=f"{FlagKind.INVOICE_REUSED.value}:{subsidy_id}",
     )
 
 
@@ -179,29 +176,51 @@ async def withhold_broken(uow: UnitOfWork, changes: Sequence[ProjectLevelChanged
     """After new T0→T1 measurements: every unpaid subsidy of those projects whose level conditions no
     longer hold is withheld (one query, one update for the batch)."""
     latest = {c.project_id: c for c in sorted(changes, key=lambda c: c.measured_at)}
-    unpaid = await repository.unpaid_of_projects(uow.session, list(latest))
-    now = datetime.now(UTC)
-    withheld = []
-    for row in unpaid:
+    reasons: list[tuple[TransformationSubsidy, str]] = []
+    for row in await repository.unpaid_of_projects(uow.session, list(latest)):
         change = latest[row.project_id]
         product = await products.definition(uow, row.product_id, row.product_version)
         levels = {Fact.T0_LEVEL: change.t0_level, Fact.T1_LEVEL: change.t1_level, Fact.LEVEL_DELTA: change.level_delta}
-        broken = broken_level_conditions(product.conditions, levels)
+        broken = broken_conditions(product.conditions, levels)
         if broken:
             reason = f"re-measured T0 {change.t0_level} → T1 {change.t1_level}: {', '.join(broken)} no longer met"
-            withheld.append({"id": row.subsidy_id, "at": now, "reason": reason})
-            uow.emit(
-                SubsidyWithheld(
-                    subsidy_id=row.subsidy_id,
-                    uscc=row.uscc,
-                    district_code=row.district_code,
-                    project_id=row.project_id,
-                    amount_fen=row.amount_fen,
-                    reason=reason,
-                    at=now,
-                )
+            reasons.append((row, reason))
+    await _withhold(uow, reasons)
+
+
+async def withhold_undesignated(uow: UnitOfWork, revoked: Sequence[DesignationRevoked]) -> None:
+    """After designations were revoked (and stored as such): every unpaid subsidy of those enterprises whose
+    product version names a designation the enterprise no longer holds is withheld, the revocation said."""
+    said = {r.uscc: r for r in sorted(revoked, key=lambda r: r.revoked_at)}
+    usccs = sorted(said)
+    held = await repository.held_designations(uow.session, usccs)
+    reasons: list[tuple[TransformationSubsidy, str]] = []
+    for row in await repository.unpaid_of_enterprises(uow.session, usccs):
+        product = await products.definition(uow, row.product_id, row.product_version)
+        facts = {kind: kind.value in held[row.uscc] for kind in DESIGNATION_FACTS}
+        broken = broken_conditions(product.conditions, facts)
+        if broken:
+            r = said[row.uscc]
+            reason = f"designation {r.designation_id} ({r.kind}) revoked: {r.reason}; {', '.join(broken)} no longer met"
+            reasons.append((row, reason))
+    await _withhold(uow, reasons)
+
+
+async def _withhold(uow: UnitOfWork, reasons: Sequence[tuple[TransformationSubsidy, str]]) -> None:
+    now = datetime.now(UTC)
+    for row, reason in reasons:
+        uow.emit(
+            SubsidyWithheld(
+                subsidy_id=row.subsidy_id,
+                uscc=row.uscc,
+                district_code=row.district_code,
+                project_id=row.project_id,
+                amount_fen=row.amount_fen,
+                reason=reason,
+                at=now,
             )
-    await repository.withhold(uow.session, withheld)
+        )
+    await repository.withhold(uow.session, [{"id": row.subsidy_id, "at": now, "reason": r} for row, r in reasons])
 
 
 async def list_flags(uow: UnitOfWork, open_only: bool, limit: int) -> list[FlagRead]:
