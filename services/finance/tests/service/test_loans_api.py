@@ -3,8 +3,12 @@ computed from the repayments as banks report them (SQLite and PostgreSQL)."""
 
 from __future__ import annotations
 
+import io
+import zipfile
 from datetime import date
 from typing import Any
+
+import openpyxl
 
 from contracts.api.journey import Stage
 from finance.main import spec
@@ -162,6 +166,53 @@ async def test_a_repayment_file_records_good_rows_and_names_bad_ones(migrated_db
         assert "ln_nobody" in result["rejected"][1]["message"]
         wrong_type = await svc.client.post("/v1/repayment-files", content=b"{}", headers=BANK)
         assert wrong_type.status_code == 415
+
+
+XLSX = {**BANK, "Content-Type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+
+
+def workbook(*rows: list[Any]) -> bytes:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    for row in rows:
+        sheet.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+async def test_a_repayment_workbook_is_read_like_the_csv(migrated_db: MigratedDbFactory) -> None:
+    async with service_under_test(spec, await migrated_db(spec, "sqlite")) as svc:
+        loan_id = await disbursed_loan(svc)
+        data = workbook(
+            # columns in another order, dates as Excel dates, amounts as numbers: as a bank's export has them
+            ["bank_ref", "loan_id", "period_start", "period_end", "paid_on", "interest_fen", "principal_fen"],
+            ["R-2027-01", loan_id, date(2027, 1, 1), date(2027, 1, 31), date(2027, 2, 1), 310001, 0],
+            [],  # a blank row keeps the numbering of the rows below
+            ["R-2027-02", loan_id, date(2027, 2, 1), date(2027, 2, 28), date(2027, 3, 1), "三十", 4000000],
+        )
+        answer = await svc.client.post("/v1/repayment-files", content=data, headers=XLSX)
+        assert answer.status_code == 200, answer.text
+        result = answer.json()
+        assert (result["recorded"], result["subsidy_fen"]) == (1, 80_000)
+        assert [(r["row"], r["field"]) for r in result["rejected"]] == [(4, "interest_fen")]
+        again = (await svc.client.post("/v1/repayment-files", content=data, headers=XLSX)).json()
+        assert (again["recorded"], again["already_recorded"]) == (0, 1)
+
+
+async def test_a_damaged_workbook_is_refused_as_a_whole(migrated_db: MigratedDbFactory) -> None:
+    async with service_under_test(spec, await migrated_db(spec, "sqlite")) as svc:
+        damaged = workbook(["loan_id"])[:200]  # a ZIP cut short
+        answer = await svc.client.post("/v1/repayment-files", content=damaged, headers=XLSX)
+        assert answer.status_code == 422, answer.text
+        (error,) = answer.json()["errors"]
+        assert error["field"] == "file" and "XLSX" in error["message"]
+        bomb = io.BytesIO()
+        with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as z:
+            z.writestr("xl/worksheets/sheet1.xml", b"<c/>" * 2_000_000)  # 8 MB packed into a few KB
+        refused = await svc.client.post("/v1/repayment-files", content=bomb.getvalue(), headers=XLSX)
+        assert refused.status_code == 413 and "bomb" in refused.json()["message"]
 
 
 async def test_the_eligibility_headroom_is_the_cap_less_this_years_subsidy(migrated_db: MigratedDbFactory) -> None:

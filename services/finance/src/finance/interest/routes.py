@@ -8,7 +8,9 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 
 from contracts.api.identity import Role, TokenClaims
 from contracts.api.loans import Payables, RepaymentBatch, RepaymentFileResult, RepaymentsRecorded, SubsidyStatement
+from finance.config import Settings
 from finance.interest import service
+from finance.interest.files import read_repayment_upload
 from servicekit.auth import allow
 from servicekit.deps import Uow
 from servicekit.errors import UnsupportedMediaType
@@ -32,21 +34,35 @@ async def record_repayments(loan_id: str, body: RepaymentBatch, uow: Uow, actor:
     return result
 
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
 @router.post(
     "/repayment-files",
     response_model=RepaymentFileResult,
     responses=error_responses(401, 403, 413, 415, 422),
-    openapi_extra={"requestBody": {"required": True, "content": {"text/csv": {"schema": {"type": "string"}}}}},
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {
+                "text/csv": {"schema": {"type": "string"}},
+                XLSX: {"schema": {"type": "string", "format": "binary"}},
+            },
+        }
+    },
 )
-async def upload_repayment_file(request: Request, uow: Uow, actor: Banks) -> RepaymentFileResult:
-    """Many repayments at once as CSV (columns loan_id, bank_ref, period_start, period_end, paid_on,
-    principal_fen, interest_fen): good rows are recorded (idempotent per bank_ref), bad rows come back with
-    their row number, field and reason."""
-    if not request.headers.get("content-type", "").startswith("text/csv"):
-        raise UnsupportedMediaType("send the repayment file as text/csv")
+async def upload_repayment_file(request: Request, uow: Uow, actor: Banks, settings: Settings) -> RepaymentFileResult:
+    """Many repayments at once as CSV or XLSX (first sheet; columns loan_id, bank_ref, period_start,
+    period_end, paid_on, principal_fen, interest_fen): good rows are recorded (idempotent per bank_ref), bad
+    rows come back with their row number, field and reason. A workbook is read in a process of its own, under
+    a memory and a time limit."""
+    kind = request.headers.get("content-type", "")
+    if not kind.startswith(("text/csv", XLSX)):
+        raise UnsupportedMediaType(f"send the repayment file as text/csv or {XLSX}")
     data = await request.body()
+    parsed = await read_repayment_upload(data, memory_mb=settings.file_memory_mb, seconds=settings.file_seconds)
     async with uow:
-        result = await service.record_file(uow, actor, data)
+        result = await service.record_file(uow, actor, parsed)
         await uow.commit()
     return result
 

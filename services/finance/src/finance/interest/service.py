@@ -21,7 +21,7 @@ from contracts.events.finance import InterestSubsidyComputed, RepaymentRecorded
 from finance.eligibility.rules import evaluate
 from finance.facts import service as fact_store
 from finance.interest import repository
-from finance.interest.files import read_repayment_file
+from finance.interest.files import RepaymentFile
 from finance.interest.rules import Repayment, SubsidyLine, interest_subsidy
 from finance.loans.rules import refusal
 from finance.loans.service import loan_in_scope
@@ -177,10 +177,9 @@ async def payables(uow: UnitOfWork, actor: TokenClaims, quarter: str) -> Payable
     return Payables(quarter=quarter, total_fen=sum(r.subsidy_fen for r in rows), rows=rows)
 
 
-async def record_file(uow: UnitOfWork, actor: TokenClaims, data: bytes) -> RepaymentFileResult:
-    """A bank's repayment file: each loan's good rows recorded as one batch; bad rows and rows of loans
+async def record_file(uow: UnitOfWork, actor: TokenClaims, parsed: RepaymentFile) -> RepaymentFileResult:
+    """A bank's repayment file, read: each loan's good rows recorded as one batch; bad rows and rows of loans
     that are not the bank's (or not disbursed) come back with their reason."""
-    parsed = read_repayment_file(data)
     rejected = [RowError.model_validate(e) for e in parsed.errors]
     recorded = known = granted = 0
     for loan_id, rows in parsed.by_loan.items():

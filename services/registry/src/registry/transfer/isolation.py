@@ -5,16 +5,15 @@ one on the registry's event loop stalled every request for half a minute, and it
 whole process. Here the parent does only cheap checks on the bytes (declared sizes of the ZIP members,
 line count of a CSV); the reading runs in a child (`registry.transfer.worker`) whose address space is
 capped and which is killed at the time limit. One child is kept started in advance, so an import does
-not wait for the interpreter and libraries to load; each child reads one file and exits.
+not wait for the interpreter and libraries to load; each child reads one file and exits. (The checks on
+the bytes and the memory cap are servicekit.isolation's.)
 """
 
 from __future__ import annotations
 
 import asyncio
-import io
 import logging
 import sys
-import zipfile
 from typing import Any
 
 import orjson
@@ -29,34 +28,22 @@ from registry.transfer.reading import (
     ParsedList,
     RowError,
 )
+from servicekit.isolation import FileRefused, FileTooBig, precheck_xlsx
 
 log = logging.getLogger(__name__)
-MAX_UNCOMPRESSED = 256 * 1024 * 1024  # bytes the members of an XLSX may declare in all
-MAX_RATIO = 100  # uncompressed ÷ compressed for any member above 1 MB (workbooks compress 5–20×)
 
 
 def precheck(data: bytes) -> None:
     """Refuse at once what the child would only refuse after work: bombs and over-long files."""
     if data.startswith(XLSX_MAGIC):
-        _precheck_zip(data)
+        try:
+            precheck_xlsx(data)
+        except FileTooBig as e:
+            raise ImportLimitError(str(e)) from e
+        except FileRefused as e:
+            raise ImportFileError(str(e)) from e
     elif data.count(b"\n") > MAX_ROWS + MAX_BLANK_ROWS + 1:
         raise ImportLimitError(f"more than {MAX_ROWS} rows: split the file")
-
-
-def _precheck_zip(data: bytes) -> None:
-    try:
-        members = zipfile.ZipFile(io.BytesIO(data)).infolist()
-    except (zipfile.BadZipFile, ValueError, OSError) as e:
-        raise ImportFileError(f"not a readable XLSX workbook: {e}") from e
-    total = sum(m.file_size for m in members)
-    if total > MAX_UNCOMPRESSED:
-        raise ImportLimitError(f"the workbook unpacks to {total:,} bytes; the limit is {MAX_UNCOMPRESSED:,}")
-    for m in members:
-        if m.file_size > 1024 * 1024 and m.file_size > MAX_RATIO * max(m.compress_size, 1):
-            ratio = m.file_size // max(m.compress_size, 1)
-            raise ImportLimitError(
-                f"{m.filename} unpacks {ratio}× its packed size; the limit is {MAX_RATIO}× (a spreadsheet bomb?)"
-            )
 
 
 class ImportReaders:

@@ -8,28 +8,14 @@ set after the imports and before the file is read, so a spreadsheet bomb ends th
 
 from __future__ import annotations
 
-import resource
 import sys
 from dataclasses import astuple
-from pathlib import Path
 from typing import Any
 
 import orjson
 
 from registry.transfer.reading import ImportFileError, ImportLimitError, parse_list
-
-
-def current_address_space() -> int:
-    """Bytes of virtual memory this process maps now (Linux); 0 where /proc is absent."""
-    statm = Path("/proc/self/statm")
-    return int(statm.read_text().split()[0]) * resource.getpagesize() if statm.exists() else 0
-
-
-def cap_memory(budget: int) -> None:
-    """Allow `budget` bytes beyond what is mapped now (interpreter, libraries); a MemoryError past that."""
-    base = current_address_space()
-    if base:
-        resource.setrlimit(resource.RLIMIT_AS, (base + budget, base + budget))
+from servicekit.isolation import cap_memory
 
 
 def read(data: bytes, defaults: dict[str, str], budget_mb: int) -> dict[str, Any]:
