@@ -121,3 +121,34 @@ def test_the_fast_ranking_scores_as_quick_score_does() -> None:
     for c, score, fit in ranked:
         assert abs(score - quick_score(c, need, weights(), fit)) < 1e-6, c.solution_id
     assert [s for _, s, _ in ranked] == sorted((s for _, s, _ in ranked), reverse=True)
+
+
+def test_the_top_of_the_list_is_what_scoring_every_candidate_gives() -> None:
+    """Scoring stops once no candidate left can reach the list: the answer is still the full ranking's top."""
+    rng = random.Random(11)
+    scenes = ["equipment", "energy", "quality", "finance", "production"]
+    for trial in range(20):
+        catalogue = [
+            candidate(
+                f"so_{n:04d}",
+                {s: rng.randint(1, 4) for s in rng.sample(scenes, rng.randint(1, 4))},
+                industries=rng.choice([(), ("C36",), ("C3670",), ("SUB-C367",), ("C13",)]),
+                items=frozenset(rng.sample(["1.1", "2.3.1", "3.2"], rng.randint(0, 2))),
+                discount_pct=float(rng.choice([0, 10, 25])),
+                mean_stars=rng.choice([None, 2.5, 4.0]),
+                unresolved_complaints=rng.randint(0, 4),
+                outcomes=rng.choice([{}, {"SUB-C367": Outcomes(2, 3, {})}, {None: Outcomes(1, 1, {})}]),
+                price_after_discount_fen=rng.randint(1, 40) * 100_000,
+            )
+            for n in range(rng.randint(50, 400))
+        ]
+        weak = rng.sample(scenes, rng.randint(1, 3))
+        need = Need("C3670", "SUB-C367", weak, {s: 1 for s in weak}, ["2.3.1"], rng.choice([None, 2_000_000]))
+        limit = rng.choice([1, 5, 10, 25])
+        every = sorted(
+            (-round(quick_score(c, need, weights(), fit), 6), c.solution_id)
+            for c in catalogue
+            if (fit := industry_fit(c.industries, "C3670", "SUB-C367")) is not None and set(c.scenes) & set(weak)
+        )
+        expected = [sid for _, sid in every[:limit]]
+        assert [c.solution_id for c, _, _ in rank(index(*catalogue), need, weights(), limit)] == expected, trial

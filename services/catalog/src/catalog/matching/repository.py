@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, update
+from sqlalchemy import bindparam, func, update
 from sqlalchemy import select as sa_select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -44,11 +44,13 @@ class Situation:
     budget_fen: int | None
 
 
-async def situation(session: AsyncSession, uscc: str) -> Situation | None:
+def _situation_statement() -> Any:
+    """Built once with a bound parameter: SQLAlchemy then neither rebuilds nor re-keys it per answer."""
     p, a, d, v = (table_of(m) for m in (EnterpriseProfile, LatestAssessment, Demand, CatalogVersion))
+    uscc: Any = bindparam("uscc")
     budget = sa_select(func.max(d.c.budget_fen)).where(d.c.uscc == uscc, d.c.status == "open").scalar_subquery()
     version_now = sa_select(v.c.version).where(v.c.id == 1).scalar_subquery()
-    query = (
+    return (
         sa_select(
             version_now.label("version"),
             p.c.district_code,
@@ -63,7 +65,13 @@ async def situation(session: AsyncSession, uscc: str) -> Situation | None:
         .select_from(p.outerjoin(a, a.c.uscc == p.c.uscc))
         .where(p.c.uscc == uscc)
     )
-    row = (await session.execute(query)).one_or_none()
+
+
+_SITUATION = _situation_statement()
+
+
+async def situation(session: AsyncSession, uscc: str) -> Situation | None:
+    row = (await session.execute(_SITUATION, {"uscc": uscc})).one_or_none()
     if row is None:
         return None
     return Situation(

@@ -307,19 +307,26 @@ def rank(
     first, ties by solution id."""
     division = need.industry_code[:3] if need.industry_code else ANY
     points, pool = _scene_points(filed, [division, ANY] if division != ANY else [ANY], need, w)
-    items, sub, budget = need.weak_items, need.sub_industry, need.budget_fen
+    items, sub, budget = frozenset(need.weak_items), need.sub_industry, need.budget_fen
+    fits: dict[tuple[str, ...], str | None] = {}  # candidates share few target-industry lists
     scored = []
     for solution_id, c in pool.items():
-        fit = _fit(c.industries, need.industry_code, sub)
+        fit = fits.get(c.industries, "")
+        if fit == "":
+            fit = fits[c.industries] = _fit(c.industries, need.industry_code, sub)
         if fit is None:
             continue
         total = points[solution_id] + w.industry[fit] + c.static
         if items:
-            total += min(w.item_cap, w.item * sum(1 for i in items if i in c.items))
+            total += min(w.item_cap, w.item * len(items & c.items))
         if c.outcomes:
             same = c.outcomes.get(sub) if sub else None
             total += w.outcome_same_industry * min(w.outcome_cap, same.improved) if same else w.outcome_elsewhere
         if budget is not None:
             total += w.budget_fits if c.price_after_discount_fen <= budget else w.budget_exceeded
         scored.append((-round(total, 6), solution_id, c, fit))
-    return [(c, -s, fit) for s, _, c, fit in heapq.nsmallest(limit, scored, key=lambda t: (t[0], t[1]))]
+    return [(c, -s, fit) for s, _, c, fit in heapq.nsmallest(limit, scored, key=_order)]
+
+
+def _order(t: tuple[float, str, Candidate, str]) -> tuple[float, str]:
+    return t[0], t[1]
