@@ -15,6 +15,7 @@ from catalog.matching.rules import (
     static_points,
 )
 from catalog.matching.service import weights
+from catalog.matching.vectors import Columns, rank_columns
 
 
 def candidate(
@@ -152,3 +153,40 @@ def test_the_top_of_the_list_is_what_scoring_every_candidate_gives() -> None:
         )
         expected = [sid for _, sid in every[:limit]]
         assert [c.solution_id for c, _, _ in rank(index(*catalogue), need, weights(), limit)] == expected, trial
+
+
+def test_the_ranking_over_arrays_answers_as_the_rule_does() -> None:
+    """vectors.rank_columns (what answers use) gives the same solutions, scores, fits and order as rules.rank."""
+    rng = random.Random(23)
+    scenes = ["equipment", "energy", "quality", "finance", "production"]
+    targets = [(), ("C36",), ("C3670",), ("C367",), ("SUB-C367",), ("C13",), ("C36", "C13"), ("SUB-UNKNOWN",)]
+    for trial in range(40):
+        catalogue = [
+            candidate(
+                f"so_{n:04d}",
+                {s: rng.randint(1, 4) for s in rng.sample(scenes, rng.randint(1, 4))},
+                industries=rng.choice(targets),
+                items=frozenset(rng.sample(["1.1", "2.3.1", "3.2"], rng.randint(0, 2))),
+                discount_pct=float(rng.choice([0, 10, 25, 12.5])),
+                mean_stars=rng.choice([None, 2.5, 4.0, 4.3]),
+                unresolved_complaints=rng.randint(0, 4),
+                outcomes=rng.choice(
+                    [{}, {"SUB-C367": Outcomes(2, 3, {})}, {"SUB-C367": Outcomes(0, 1, {})}, {None: Outcomes(1, 1, {})}]
+                ),
+                price_after_discount_fen=rng.randint(1, 40) * 100_000,
+            )
+            for n in range(rng.randint(0, 300))
+        ]
+        weak = rng.sample(scenes, rng.randint(0, 3))
+        need = Need(
+            rng.choice(["C3670", "C1310", None]),
+            rng.choice(["SUB-C367", None]),
+            weak,
+            {s: rng.randint(0, 3) for s in weak},
+            rng.sample(["2.3.1", "1.1", "9.9"], rng.randint(0, 2)),
+            rng.choice([None, 2_000_000]),
+        )
+        limit = rng.choice([1, 5, 10, 50])
+        expected = [(c.solution_id, round(s, 6), f) for c, s, f in rank(index(*catalogue), need, weights(), limit)]
+        got = [(c.solution_id, s, f) for c, s, f in rank_columns(Columns.of(catalogue), need, weights(), limit)]
+        assert got == expected, (trial, need)

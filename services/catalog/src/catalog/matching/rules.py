@@ -272,7 +272,8 @@ def index_keys(c: Candidate) -> set[tuple[str, str]]:
 
 
 @lru_cache(maxsize=65536)
-def _fit(industries: tuple[str, ...], code: str | None, sub: str | None) -> str | None:
+def fit_of(industries: tuple[str, ...], code: str | None, sub: str | None) -> str | None:
+    """`industry_fit`, remembered (solutions share few target-industry lists, enterprises few codes)."""
     return industry_fit(industries, code, sub)
 
 
@@ -304,7 +305,8 @@ def rank(
     filed: Mapping[tuple[str, str], Sequence[Candidate]], need: Need, w: Weights, limit: int
 ) -> list[tuple[Candidate, float, str]]:
     """The top `limit` candidates with their score (`quick_score`, summed scene by scene) and industry fit, best
-    first, ties by solution id."""
+    first, ties by solution id. The rule as it reads; answers use the same ranking over arrays (vectors.py),
+    which a test holds equal to this one."""
     division = need.industry_code[:3] if need.industry_code else ANY
     points, pool = _scene_points(filed, [division, ANY] if division != ANY else [ANY], need, w)
     items, sub, budget = frozenset(need.weak_items), need.sub_industry, need.budget_fen
@@ -313,7 +315,7 @@ def rank(
     for solution_id, c in pool.items():
         fit = fits.get(c.industries, "")
         if fit == "":
-            fit = fits[c.industries] = _fit(c.industries, need.industry_code, sub)
+            fit = fits[c.industries] = fit_of(c.industries, need.industry_code, sub)
         if fit is None:
             continue
         total = points[solution_id] + w.industry[fit] + c.static

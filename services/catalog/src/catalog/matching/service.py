@@ -1,8 +1,9 @@
 """Matching: listed solutions ranked for one enterprise from the catalog's own read models.
 
-Each process keeps the ranking inputs of every listed solution in memory (a few MB for 5,000 solutions) and
-rebuilds them when the catalogue version row moves; an answer reads that row, the enterprise's profile, its
-latest assessment and its largest open budget in one statement (and, without an assessment, its open demands).
+Each process keeps the ranking inputs of every listed solution in memory, as arrays (a few MB for 5,000
+solutions; vectors.py), and rebuilds them when the catalogue version row moves; an answer reads that row,
+the enterprise's profile, its latest assessment and its largest open budget in one statement (and, without
+an assessment, its open demands).
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ from typing import Any
 
 from catalog.demands import repository as demands
 from catalog.matching import repository
-from catalog.matching.rules import Candidate, Need, Outcomes, Weights, explain, index_keys, points, rank, static_points
+from catalog.matching.rules import Candidate, Need, Outcomes, Weights, explain, points, static_points
+from catalog.matching.vectors import Columns, rank_columns
 from catalog.providers import repository as providers
 from catalog.providers.rules import mean_stars
 from contracts.api.identity import Role, TokenClaims
@@ -37,7 +39,7 @@ def weights() -> Weights:
 class Index:
     database: object  # the engine it was read from (tests run several catalogs in one process)
     version: int
-    filed: dict[tuple[str, str], list[Candidate]]  # by (scene, division), see rules.index_keys
+    columns: Columns  # every listed solution, as arrays (vectors.py)
 
 
 _index: Index | None = None
@@ -61,7 +63,7 @@ async def _build(uow: UnitOfWork, database: object, version: int) -> Index:
     standings = await providers.standings(uow.session)
     outcomes = _outcomes(await repository.verified_outcomes(uow.session))
     w = weights()
-    filed: dict[tuple[str, str], list[Candidate]] = defaultdict(list)
+    candidates: list[Candidate] = []
     for r in await repository.listed(uow.session):
         s = standings.get(r.provider_id)
         stars = mean_stars(s) if s else None
@@ -81,9 +83,8 @@ async def _build(uow: UnitOfWork, database: object, version: int) -> Index:
             outcomes=outcomes.get(r.solution_id, {}),
         )
         c.static = static_points(c, w)
-        for key in index_keys(c):
-            filed[key].append(c)
-    return Index(database, version, dict(filed))
+        candidates.append(c)
+    return Index(database, version, Columns.of(candidates))
 
 
 _rebuilding: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = weakref.WeakKeyDictionary()
@@ -127,7 +128,7 @@ async def matches(uow: UnitOfWork, actor: TokenClaims, uscc: str, limit: int) ->
     need = Need(found.industry_code, found.sub_industry, weak, levels, items, found.budget_fen)
     w = weights()
     idx = await index(uow, found.version)
-    ranked = rank(idx.filed, need, w, min(limit, w.results_max))
+    ranked = rank_columns(idx.columns, need, w, min(limit, w.results_max))
     return MatchList(
         uscc=uscc,
         method_version=w.version,

@@ -1,0 +1,123 @@
+"""The ranking of rules.py over arrays: every listed solution scored at once (numpy), the same scores and the
+same order as `rules.rank`, in a tenth of the time.
+
+Built once per catalogue version (with the in-memory index): one column per solution, in solution-id order
+(so a tie goes to the lower position), holding what does not depend on the enterprise — the level each scene
+is lifted to, the static points, the price, the divisions the solution is filed under, its items, whether it
+has outcomes. An answer then adds the enterprise's parts column by column, and only the top of the list is
+turned back into candidates to be explained.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import numpy.typing as npt
+
+from catalog.matching.rules import ANY, Candidate, Need, Weights, division_of, fit_of
+
+Floats = npt.NDArray[np.float64]
+Bools = npt.NDArray[np.bool_]
+
+
+@dataclass
+class Columns:
+    candidates: list[Candidate]  # in solution-id order
+    lifts: dict[str, npt.NDArray[np.int8]]  # scene → the level each solution lifts it to (0: not served)
+    static: Floats
+    price: npt.NDArray[np.int64]
+    divisions: dict[str, Bools]  # division (or ANY) → the solutions filed under it
+    groups: list[tuple[str, ...]]  # the distinct target-industry lists
+    group: npt.NDArray[np.int32]  # each solution's target-industry list, as an index into `groups`
+    items: dict[str, Bools]  # scheme item → the solutions improving it
+    has_outcomes: Bools
+    improved: dict[str | None, npt.NDArray[np.int64]] = field(default_factory=dict)  # by sub-industry, lazily
+
+    @classmethod
+    def of(cls, candidates: Sequence[Candidate]) -> Columns:
+        ordered = sorted(candidates, key=lambda c: c.solution_id)
+        n = len(ordered)
+        lifts: dict[str, npt.NDArray[np.int8]] = {}
+        divisions: dict[str, Bools] = {}
+        items: dict[str, Bools] = {}
+        groups: dict[tuple[str, ...], int] = {}
+        group = np.zeros(n, dtype=np.int32)
+        for i, c in enumerate(ordered):
+            for scene, level in c.scenes.items():
+                lifts.setdefault(scene, np.zeros(n, dtype=np.int8))[i] = level
+            for d in {division_of(t) for t in c.industries} or {ANY}:
+                divisions.setdefault(d, np.zeros(n, dtype=np.bool_))[i] = True
+            for item in c.items:
+                items.setdefault(item, np.zeros(n, dtype=np.bool_))[i] = True
+            group[i] = groups.setdefault(c.industries, len(groups))
+        return cls(
+            candidates=ordered,
+            lifts=lifts,
+            static=np.array([c.static for c in ordered], dtype=np.float64),
+            price=np.array([c.price_after_discount_fen for c in ordered], dtype=np.int64),
+            divisions=divisions,
+            groups=list(groups),
+            group=group,
+            items=items,
+            has_outcomes=np.array([bool(c.outcomes) for c in ordered], dtype=np.bool_),
+        )
+
+    def improved_in(self, sub: str) -> npt.NDArray[np.int64]:
+        """Each solution's improving verified outcomes in sub-industry `sub`; -1 where it has none there."""
+        found = self.improved.get(sub)
+        if found is None:
+            values = [c.outcomes[sub].improved if sub in c.outcomes else -1 for c in self.candidates]
+            found = self.improved[sub] = np.array(values, dtype=np.int64)
+        return found
+
+
+def rank_columns(cols: Columns, need: Need, w: Weights, limit: int) -> list[tuple[Candidate, float, str]]:
+    """What `rules.rank` answers, computed over the columns."""
+    n = len(cols.candidates)
+    if n == 0:
+        return []
+    division = need.industry_code[:3] if need.industry_code else ANY
+    none = np.zeros(n, dtype=np.bool_)
+    selected = cols.divisions.get(ANY, none) | (cols.divisions.get(division, none) if division != ANY else none)
+    fits = [fit_of(g, need.industry_code, need.sub_industry) for g in cols.groups]
+    fit_points = np.array([w.industry[f] if f is not None else np.nan for f in fits], dtype=np.float64)
+    total = fit_points[cols.group] + cols.static  # NaN where the industries do not fit
+    if need.weak_scenes:
+        serves = np.zeros(n, dtype=np.bool_)
+        last = len(w.scene_by_rank) - 1
+        for r, scene in enumerate(need.weak_scenes):
+            lift = cols.lifts.get(scene)
+            if lift is None:
+                continue
+            served = lift > 0
+            beyond = np.maximum(lift.astype(np.float64) - (need.scene_levels.get(scene, 0) + 1), 0.0)
+            total += np.where(served, w.scene_by_rank[min(r, last)] + w.scene_level_gap * beyond, 0.0)
+            serves |= served
+        selected &= serves
+    if need.weak_items:
+        hits = np.zeros(n, dtype=np.float64)
+        for item in need.weak_items:
+            if item in cols.items:
+                hits += cols.items[item]
+        total += np.minimum(w.item_cap, w.item * hits)
+    if need.sub_industry:
+        same = cols.improved_in(need.sub_industry)
+        outcome = np.where(same >= 0, w.outcome_same_industry * np.minimum(w.outcome_cap, same), w.outcome_elsewhere)
+    else:
+        outcome = np.full(n, w.outcome_elsewhere)
+    total += np.where(cols.has_outcomes, outcome, 0.0)
+    if need.budget_fen is not None:
+        total += np.where(cols.price <= need.budget_fen, w.budget_fits, w.budget_exceeded)
+    selected &= ~np.isnan(total)
+    where = np.flatnonzero(selected)
+    if where.size == 0:
+        return []
+    scores = np.round(total[where], 6)
+    if where.size > limit:  # the `limit`-th best score, and everything at least as good (ties at the edge)
+        cut = -np.partition(-scores, limit - 1)[limit - 1]
+        keep = scores >= cut
+        where, scores = where[keep], scores[keep]
+    order = np.lexsort((where, -scores))[:limit]  # best first, then solution id
+    return [(cols.candidates[i], float(scores[k]), str(fits[cols.group[i]])) for k, i in ((k, where[k]) for k in order)]
