@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
-from catalog.matching.rules import ANY, Candidate, Need, Weights, division_of, fit_of
+from catalog.matching.rules import ANY, Candidate, Need, Weights, division_of
 
 Floats = npt.NDArray[np.float64]
 Bools = npt.NDArray[np.bool_]
@@ -29,8 +29,8 @@ class Columns:
     static: Floats
     price: npt.NDArray[np.int64]
     divisions: dict[str, Bools]  # division (or ANY) → the solutions filed under it
-    groups: list[tuple[str, ...]]  # the distinct target-industry lists
-    group: npt.NDArray[np.int32]  # each solution's target-industry list, as an index into `groups`
+    targets: dict[str, Bools]  # target industry (a code or a declared sub-industry) → the solutions naming it
+    open_to_all: Bools  # the solutions naming no target industry
     items: dict[str, Bools]  # scheme item → the solutions improving it
     has_outcomes: Bools
     improved: dict[str | None, npt.NDArray[np.int64]] = field(default_factory=dict)  # by sub-industry, lazily
@@ -42,8 +42,7 @@ class Columns:
         lifts: dict[str, npt.NDArray[np.int8]] = {}
         divisions: dict[str, Bools] = {}
         items: dict[str, Bools] = {}
-        groups: dict[tuple[str, ...], int] = {}
-        group = np.zeros(n, dtype=np.int32)
+        targets: dict[str, Bools] = {}
         for i, c in enumerate(ordered):
             for scene, level in c.scenes.items():
                 lifts.setdefault(scene, np.zeros(n, dtype=np.int8))[i] = level
@@ -51,15 +50,16 @@ class Columns:
                 divisions.setdefault(d, np.zeros(n, dtype=np.bool_))[i] = True
             for item in c.items:
                 items.setdefault(item, np.zeros(n, dtype=np.bool_))[i] = True
-            group[i] = groups.setdefault(c.industries, len(groups))
+            for t in c.industries:
+                targets.setdefault(t, np.zeros(n, dtype=np.bool_))[i] = True
         return cls(
             candidates=ordered,
             lifts=lifts,
             static=np.array([c.static for c in ordered], dtype=np.float64),
             price=np.array([c.price_after_discount_fen for c in ordered], dtype=np.int64),
             divisions=divisions,
-            groups=list(groups),
-            group=group,
+            targets=targets,
+            open_to_all=np.array([not c.industries for c in ordered], dtype=np.bool_),
             items=items,
             has_outcomes=np.array([bool(c.outcomes) for c in ordered], dtype=np.bool_),
         )
@@ -81,9 +81,9 @@ def rank_columns(cols: Columns, need: Need, w: Weights, limit: int) -> list[tupl
     division = need.industry_code[:3] if need.industry_code else ANY
     none = np.zeros(n, dtype=np.bool_)
     selected = cols.divisions.get(ANY, none) | (cols.divisions.get(division, none) if division != ANY else none)
-    fits = [fit_of(g, need.industry_code, need.sub_industry) for g in cols.groups]
-    fit_points = np.array([w.industry[f] if f is not None else np.nan for f in fits], dtype=np.float64)
-    total = fit_points[cols.group] + cols.static  # NaN where the industries do not fit
+    fit = fits_of(cols, need.industry_code, need.sub_industry)
+    fit_points = np.array([np.nan, *(w.industry[name] for name in FITS[1:])], dtype=np.float64)
+    total = fit_points[fit] + cols.static  # NaN where the industries do not fit
     if need.weak_scenes:
         serves = np.zeros(n, dtype=np.bool_)
         last = len(w.scene_by_rank) - 1
@@ -120,4 +120,22 @@ def rank_columns(cols: Columns, need: Need, w: Weights, limit: int) -> list[tupl
         keep = scores >= cut
         where, scores = where[keep], scores[keep]
     order = np.lexsort((where, -scores))[:limit]  # best first, then solution id
-    return [(cols.candidates[i], float(scores[k]), str(fits[cols.group[i]])) for k, i in ((k, where[k]) for k in order)]
+    return [(cols.candidates[i], float(scores[k]), str(FITS[fit[i]])) for k, i in ((k, where[k]) for k in order)]
+
+
+FITS = (None, "division", "group", "class", "sub_industry", "open")  # as rules.industry_fit names them
+
+
+def fits_of(cols: Columns, code: str | None, sub: str | None) -> npt.NDArray[np.int8]:
+    """`rules.industry_fit` for every solution, as an index into FITS (0: does not fit): the longest of the
+    enterprise's code prefixes a solution names (3 characters: division, 4: group, else class), a named
+    sub-industry above that, open to all above everything."""
+    fit = np.zeros(len(cols.candidates), dtype=np.int8)
+    for length in range(1, len(code or "") + 1):  # longer prefixes last: they win
+        named = cols.targets.get((code or "")[:length])
+        if named is not None:
+            fit[named] = 1 if length == 3 else 2 if length == 4 else 3
+    if sub is not None and sub in cols.targets:
+        fit[cols.targets[sub]] = 4
+    fit[cols.open_to_all] = 5
+    return fit
