@@ -62,7 +62,7 @@ async def freshness(args: argparse.Namespace) -> str:
             city = {"Authorization": f"Bearer {admin}"}
             registry = suite.url("registry")
             known = list(records(base))
-            limits = httpx.Limits(max_connections=256, max_keepalive_connections=256)
+            limits = httpx.Limits(max_connections=256, max_keepalive_connections=256, keepalive_expiry=2)
             async with httpx.AsyncClient(timeout=httpx.Timeout(120, pool=None), limits=limits) as c:
                 r = await c.post(
                     f"{registry}/v1/push/records?results=rejected", content=ndjson(known), headers=provider

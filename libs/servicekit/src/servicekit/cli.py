@@ -89,7 +89,12 @@ def main(spec: ServiceSpec, argv: list[str] | None = None) -> int:
         import uvicorn
 
         uvicorn.run(
-            create_app(spec, settings), host=settings.host, port=settings.port, log_config=None, access_log=False
+            create_app(spec, settings),
+            host=settings.host,
+            port=settings.port,
+            log_config=None,
+            access_log=False,
+            timeout_keep_alive=int(settings.keep_alive_s),
         )
     elif args.command == "migrate":
         upgrade(spec.migrations_dir, settings.effective_database_url)

@@ -51,6 +51,9 @@ class ServiceSettings(BaseSettings):
     relay_poll_interval_s: float = 0.5
     gc_threshold: int = 50_000  # allocations between cyclic-GC passes (0: Python's default, 700)
     max_body_bytes: int = 1_048_576
+    # Idle keep-alive connections are closed after this: longer than clients keep theirs (httpx 5 s, browsers
+    # and load balancers up to 60 s), so a client never sends on a connection the server is closing.
+    keep_alive_s: float = 75
     max_upload_bytes: int = 67_108_864  # bulk paths a service declares (ServiceSpec.upload_paths)
     cors_origins: list[str] = Field(
         default_factory=list
