@@ -14,6 +14,7 @@ import asyncio
 import io
 import resource
 import sys
+import weakref
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -79,6 +80,10 @@ async def run_isolated(module: str, job: dict[str, Any], data: bytes, seconds: f
         raise FileTooBig(f"reading the file needs more than the memory limit of {job.get('memory_mb')} MB")
     answer: dict[str, Any] = orjson.loads(out)
     return answer
+
+
+READERS_AT_ONCE = 2  # workbooks read at once per process (each reader is a process of its own); more wait
+_slots: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Semaphore] = weakref.WeakKeyDictionary()
 
 
 async def read_xlsx_rows(data: bytes, *, memory_mb: int, seconds: float, max_rows: int) -> list[list[str]]:
