@@ -16,6 +16,7 @@ import resource
 import sys
 import weakref
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -62,6 +63,19 @@ def cap_memory(budget: int) -> None:
     base = current_address_space()
     if base:
         resource.setrlimit(resource.RLIMIT_AS, (base + budget, base + budget))
+
+
+def serve_one(read: Callable[[bytes, dict[str, Any]], dict[str, Any]]) -> int:
+    """The child's side of `run_isolated`: one JSON job line and the file's bytes on stdin, the memory capped
+    (`memory_mb`) before the bytes are read, `read(data, job)`'s JSON answer on stdout."""
+    job = orjson.loads(sys.stdin.buffer.readline())
+    cap_memory(job["memory_mb"] * 1024 * 1024)
+    data = sys.stdin.buffer.read(job["size"])
+    answer = read(data, job)
+    del data
+    sys.stdout.buffer.write(orjson.dumps(answer))
+    sys.stdout.buffer.flush()
+    return 0
 
 
 async def run_isolated(module: str, job: dict[str, Any], data: bytes, seconds: float) -> dict[str, Any]:

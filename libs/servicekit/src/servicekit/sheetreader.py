@@ -15,9 +15,8 @@ from datetime import date, datetime
 from typing import Any
 
 import openpyxl
-import orjson
 
-from servicekit.isolation import cap_memory
+from servicekit.isolation import serve_one
 
 
 def text(cell: Any) -> str:
@@ -60,14 +59,7 @@ def read(data: bytes, max_rows: int, memory_mb: int) -> dict[str, Any]:
 
 
 def main() -> int:
-    job = orjson.loads(sys.stdin.buffer.readline())
-    cap_memory(job["memory_mb"] * 1024 * 1024)
-    data = sys.stdin.buffer.read(job["size"])
-    answer = read(data, job["max_rows"], job["memory_mb"])
-    del data
-    sys.stdout.buffer.write(orjson.dumps(answer))
-    sys.stdout.buffer.flush()
-    return 0
+    return serve_one(lambda data, job: read(data, job["max_rows"], job["memory_mb"]))
 
 
 if __name__ == "__main__":

@@ -124,26 +124,35 @@ def test_the_fast_ranking_scores_as_quick_score_does() -> None:
     assert [s for _, s, _ in ranked] == sorted((s for _, s, _ in ranked), reverse=True)
 
 
+SCENES = ["equipment", "energy", "quality", "finance", "production"]
+TARGETS = [(), ("C36",), ("C3670",), ("C367",), ("SUB-C367",), ("C13",), ("C36", "C13"), ("SUB-UNKNOWN",)]
+OUTCOMES = [{}, {"SUB-C367": Outcomes(2, 3, {})}, {"SUB-C367": Outcomes(0, 1, {})}, {None: Outcomes(1, 1, {})}]
+
+
+def random_catalogue(rng: random.Random, n: int) -> list[Candidate]:
+    """`n` solutions with every kind of part the ranking reads, drawn so that equal scores are common."""
+    return [
+        candidate(
+            f"so_{k:04d}",
+            {s: rng.randint(1, 4) for s in rng.sample(SCENES, rng.randint(1, 4))},
+            industries=rng.choice(TARGETS),
+            items=frozenset(rng.sample(["1.1", "2.3.1", "3.2"], rng.randint(0, 2))),
+            discount_pct=float(rng.choice([0, 10, 25, 12.5])),
+            mean_stars=rng.choice([None, 2.5, 4.0, 4.3]),
+            unresolved_complaints=rng.randint(0, 4),
+            outcomes=rng.choice(OUTCOMES),
+            price_after_discount_fen=rng.randint(1, 40) * 100_000,
+        )
+        for k in range(n)
+    ]
+
+
 def test_the_top_of_the_list_is_what_scoring_every_candidate_gives() -> None:
-    """Scoring stops once no candidate left can reach the list: the answer is still the full ranking's top."""
+    """A short list is the top of the full ranking, ties to the lower solution id."""
     rng = random.Random(11)
-    scenes = ["equipment", "energy", "quality", "finance", "production"]
     for trial in range(20):
-        catalogue = [
-            candidate(
-                f"so_{n:04d}",
-                {s: rng.randint(1, 4) for s in rng.sample(scenes, rng.randint(1, 4))},
-                industries=rng.choice([(), ("C36",), ("C3670",), ("SUB-C367",), ("C13",)]),
-                items=frozenset(rng.sample(["1.1", "2.3.1", "3.2"], rng.randint(0, 2))),
-                discount_pct=float(rng.choice([0, 10, 25])),
-                mean_stars=rng.choice([None, 2.5, 4.0]),
-                unresolved_complaints=rng.randint(0, 4),
-                outcomes=rng.choice([{}, {"SUB-C367": Outcomes(2, 3, {})}, {None: Outcomes(1, 1, {})}]),
-                price_after_discount_fen=rng.randint(1, 40) * 100_000,
-            )
-            for n in range(rng.randint(50, 400))
-        ]
-        weak = rng.sample(scenes, rng.randint(1, 3))
+        catalogue = random_catalogue(rng, rng.randint(50, 400))
+        weak = rng.sample(SCENES, rng.randint(1, 3))
         need = Need("C3670", "SUB-C367", weak, {s: 1 for s in weak}, ["2.3.1"], rng.choice([None, 2_000_000]))
         limit = rng.choice([1, 5, 10, 25])
         every = sorted(
@@ -158,26 +167,9 @@ def test_the_top_of_the_list_is_what_scoring_every_candidate_gives() -> None:
 def test_the_ranking_over_arrays_answers_as_the_rule_does() -> None:
     """vectors.rank_columns (what answers use) gives the same solutions, scores, fits and order as rules.rank."""
     rng = random.Random(23)
-    scenes = ["equipment", "energy", "quality", "finance", "production"]
-    targets = [(), ("C36",), ("C3670",), ("C367",), ("SUB-C367",), ("C13",), ("C36", "C13"), ("SUB-UNKNOWN",)]
     for trial in range(40):
-        catalogue = [
-            candidate(
-                f"so_{n:04d}",
-                {s: rng.randint(1, 4) for s in rng.sample(scenes, rng.randint(1, 4))},
-                industries=rng.choice(targets),
-                items=frozenset(rng.sample(["1.1", "2.3.1", "3.2"], rng.randint(0, 2))),
-                discount_pct=float(rng.choice([0, 10, 25, 12.5])),
-                mean_stars=rng.choice([None, 2.5, 4.0, 4.3]),
-                unresolved_complaints=rng.randint(0, 4),
-                outcomes=rng.choice(
-                    [{}, {"SUB-C367": Outcomes(2, 3, {})}, {"SUB-C367": Outcomes(0, 1, {})}, {None: Outcomes(1, 1, {})}]
-                ),
-                price_after_discount_fen=rng.randint(1, 40) * 100_000,
-            )
-            for n in range(rng.randint(0, 300))
-        ]
-        weak = rng.sample(scenes, rng.randint(0, 3))
+        catalogue = random_catalogue(rng, rng.randint(0, 300))
+        weak = rng.sample(SCENES, rng.randint(0, 3))
         need = Need(
             rng.choice(["C3670", "C1310", None]),
             rng.choice(["SUB-C367", None]),

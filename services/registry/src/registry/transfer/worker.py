@@ -12,10 +12,8 @@ import sys
 from dataclasses import astuple
 from typing import Any
 
-import orjson
-
 from registry.transfer.reading import ImportFileError, ImportLimitError, parse_list
-from servicekit.isolation import cap_memory
+from servicekit.isolation import serve_one
 
 
 def read(data: bytes, defaults: dict[str, str], budget_mb: int) -> dict[str, Any]:
@@ -35,14 +33,7 @@ def read(data: bytes, defaults: dict[str, str], budget_mb: int) -> dict[str, Any
 
 
 def main() -> int:
-    job = orjson.loads(sys.stdin.buffer.readline())
-    cap_memory(job["memory_mb"] * 1024 * 1024)
-    data = sys.stdin.buffer.read(job["size"])
-    result = read(data, job["defaults"], job["memory_mb"])
-    del data
-    sys.stdout.buffer.write(orjson.dumps(result))
-    sys.stdout.buffer.flush()
-    return 0
+    return serve_one(lambda data, job: read(data, job["defaults"], job["memory_mb"]))
 
 
 if __name__ == "__main__":
