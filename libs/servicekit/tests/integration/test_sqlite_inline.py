@@ -14,6 +14,7 @@ from sqlalchemy import Column, Integer, MetaData, String, Table, event, func, in
 from servicekit import sqlite as inline_sqlite
 from servicekit.db import make_engine
 from testkit.databases import DbFactory, create_tables
+from testkit.waits import wait_for
 
 metadata = MetaData()
 rows = Table("rows", metadata, Column("id", String(10), primary_key=True), Column("n", Integer))
@@ -75,6 +76,7 @@ async def test_a_second_writer_waits_for_the_first_without_blocking_readers(make
     url = await make_db("sqlite")
     await create_tables(url, metadata)
     engine = make_engine(url)
+    seen = record_threads(engine)
     first_holds_lock, release = asyncio.Event(), asyncio.Event()
 
     async def first() -> None:
@@ -91,7 +93,12 @@ async def test_a_second_writer_waits_for_the_first_without_blocking_readers(make
     try:
         writers = [asyncio.create_task(first()), asyncio.create_task(second())]
         await first_holds_lock.wait()
-        await asyncio.sleep(0.05)  # the second writer now waits for the lock, on its thread
+
+        async def second_insert_started() -> bool:  # SQLite traces a statement as it starts: it now waits
+            return sum(1 for word, _ in seen if word == "INSERT") == 2
+
+        await wait_for(second_insert_started, timeout=10, what="the second writer's INSERT")
+        assert not writers[1].done()  # waiting for the lock, on its connection's thread
         async with engine.connect() as conn:  # the loop still serves: a read answers from the last commit
             assert await conn.scalar(select(func.count()).select_from(rows)) == 0
         release.set()

@@ -13,11 +13,10 @@ from pydantic import ValidationError
 
 from contracts.api.loans import RepaymentIn
 from servicekit.errors import InvalidInput, LimitExceeded
-from servicekit.isolation import FileRefused, FileTooBig, read_xlsx_rows
+from servicekit.isolation import XLSX_MAGIC, FileRefused, FileTooBig, read_xlsx_rows
 
 COLUMNS = ("loan_id", "bank_ref", "period_start", "period_end", "paid_on", "principal_fen", "interest_fen")
 MAX_ROWS = 100_000
-XLSX_MAGIC = b"PK\x03\x04"
 
 
 @dataclass

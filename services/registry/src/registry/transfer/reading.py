@@ -17,8 +17,8 @@ from pydantic import ValidationError
 
 from contracts import codes
 from contracts.api.registry import EnterpriseCreate
+from servicekit.isolation import XLSX_MAGIC
 
-XLSX_MAGIC = b"PK\x03\x04"
 MAX_ROWS = 200_000  # records (non-blank rows) per file
 MAX_BLANK_ROWS = 10_000  # blank rows are skipped, but a file of millions of them is not a list
 MAX_COLUMNS = 100  # cells per row, header included
