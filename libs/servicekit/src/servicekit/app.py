@@ -24,9 +24,11 @@ from servicekit.auth import TokenVerifier, authenticated
 from servicekit.consumer import ConsumerRunner, Subscription
 from servicekit.db import make_engine, ping, private_dir, sessionmaker
 from servicekit.dbtrace import instrument_engine
-from servicekit.http import RequestMiddleware, install_error_handlers
+from servicekit.fastlane import FastLane, FastRoute
+from servicekit.http import RequestMiddleware, domain_error_response, install_error_handlers
 from servicekit.kafka import ProducerHolder
 from servicekit.openapi import document_standard_answers
+from servicekit.pointread import PointReader
 from servicekit.relay import OutboxRelay
 from servicekit.settings import ServiceSettings
 from servicekit.tables import RuntimeTables
@@ -56,6 +58,8 @@ class ServiceSpec:
     startup: Callable[[FastAPI, Any], None] | None = None
     shutdown: Callable[[FastAPI], Awaitable[None]] | None = None  # called at stop, before the runtime closes
     upload_paths: Sequence[str] = ()  # path prefixes of bulk bodies (files, batches): max_upload_bytes
+    # The hottest GET routes, answered for well-formed requests without FastAPI's routing (servicekit.fastlane).
+    fast_routes: Sequence[FastRoute] = ()
     # The service that issues tokens (the registry) records revocations itself; every other service
     # learns of them from registry.client.revoked.
     issues_tokens: bool = False
@@ -76,6 +80,7 @@ class Runtime:
     relay: OutboxRelay
     consumer: ConsumerRunner
     revocations: revocation.Revocations
+    reads: PointReader  # the hottest point reads, without the ORM (opened by its first read)
 
     def uow(self) -> UnitOfWork:
         return UnitOfWork(self.sessions, self.tables, on_commit=self.relay.wake)
@@ -96,7 +101,8 @@ def build_runtime(spec: ServiceSpec, settings: ServiceSettings) -> Runtime:
     subscriptions = spec.all_subscriptions()
     consumer = ConsumerRunner(settings, sessions, spec.tables, subscriptions, producers, on_commit=relay.wake)
     revocations = revocation.Revocations(engine, spec.tables)
-    return Runtime(settings, engine, sessions, spec.tables, producers, relay, consumer, revocations)
+    reads = PointReader(engine)
+    return Runtime(settings, engine, sessions, spec.tables, producers, relay, consumer, revocations, reads)
 
 
 def tune_gc(threshold: int) -> None:
@@ -151,6 +157,7 @@ def create_app(spec: ServiceSpec, settings: ServiceSettings | None = None, *, me
             await runtime.consumer.stop()
             await runtime.relay.stop()
             await runtime.producers.close()
+            await runtime.reads.close()
             await runtime.engine.dispose()
 
     # FastAPI's own telemetry would add a second server span, spans per dependency and its own metrics beside
@@ -163,6 +170,8 @@ def create_app(spec: ServiceSpec, settings: ServiceSettings | None = None, *, me
         lifespan=lifespan,
         telemetry=native_telemetry,  # type: ignore[arg-type]
     )
+    if spec.fast_routes:  # added first, so it runs inside RequestMiddleware: ids, spans and metrics are kept
+        app.add_middleware(FastLane, routes=spec.fast_routes, on_error=domain_error_response)
     app.add_middleware(
         RequestMiddleware,
         service=settings.service_name,

@@ -110,6 +110,15 @@ def _statement(
     return found
 
 
+def driver_insert(dialect: str, table: Any, rows: Sequence[Mapping[str, Any]]) -> tuple[str, list[tuple[Any, ...]]]:
+    """A plain INSERT of `rows` (all with the same keys) as the driver takes it: its SQL and the rows as
+    converted tuples (for writers that bypass SQLAlchemy's connection, e.g. servicekit.groupwrite)."""
+    t: Table = getattr(table, "__table__", table)
+    sql, order = _statement(dialect, t, tuple(rows[0].keys()), (), (), None)
+    convert = [(name, converter(t.c[name].type, dialect)) for name in order]
+    return sql, [tuple([f(row[name]) for name, f in convert]) for row in rows]
+
+
 async def insert_rows(
     session: AsyncSession,
     table: Any,

@@ -11,8 +11,9 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from opentelemetry import trace
+from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -31,6 +32,12 @@ MAX_ID = 2**62  # ids are 64-bit: a larger cursor is refused (422), not passed t
 def error_responses(*codes: int) -> dict[int | str, dict[str, Any]]:
     """OpenAPI `responses=` for routes: every listed status answers with the shared error body."""
     return {code: {"model": ErrorBody} for code in codes}
+
+
+def model_response(model: BaseModel, status_code: int = 200) -> Response:
+    """A model as the JSON answer, serialised once: a route that returns its `response_model` as an object
+    has FastAPI validate it again first (a fifth of a small answer's time on the hottest routes)."""
+    return Response(model.__pydantic_serializer__.to_json(model), status_code, media_type="application/json")
 
 
 _NAMED = re.compile(r"^(?:Value error, )?([a-z_][a-z0-9_]*): (.+)$", re.DOTALL)
@@ -72,6 +79,11 @@ async def _validation_error(_: Request, exc: Exception) -> JSONResponse:
 
 async def _domain_error(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, DomainError)
+    return domain_error_response(exc)
+
+
+def domain_error_response(exc: DomainError) -> JSONResponse:
+    """The error body of a domain error (also servicekit.fastlane's)."""
     errors = [{"field": f, "message": m, "type": exc.code} for f, m in exc.errors]
     if exc.field and not errors:
         errors = [{"field": exc.field, "message": exc.message, "type": exc.code}]

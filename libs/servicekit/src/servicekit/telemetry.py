@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import sys
@@ -71,7 +72,11 @@ def setup_telemetry(settings: ServiceSettings) -> None:
     trace.set_tracer_provider(provider)
 
 
+@functools.cache
 def tracer() -> trace.Tracer:
+    """The suite's tracer, looked up once per process: `get_tracer` goes through a deprecation shim that sets
+    warning filters on every call, tens of microseconds per request. (Looked up before the provider is set,
+    it is OpenTelemetry's proxy, which follows the provider once set.)"""
     return trace.get_tracer("shuzhuan")
 
 

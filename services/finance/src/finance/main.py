@@ -7,7 +7,7 @@ from fastapi import FastAPI
 from contracts.topics import CONSENTS, LOANS, SUBSIDIES
 from finance.config import FinanceSettings
 from finance.consents.routes import router as consents_router
-from finance.eligibility.routes import close_query_log
+from finance.eligibility.routes import FAST_ROUTES, close_query_log
 from finance.eligibility.routes import router as eligibility_router
 from finance.handlers import SUBSCRIPTIONS
 from finance.interest.routes import router as interest_router
@@ -61,6 +61,7 @@ spec = ServiceSpec(
     produces=[CONSENTS, LOANS, SUBSIDIES],
     upload_paths=["/v1/repayment-files"],
     startup=_limits,
+    fast_routes=FAST_ROUTES,
     shutdown=close_query_log,
     read_model_tables=[
         table_of(m) for m in (KnownEnterprise, KnownProject, KnownLevelChange, EnterpriseFacts, FinalAssessment)

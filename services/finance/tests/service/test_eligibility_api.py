@@ -149,3 +149,37 @@ async def test_a_bank_asking_too_fast_is_told_when_to_come_back(migrated_db: Mig
         assert throttled.status_code == 429 and int(throttled.headers["retry-after"]) >= 1
         assert (await ask(svc, headers=OTHER_BANK)).status_code == 403  # another bank has its own allowance
         assert await svc.count(EligibilityQuery) == 3  # the throttled request was not a query
+
+
+async def test_the_fast_lane_answers_as_the_full_route(migrated_db: MigratedDbFactory, db_kind: str) -> None:
+    async with service_under_test(spec, await migrated_db(spec, db_kind)) as svc:
+        await tell(svc, registered(), *project_at(Stage.DESIGN), finalised(1))
+        await consent(svc)
+        fast = await ask(svc)
+        # a repeated parameter is not the fast lane's (servicekit.fastlane): FastAPI's route answers it
+        full = await ask(svc, product="special-loan&product=special-loan")
+        assert fast.status_code == full.status_code == 200
+        assert fast.headers["content-type"] == full.headers["content-type"] == "application/json"
+        kept = {k: v for k, v in fast.json().items() if k not in ("query_id", "asked_at")}
+        assert kept == {k: v for k, v in full.json().items() if k not in ("query_id", "asked_at")}
+        assert kept["eligible"] is False and fast.json()["asked_at"].endswith("Z")
+        refused = await ask(svc, OTHER), await ask(svc, OTHER, product="special-loan&product=special-loan")
+        assert [r.status_code for r in refused] == [403, 403] and refused[0].json() == refused[1].json()
+        assert await svc.count(EligibilityQuery) == 4
+
+
+async def test_malformed_queries_get_field_errors(migrated_db: MigratedDbFactory) -> None:
+    async with service_under_test(spec, await migrated_db(spec, "sqlite")) as svc:
+        await tell(svc, registered())
+        await consent(svc)
+        bad_uscc = await ask(svc, uscc="91500000MA5U7K8X1")
+        assert bad_uscc.status_code == 422 and bad_uscc.json()["errors"][0]["field"] == "uscc"
+        no_product = await svc.client.get(f"/v1/eligibility/{USCC}", headers=BANK)
+        assert no_product.status_code == 422 and no_product.json()["errors"][0]["field"] == "product"
+        too_long = await ask(svc, product="x" * 41)
+        assert too_long.status_code == 422 and too_long.json()["errors"][0]["field"] == "product"
+        no_token = {"Authorization": ""}
+        assert (await ask(svc, headers=no_token)).status_code == 401
+        assert (await ask(svc, headers=ENTERPRISE)).status_code == 403  # not a bank
+        assert (await svc.client.get(f"/v1/eligibility/{USCC}?product=special-loan")).status_code == 403  # the city
+        assert await svc.count(EligibilityQuery) == 0  # none of these was a query

@@ -114,14 +114,11 @@ def _snapshot_statement() -> Any:
     )
 
 
-_SNAPSHOT = _snapshot_statement()
+SNAPSHOT = _snapshot_statement()
 
 
-async def snapshot(session: AsyncSession, uscc: str, bank_id: str, product_id: str, today: date) -> Snapshot:
-    """The product's newest version, whether this bank holds an active consent, and the enterprise's facts:
-    one round trip (every part an indexed lookup), so a bank's query costs one statement."""
-    params = {"uscc": uscc, "bank_id": bank_id, "product_id": product_id, "today": today}
-    row = (await session.execute(_SNAPSHOT, params)).mappings().one()
+def snapshot_of(row: dict[str, Any]) -> Snapshot:
+    """The snapshot in a row of SNAPSHOT (as the ORM or servicekit.pointread returns it)."""
     values = dict(row)
     furthest = values.pop("furthest")
     values["consented"] = bool(values["consented"])
@@ -130,6 +127,17 @@ async def snapshot(session: AsyncSession, uscc: str, bank_id: str, product_id: s
     values["projects"] = int(values["projects"] or 0)
     values["furthest_stage"] = STAGES[furthest].value if furthest is not None else None
     return Snapshot(**values)
+
+
+def snapshot_params(uscc: str, bank_id: str, product_id: str, today: date) -> dict[str, Any]:
+    return {"uscc": uscc, "bank_id": bank_id, "product_id": product_id, "today": today}
+
+
+async def snapshot(session: AsyncSession, uscc: str, bank_id: str, product_id: str, today: date) -> Snapshot:
+    """The product's newest version, whether this bank holds an active consent, and the enterprise's facts:
+    one round trip (every part an indexed lookup), so a bank's query costs one statement."""
+    row = (await session.execute(SNAPSHOT, snapshot_params(uscc, bank_id, product_id, today))).mappings().one()
+    return snapshot_of(dict(row))
 
 
 async def add_designations(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> None:

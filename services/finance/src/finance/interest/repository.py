@@ -6,12 +6,14 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import bindparam, func
+from sqlalchemy import select as sa_select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
 from finance.models import EnterpriseFacts, InterestSubsidyLine, LoanRepayment
 from servicekit.bulk import insert_rows
+from servicekit.db import table_of
 
 
 async def lock_enterprise(session: AsyncSession, uscc: str) -> None:
@@ -46,6 +48,17 @@ async def granted_by_year(session: AsyncSession, uscc: str, scheme_id: str, year
         .group_by(col(InterestSubsidyLine.year))
     )
     return {int(year): int(total or 0) for year, total in (await session.execute(query)).all()}
+
+
+def _granted_in_year() -> Any:
+    """The interest subsidy granted to `uscc` under `scheme_id` in `year` (for servicekit.pointread)."""
+    t = table_of(InterestSubsidyLine)
+    return sa_select(func.sum(t.c.subsidy_fen).label("granted")).where(
+        t.c.uscc == bindparam("uscc"), t.c.scheme_id == bindparam("scheme_id"), t.c.year == bindparam("year")
+    )
+
+
+GRANTED_IN_YEAR = _granted_in_year()
 
 
 async def lines_of(session: AsyncSession, uscc: str, year: int) -> list[InterestSubsidyLine]:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, insert
+from typing import Any
+
+from sqlalchemy import bindparam, func, insert
+from sqlalchemy import select as sa_select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
@@ -23,6 +26,18 @@ async def latest(session: AsyncSession, product_id: str) -> ProductVersion | Non
 async def version(session: AsyncSession, product_id: str, number: int) -> ProductVersion | None:
     query = select(ProductVersion).where(ProductVersion.product_id == product_id, ProductVersion.version == number)
     return (await session.execute(query)).scalar_one_or_none()
+
+
+def _definition() -> Any:
+    """One version's rules (for servicekit.pointread)."""
+    t = table_of(ProductVersion)
+    version = t.c.version == bindparam("version")
+    return sa_select(t.c.definition).where(t.c.product_id == bindparam("product_id"), version)
+
+
+DEFINITION = _definition()
+_PRODUCT = table_of(ProductVersion).c.product_id
+PRODUCT_IDS = sa_select(_PRODUCT).distinct().order_by(_PRODUCT)
 
 
 async def all_latest(session: AsyncSession) -> list[ProductVersion]:

@@ -11,6 +11,7 @@ from contracts.api.identity import TokenClaims
 from finance.models import ProductVersion
 from finance.products import repository
 from servicekit.errors import Conflict, InvalidInput, NotFound
+from servicekit.pointread import PointReader
 from servicekit.uow import UnitOfWork
 
 
@@ -70,6 +71,22 @@ async def definition(
         if row is None:  # pragma: no cover - the version was read in the same transaction
             raise NotFound(f"product {product_id} has no version {version}")
         held = _DEFINITIONS[(product_id, version)] = row.definition
+    return held
+
+
+async def definition_read(
+    reads: PointReader, product_id: str, version: int | None, field: str = "product"
+) -> ProductDefinition:
+    """As `definition`, on the request path's point reads (no unit of work)."""
+    if version is None:
+        known = ", ".join(r["product_id"] for r in await reads.all(repository.PRODUCT_IDS))
+        raise InvalidInput(f"unknown product {product_id!r} (products: {known})", field=field)
+    held = _DEFINITIONS.get((product_id, version))
+    if held is None:
+        row = await reads.one(repository.DEFINITION, {"product_id": product_id, "version": version})
+        if row is None:  # pragma: no cover - the version was read by the statement before
+            raise NotFound(f"product {product_id} has no version {version}")
+        held = _DEFINITIONS[(product_id, version)] = row["definition"]
     return held
 
 
