@@ -9,6 +9,7 @@ from catalog.complaints.routes import router as complaints_router
 from catalog.config import CatalogSettings
 from catalog.demands.routes import router as demands_router
 from catalog.handlers import SUBSCRIPTIONS
+from catalog.matching.routes import FAST_ROUTES
 from catalog.matching.routes import router as matching_router
 from catalog.models import (
     EnterpriseProfile,
@@ -53,6 +54,7 @@ spec = ServiceSpec(
     ],
     subscriptions=SUBSCRIPTIONS,
     produces=[SOLUTIONS, DEMANDS, ADOPTIONS],
+    fast_routes=FAST_ROUTES,
     read_model_tables=[
         table_of(m) for m in (KnownEnterprise, KnownProject, EnterpriseProfile, KnownProvider, LatestAssessment)
     ],

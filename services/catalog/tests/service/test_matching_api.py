@@ -127,3 +127,31 @@ async def test_matches_and_demands_are_scoped(migrated_db: MigratedDbFactory) ->
         assert (await svc.client.get("/v1/demands", headers=DISTRICT)).json() == []
         bad = await svc.client.post("/v1/demands", json={"scenes": ["warp"]}, headers=ENTERPRISE)
         assert bad.status_code == 422 and bad.json()["errors"][0]["field"].startswith("scenes")
+
+
+async def test_the_fast_lane_answers_as_the_full_route(migrated_db: MigratedDbFactory, db_kind: str) -> None:
+    async with service_under_test(spec, await migrated_db(spec, db_kind)) as svc:
+        await catalogue(svc)
+        await tell(svc, registered(), finalised(weak_in("equipment", "energy")))
+        path = f"/v1/enterprises/{USCC}/matches"
+        fast = await svc.client.get(f"{path}?limit=2", headers=ENTERPRISE)
+        # a repeated parameter is not the fast lane's (servicekit.fastlane): FastAPI's route answers it
+        full = await svc.client.get(f"{path}?limit=2&limit=2", headers=ENTERPRISE)
+        assert fast.status_code == full.status_code == 200
+        assert fast.json() == full.json() and len(fast.json()["matches"]) == 2
+        unknown = [await svc.client.get(f"/v1/enterprises/{OTHER}/matches{q}") for q in ("", "?limit=3&limit=3")]
+        assert [a.status_code for a in unknown] == [404, 404] and unknown[0].json() == unknown[1].json()
+
+
+async def test_malformed_match_requests_get_field_errors(migrated_db: MigratedDbFactory) -> None:
+    async with service_under_test(spec, await migrated_db(spec, "sqlite")) as svc:
+        await tell(svc, registered())
+        for query, field in (("?limit=0", "limit"), ("?limit=51", "limit"), ("?limit=ten", "limit")):
+            answer = await svc.client.get(f"/v1/enterprises/{USCC}/matches{query}")
+            assert answer.status_code == 422 and answer.json()["errors"][0]["field"] == field, query
+        short = await svc.client.get(f"/v1/enterprises/{USCC[:17]}/matches")
+        assert short.status_code == 422 and short.json()["errors"][0]["field"] == "uscc"
+        assert (
+            await svc.client.get(f"/v1/enterprises/{USCC}/matches", headers={"Authorization": ""})
+        ).status_code == 401
+        assert (await svc.client.get(f"/v1/enterprises/{USCC}/matches", headers=RIVAL)).status_code == 403  # a provider

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 
 from catalog.matching.rules import (
     Candidate,
@@ -182,3 +183,28 @@ def test_the_ranking_over_arrays_answers_as_the_rule_does() -> None:
         expected = [(c.solution_id, round(s, 6), f) for c, s, f in rank(index(*catalogue), need, weights(), limit)]
         got = [(c.solution_id, s, f) for c, s, f in rank_columns(Columns.of(catalogue), need, weights(), limit)]
         assert got == expected, (trial, need)
+
+
+def test_one_catalogue_answers_many_enterprises_and_weights_as_the_rule_does() -> None:
+    """One set of columns answers every enterprise and any weights as the rule does (nothing of one answer is
+    left in the columns for the next, except the outcomes per sub-industry kept on first use)."""
+    rng = random.Random(31)
+    catalogue = random_catalogue(rng, 300)
+    columns, listed = Columns.of(catalogue), index(*catalogue)
+    other = replace(
+        weights(), scene_by_rank=(50.0, 5.0), scene_level_gap=9.0, industry={**weights().industry, "open": 1.0}
+    )
+    for trial in range(120):
+        weak = rng.sample(SCENES, rng.randint(0, 3))
+        need = Need(
+            rng.choice(["C3670", "C3671", "C1310", None]),
+            rng.choice(["SUB-C367", None]),
+            weak,
+            {s: rng.randint(0, 3) for s in weak},
+            rng.sample(["2.3.1", "1.1"], rng.randint(0, 1)),
+            rng.choice([None, 2_000_000]),
+        )
+        w = rng.choice([weights(), other])
+        expected = [(c.solution_id, round(s, 6), f) for c, s, f in rank(listed, need, w, 10)]
+        got = [(c.solution_id, s, f) for c, s, f in rank_columns(columns, need, w, 10)]
+        assert got == expected, (trial, need, w is other)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import bindparam, func, update
+from sqlalchemy import bindparam, func, literal, update
 from sqlalchemy import select as sa_select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -67,24 +67,32 @@ def _situation_statement() -> Any:
     )
 
 
-_SITUATION = _situation_statement()
+SITUATION = _situation_statement()
 
 
-async def situation(session: AsyncSession, uscc: str) -> Situation | None:
-    row = (await session.execute(_SITUATION, {"uscc": uscc})).one_or_none()
-    if row is None:
-        return None
+def situation_of(row: dict[str, Any]) -> Situation:
+    """The situation in a row of SITUATION (as servicekit.pointread returns it)."""
     return Situation(
-        version=int(row.version),
-        district_code=row.district_code,
-        industry_code=row.industry_code,
-        sub_industry=row.sub_industry,
-        assessment_id=row.assessment_id,
-        scene_levels=row.scene_levels or {},
-        weak_scenes=row.weak_scenes or [],
-        weak_items=row.weak_items or [],
-        budget_fen=None if row.budget_fen is None else int(row.budget_fen),
+        version=int(row["version"]),
+        district_code=row["district_code"],
+        industry_code=row["industry_code"],
+        sub_industry=row["sub_industry"],
+        assessment_id=row["assessment_id"],
+        scene_levels=row["scene_levels"] or {},
+        weak_scenes=row["weak_scenes"] or [],
+        weak_items=row["weak_items"] or [],
+        budget_fen=None if row["budget_fen"] is None else int(row["budget_fen"]),
     )
+
+
+def _open_needs() -> Any:
+    """The scenes and items of one enterprise's open demands, newest first."""
+    d = table_of(Demand)
+    where = (d.c.uscc == bindparam("uscc"), d.c.status == literal("open"))
+    return sa_select(d.c.scenes, d.c["items"]).where(*where).order_by(d.c.updated_at.desc())
+
+
+OPEN_NEEDS = _open_needs()
 
 
 async def listed(session: AsyncSession) -> list[Any]:

@@ -131,6 +131,12 @@ def quick_score(c: Candidate, need: Need, w: Weights, fit: str) -> float:
 
 
 def points(value: float) -> Decimal:
+    """Points rounded to one decimal, half up (a negative zero is zero)."""
+    return _points(value + 0.0)
+
+
+@lru_cache(maxsize=65536)
+def _points(value: float) -> Decimal:  # a few hundred distinct values per answer, mostly the same ones
     return Decimal(str(value)).quantize(Decimal("0.1"), ROUND_HALF_UP)
 
 
@@ -154,6 +160,57 @@ def _yuan(fen: int) -> str:
     return f"{Decimal(fen) / 100:,.2f}"
 
 
+# A reason depends on a handful of values (a scene, its levels, a price, a weight): the same reasons recur in
+# every answer, so each is built once (and shared: nobody changes a MatchReason after it is made).
+@lru_cache(maxsize=16384)
+def _reason(kind: str, value: float, zh: str, en: str) -> MatchReason:
+    return MatchReason(kind=kind, points=points(value), zh=zh, en=en)
+
+
+@lru_cache(maxsize=16384)
+def _scene_reason(scene: str, now: int | None, lifts: int, gain: float) -> MatchReason:
+    name = miit_scenes()[scene].name
+    where = f"（现为{now}级）" if now is not None else ""
+    return _reason(
+        "scene",
+        gain,
+        f"针对薄弱场景「{name}」{where}，可提升至{lifts}级",
+        f"addresses the weak scene {scene}"
+        + (f" (now level {now})" if now is not None else "")
+        + f", lifting it to level {lifts}",
+    )
+
+
+@lru_cache(maxsize=16384)
+def _rating_reason(stars: float, ratings: int, value: float) -> MatchReason:
+    return _reason(
+        "rating",
+        value,
+        f"企业评价平均{stars:.1f}星（{ratings}条）",
+        f"enterprises rate the provider {stars:.1f} stars on average ({ratings} ratings)",
+    )
+
+
+@lru_cache(maxsize=16384)
+def _discount_reason(discount_pct: float, price_fen: int, value: float) -> MatchReason:
+    return _reason(
+        "discount",
+        value,
+        f"让利{discount_pct:g}%，优惠后最低{_yuan(price_fen)}元",
+        f"{discount_pct:g}% programme discount: from CNY {_yuan(price_fen)}",
+    )
+
+
+@lru_cache(maxsize=16384)
+def _budget_reason(fits: bool, budget_fen: int, value: float) -> MatchReason:
+    return _reason(
+        "budget",
+        value,
+        ("在预算内" if fits else "超出预算") + f"（预算{_yuan(budget_fen)}元）",
+        ("within" if fits else "over") + f" the budget of CNY {_yuan(budget_fen)}",
+    )
+
+
 def explain(c: Candidate, need: Need, w: Weights, fit: str) -> list[MatchReason]:
     """The reasons behind `quick_score`, in Chinese and English (each reason's points rounded to one decimal)."""
     out: list[MatchReason] = []
@@ -161,33 +218,17 @@ def explain(c: Candidate, need: Need, w: Weights, fit: str) -> list[MatchReason]
         lifts = c.scenes.get(scene)
         if lifts is None:
             continue
-        name = miit_scenes()[scene].name
         now = need.scene_levels.get(scene)
         gain = w.scene_by_rank[min(rank, len(w.scene_by_rank) - 1)]
         gain += w.scene_level_gap * max(0, lifts - (now or 0) - 1)
-        where = f"（现为{now}级）" if now is not None else ""
-        out.append(
-            MatchReason(
-                kind="scene",
-                points=points(gain),
-                zh=f"针对薄弱场景「{name}」{where}，可提升至{lifts}级",
-                en=f"addresses the weak scene {scene}"
-                + (f" (now level {now})" if now is not None else "")
-                + f", lifting it to level {lifts}",
-            )
-        )
+        out.append(_scene_reason(scene, now, lifts, gain))
     hits = [i for i in need.weak_items if i in c.items]
     if hits:
-        out.append(
-            MatchReason(
-                kind="item",
-                points=points(min(w.item_cap, w.item * len(hits))),
-                zh=f"改进评测薄弱项 {', '.join(hits)}",
-                en=f"improves the weak scheme items {', '.join(hits)}",
-            )
-        )
+        joined = ", ".join(hits)
+        value = min(w.item_cap, w.item * len(hits))
+        out.append(_reason("item", value, f"改进评测薄弱项 {joined}", f"improves the weak scheme items {joined}"))
     zh, en = _FIT_WORDS[fit]
-    out.append(MatchReason(kind="industry", points=points(w.industry[fit]), zh=zh, en=en))
+    out.append(_reason("industry", w.industry[fit], zh, en))
     same = c.outcomes.get(need.sub_industry) if need.sub_industry else None
     if same is not None:
         achieved = "，".join(
@@ -205,49 +246,22 @@ def explain(c: Candidate, need: Need, w: Weights, fit: str) -> list[MatchReason]
             )
         )
     elif c.outcomes:
-        out.append(
-            MatchReason(
-                kind="outcome",
-                points=points(w.outcome_elsewhere),
-                zh="在其他行业有经核实的应用成效",
-                en="verified outcomes in other industries",
-            )
-        )
+        elsewhere = ("在其他行业有经核实的应用成效", "verified outcomes in other industries")
+        out.append(_reason("outcome", w.outcome_elsewhere, *elsewhere))
     if c.mean_stars is not None:
-        out.append(
-            MatchReason(
-                kind="rating",
-                points=points(w.stars_above_three * (c.mean_stars - 3)),
-                zh=f"企业评价平均{c.mean_stars:.1f}星（{c.ratings}条）",
-                en=f"enterprises rate the provider {c.mean_stars:.1f} stars on average ({c.ratings} ratings)",
-            )
-        )
+        out.append(_rating_reason(c.mean_stars, c.ratings, w.stars_above_three * (c.mean_stars - 3)))
     if c.discount_pct:
-        out.append(
-            MatchReason(
-                kind="discount",
-                points=points(w.discount_per_pct * c.discount_pct),
-                zh=f"让利{c.discount_pct:g}%，优惠后最低{_yuan(c.price_after_discount_fen)}元",
-                en=f"{c.discount_pct:g}% programme discount: from CNY {_yuan(c.price_after_discount_fen)}",
-            )
-        )
+        out.append(_discount_reason(c.discount_pct, c.price_after_discount_fen, w.discount_per_pct * c.discount_pct))
     if need.budget_fen is not None:
         fits = c.price_after_discount_fen <= need.budget_fen
-        out.append(
-            MatchReason(
-                kind="budget",
-                points=points(w.budget_fits if fits else w.budget_exceeded),
-                zh=("在预算内" if fits else "超出预算") + f"（预算{_yuan(need.budget_fen)}元）",
-                en=("within" if fits else "over") + f" the budget of CNY {_yuan(need.budget_fen)}",
-            )
-        )
+        out.append(_budget_reason(fits, need.budget_fen, w.budget_fits if fits else w.budget_exceeded))
     if c.unresolved_complaints:
         out.append(
-            MatchReason(
-                kind="complaints",
-                points=points(max(w.complaint_cap, w.unresolved_complaint * c.unresolved_complaints)),
-                zh=f"服务商有{c.unresolved_complaints}项投诉未处理",
-                en=f"{c.unresolved_complaints} unresolved complaints against the provider",
+            _reason(
+                "complaints",
+                max(w.complaint_cap, w.unresolved_complaint * c.unresolved_complaints),
+                f"服务商有{c.unresolved_complaints}项投诉未处理",
+                f"{c.unresolved_complaints} unresolved complaints against the provider",
             )
         )
     return out

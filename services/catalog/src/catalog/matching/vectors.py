@@ -74,68 +74,76 @@ class Columns:
 
 
 def rank_columns(cols: Columns, need: Need, w: Weights, limit: int) -> list[tuple[Candidate, float, str]]:
-    """What `rules.rank` answers, computed over the columns."""
+    """What `rules.rank` answers, computed over the columns: first which solutions can fit (filed under the
+    enterprise's division or open to all, serving one of its weak scenes), then the points of those only."""
     n = len(cols.candidates)
     if n == 0:
         return []
     division = need.industry_code[:3] if need.industry_code else ANY
     none = np.zeros(n, dtype=np.bool_)
     selected = cols.divisions.get(ANY, none) | (cols.divisions.get(division, none) if division != ANY else none)
-    fit = fits_of(cols, need.industry_code, need.sub_industry)
-    fit_points = np.array([np.nan, *(w.industry[name] for name in FITS[1:])], dtype=np.float64)
-    total = fit_points[fit] + cols.static  # NaN where the industries do not fit
     if need.weak_scenes:
         serves = np.zeros(n, dtype=np.bool_)
-        last = len(w.scene_by_rank) - 1
-        for r, scene in enumerate(need.weak_scenes):
-            lift = cols.lifts.get(scene)
-            if lift is None:
-                continue
-            served = lift > 0
-            beyond = np.maximum(lift.astype(np.float64) - (need.scene_levels.get(scene, 0) + 1), 0.0)
-            total += np.where(served, w.scene_by_rank[min(r, last)] + w.scene_level_gap * beyond, 0.0)
-            serves |= served
+        for scene in need.weak_scenes:
+            if scene in cols.lifts:
+                serves |= cols.lifts[scene] > 0
         selected &= serves
-    if need.weak_items:
-        hits = np.zeros(n, dtype=np.float64)
-        for item in need.weak_items:
-            if item in cols.items:
-                hits += cols.items[item]
-        total += np.minimum(w.item_cap, w.item * hits)
-    if need.sub_industry:
-        same = cols.improved_in(need.sub_industry)
-        outcome = np.where(same >= 0, w.outcome_same_industry * np.minimum(w.outcome_cap, same), w.outcome_elsewhere)
-    else:
-        outcome = np.full(n, w.outcome_elsewhere)
-    total += np.where(cols.has_outcomes, outcome, 0.0)
-    if need.budget_fen is not None:
-        total += np.where(cols.price <= need.budget_fen, w.budget_fits, w.budget_exceeded)
-    selected &= ~np.isnan(total)
     where = np.flatnonzero(selected)
+    fit = fits_of(cols, need.industry_code, need.sub_industry, where)
+    where, fit = where[fit > 0], fit[fit > 0]  # industries that do not fit
     if where.size == 0:
         return []
-    scores = np.round(total[where], 6)
+    fit_points = np.array([np.nan, *(w.industry[name] for name in FITS[1:])], dtype=np.float64)
+    total = fit_points[fit] + cols.static[where]
+    last = len(w.scene_by_rank) - 1
+    for r, scene in enumerate(need.weak_scenes):
+        if scene not in cols.lifts:
+            continue
+        lift = cols.lifts[scene][where]
+        beyond = np.maximum(lift.astype(np.float64) - (need.scene_levels.get(scene, 0) + 1), 0.0)
+        total += np.where(lift > 0, w.scene_by_rank[min(r, last)] + w.scene_level_gap * beyond, 0.0)
+    if need.weak_items:
+        hits = np.zeros(where.size, dtype=np.float64)
+        for item in need.weak_items:
+            if item in cols.items:
+                hits += cols.items[item][where]
+        total += np.minimum(w.item_cap, w.item * hits)
+    if need.sub_industry:
+        same = cols.improved_in(need.sub_industry)[where]
+        outcome = np.where(same >= 0, w.outcome_same_industry * np.minimum(w.outcome_cap, same), w.outcome_elsewhere)
+    else:
+        outcome = np.full(where.size, w.outcome_elsewhere)
+    total += np.where(cols.has_outcomes[where], outcome, 0.0)
+    if need.budget_fen is not None:
+        total += np.where(cols.price[where] <= need.budget_fen, w.budget_fits, w.budget_exceeded)
+    scores = np.round(total, 6)
     if where.size > limit:  # the `limit`-th best score, and everything at least as good (ties at the edge)
         cut = -np.partition(-scores, limit - 1)[limit - 1]
         keep = scores >= cut
-        where, scores = where[keep], scores[keep]
+        where, scores, fit = where[keep], scores[keep], fit[keep]
     order = np.lexsort((where, -scores))[:limit]  # best first, then solution id
-    return [(cols.candidates[i], float(scores[k]), str(FITS[fit[i]])) for k, i in ((k, where[k]) for k in order)]
+    return [(cols.candidates[where[k]], float(scores[k]), str(FITS[fit[k]])) for k in order]
 
 
 FITS = (None, "division", "group", "class", "sub_industry", "open")  # as rules.industry_fit names them
 
 
-def fits_of(cols: Columns, code: str | None, sub: str | None) -> npt.NDArray[np.int8]:
-    """`rules.industry_fit` for every solution, as an index into FITS (0: does not fit): the longest of the
-    enterprise's code prefixes a solution names (3 characters: division, 4: group, else class), a named
-    sub-industry above that, open to all above everything."""
-    fit = np.zeros(len(cols.candidates), dtype=np.int8)
+def fits_of(
+    cols: Columns, code: str | None, sub: str | None, where: npt.NDArray[np.intp] | None = None
+) -> npt.NDArray[np.int8]:
+    """`rules.industry_fit` for every solution (or those at `where`), as an index into FITS (0: does not fit):
+    the longest of the enterprise's code prefixes a solution names (3 characters: division, 4: group, else
+    class), a named sub-industry above that, open to all above everything."""
+
+    def part(mask: Bools) -> Bools:
+        return mask if where is None else mask[where]
+
+    fit = np.zeros(len(cols.candidates) if where is None else where.size, dtype=np.int8)
     for length in range(1, len(code or "") + 1):  # longer prefixes last: they win
         named = cols.targets.get((code or "")[:length])
         if named is not None:
-            fit[named] = 1 if length == 3 else 2 if length == 4 else 3
+            fit[part(named)] = 1 if length == 3 else 2 if length == 4 else 3
     if sub is not None and sub in cols.targets:
-        fit[cols.targets[sub]] = 4
-    fit[cols.open_to_all] = 5
+        fit[part(cols.targets[sub])] = 4
+    fit[part(cols.open_to_all)] = 5
     return fit
