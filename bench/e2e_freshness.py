@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from e2e_suite import BenchSuite
+from e2e_suite import BenchSuite, cpu_seconds
 from enterprises import ndjson, records
 
 UPDATED = "registry.enterprise.updated"
@@ -71,11 +71,14 @@ async def freshness(args: argparse.Namespace) -> str:
                 metrics_url = f"{suite.url('indexer')}/metrics"
                 await asyncio.sleep(5)  # let the initial load settle before the window opens
                 before = buckets((await c.get(metrics_url)).text, "indexer", UPDATED)
+                cpu_before = {name: cpu_seconds(pid) for name, pid in suite.pids().items()}
                 started = time.perf_counter()
                 sent, failed = await steady_changes(c, registry, provider, city, known, args.rate, args.seconds)
                 answered_in = time.perf_counter() - started
                 await asyncio.sleep(5)  # the tail of the window reaches the indexer
                 after = buckets((await c.get(metrics_url)).text, "indexer", UPDATED)
+                window = time.perf_counter() - started
+                cpu = {name: cpu_seconds(pid) - cpu_before.get(name, 0.0) for name, pid in suite.pids().items()}
     applied = after[-1][1] - dict(before).get(float("inf"), 0.0) if after else 0
     p50, p99 = quantile(before, after, 0.5), quantile(before, after, 0.99)
     return (
@@ -86,7 +89,10 @@ async def freshness(args: argparse.Namespace) -> str:
         f"({sent / answered_in:,.0f} changes/s answered; {failed} requests refused, e.g. a PATCH and a push of "
         f"the same enterprise at once), {applied:,.0f} applied by the indexer in the window.\n\n"
         "| event-to-indexer latency | p50 | p99 |\n|---|---|---|\n"
-        f"| `registry.enterprise.updated` | {p50 * 1000:,.0f} ms | {p99 * 1000:,.0f} ms |\n"
+        f"| `registry.enterprise.updated` | {p50 * 1000:,.0f} ms | {p99 * 1000:,.0f} ms |\n\n"
+        f"CPU seconds per process in the {window:,.0f} s from the first change to the last scrape: "
+        + ", ".join(f"{name} {seconds:,.1f}" for name, seconds in sorted(cpu.items(), key=lambda kv: -kv[1]))
+        + ".\n"
     )
 
 

@@ -43,19 +43,30 @@ async def reads_on_thread() -> AsyncIterator[None]:
         yield
 
 
+INLINE_MANY = 200  # an executemany of more rows than this runs on the thread (the loop keeps serving meanwhile)
+
+
 def runs_inline(conn: sqlite3.Connection, fn: Callable[..., Any], args: tuple[Any, ...]) -> bool:
-    """Whether `fn(*args)` on `conn` cannot wait for a lock: no write transaction is open, and it is a cursor's
-    creation, fetch or close, a no-op commit or rollback, or the execution of a SELECT."""
-    if conn.in_transaction or not _inline_reads.get():
+    """Whether `fn(*args)` on `conn` cannot wait for a lock (and is short), so it may run on the loop's thread.
+
+    Creating, fetching from and closing a cursor never wait. A SELECT never waits in WAL mode. Once a write
+    transaction is open the connection holds the write lock, so its further statements cannot wait either;
+    only the first write of a transaction (which takes the lock) and the commit (which may checkpoint the WAL,
+    with fsyncs) go to the thread — as does everything inside `heavy_reads()`, and a large executemany."""
+    if not _inline_reads.get():
         return False
     name = getattr(fn, "__name__", "")
-    if name in _FETCHES or name in ("commit", "rollback"):  # with no transaction open, commit and rollback do nothing
+    if name in _FETCHES:
         return True
+    if name in ("commit", "rollback"):  # with no transaction open, commit and rollback do nothing
+        return not conn.in_transaction
     if isinstance(getattr(fn, "__self__", None), sqlite3.Cursor):
         if name == "close":
             return True
         if name == "execute" and args and isinstance(args[0], str):
-            return args[0].lstrip()[:6].upper() == "SELECT"
+            return conn.in_transaction or args[0].lstrip()[:6].upper() == "SELECT"
+        if name == "executemany" and len(args) > 1 and isinstance(args[1], list | tuple):
+            return conn.in_transaction and len(args[1]) <= INLINE_MANY
     return False
 
 

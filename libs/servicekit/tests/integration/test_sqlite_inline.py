@@ -1,5 +1,7 @@
-"""SQLite reads run on the event loop's thread, writes on the connection's own: a read never waits for a lock,
-a second writer waits for the first without blocking the loop, and heavy reads can be sent to the thread."""
+"""SQLite statements that cannot wait for a lock run on the event loop's thread, the rest on the connection's
+own: a read never waits, a transaction's first write and its commit go to the thread and what follows the
+first write runs inline, a second writer waits for the first without blocking the loop, and heavy reads can
+be sent to the thread."""
 
 from __future__ import annotations
 
@@ -58,18 +60,29 @@ async def test_reads_run_inline_and_writes_on_the_connections_thread(make_db: Db
     assert seen[2][0] == "SELECT" and seen[2][1] != main  # marked heavy: on the connection's thread
 
 
-async def test_a_read_inside_a_write_transaction_sees_its_own_writes_on_the_thread(make_db: DbFactory) -> None:
+async def test_once_the_write_lock_is_held_statements_run_inline(make_db: DbFactory) -> None:
+    """The first write of a transaction takes the lock (on the thread); then nothing can wait for it, so reads
+    and small writes run inline and see the transaction's own writes; a large executemany stays on the thread."""
     url = await make_db("sqlite")
     await create_tables(url, metadata)
     engine = make_engine(url)
     seen = record_threads(engine)
+    main = threading.current_thread().name
+    many = [{"id": f"m{i}", "n": i} for i in range(inline_sqlite.INLINE_MANY + 1)]
     try:
         async with engine.begin() as conn:
             await conn.execute(insert(rows).values(id="a", n=1))
             assert await conn.scalar(select(func.count()).select_from(rows)) == 1
+            await conn.execute(insert(rows).values(id="b", n=2))
+            await conn.execute(insert(rows), many)
+        async with engine.connect() as conn:
+            assert await conn.scalar(select(func.count()).select_from(rows)) == 2 + len(many)
     finally:
         await engine.dispose()
-    assert all(thread != threading.current_thread().name for _, thread in seen)
+    threads = [(word, thread == main) for word, thread in seen]
+    assert threads[:3] == [("INSERT", False), ("SELECT", True), ("INSERT", True)]
+    assert threads[3:-1] == [("INSERT", False)] * len(many)  # SQLite notes each row of an executemany
+    assert threads[-1] == ("SELECT", True)
 
 
 async def test_a_second_writer_waits_for_the_first_without_blocking_readers(make_db: DbFactory) -> None:
