@@ -15,7 +15,8 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Date, Table
+from sqlalchemy import Date, Table, bindparam
+from sqlalchemy import update as sa_update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -145,3 +146,57 @@ async def insert_rows(
     for i in range(0, len(rows), chunk):
         params = [tuple([f(row[name]) for name, f in convert]) for row in rows[i : i + chunk]]
         await connection.exec_driver_sql(sql, params)
+
+
+_Params = tuple[tuple[str, str], ...]  # (parameter, column) in the driver's order
+_updates: dict[tuple[int, str, tuple[str, ...], tuple[str, ...], str | None], tuple[str, _Params]] = {}
+
+
+def _update_statement(
+    dialect: str, table: Table, columns: tuple[str, ...], key: tuple[str, ...], guard: str | None
+) -> tuple[str, _Params]:
+    """UPDATE … SET `columns` WHERE `key` = … [AND `guard` = …] in the driver's parameter style, and its
+    parameters in order as (parameter, column), compiled once."""
+    cache_key = (id(table), dialect, columns, key, guard)
+    found = _updates.get(cache_key)
+    if found is None:
+        of = {c: c for c in columns} | {f"where_{k}": k for k in key}
+        where = [table.c[k] == bindparam(f"where_{k}") for k in key]
+        if guard is not None:
+            of["expected_guard"] = guard
+            where.append(table.c[guard] == bindparam("expected_guard"))
+        stmt = sa_update(table).where(*where).values({c: bindparam(c) for c in columns})
+        engine_dialect = postgresql.asyncpg.dialect() if dialect == "postgresql" else sqlite.aiosqlite.dialect()
+        compiled = stmt.compile(dialect=engine_dialect)
+        found = _updates[cache_key] = (str(compiled), tuple((p, of[p]) for p in compiled.positiontup or ()))
+    return found
+
+
+async def update_rows(
+    session: AsyncSession,
+    table: Any,
+    rows: Sequence[Mapping[str, Any]],
+    *,
+    key: Sequence[str],
+    guard: str | None = None,
+    expected: Sequence[Any] = (),
+) -> int | None:
+    """UPDATE every row (all with the same keys) by its `key` columns in one executemany, setting its other
+    columns; with `guard`, only where the stored `guard` column still holds the row's `expected` value
+    (optimistic locking: a row someone else changed meanwhile is left alone). The number of rows updated, or
+    None where the driver cannot count an executemany (asyncpg): the caller then reads back what it needs."""
+    if not rows:
+        return 0
+    t: Table = getattr(table, "__table__", table)
+    bind = session.get_bind()
+    dialect = bind.dialect.name
+    columns = tuple(c for c in rows[0] if c not in key)
+    sql, order = _update_statement(dialect, t, columns, tuple(key), guard)
+    convert = [(param, column, converter(t.c[column].type, dialect)) for param, column in order]
+    params = [
+        tuple(f(expected[i] if param == "expected_guard" else row[column]) for param, column, f in convert)
+        for i, row in enumerate(rows)
+    ]
+    connection = await session.connection()
+    result = await connection.exec_driver_sql(sql, params)
+    return result.rowcount if bind.dialect.supports_sane_multi_rowcount else None

@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 from pydantic import BaseModel
-from sqlalchemy import Boolean, Column, Date, Integer, MetaData, String, Table, insert, select, text
+from sqlalchemy import Boolean, Column, Date, Integer, MetaData, String, Table, insert, select, text, update
 
-from servicekit.bulk import insert_rows
+from servicekit.bulk import insert_rows, update_rows
 from servicekit.db import DecimalText, JSONText, UTCDateTime, make_engine, sessionmaker
 from testkit.databases import DbFactory, create_tables
 
@@ -88,6 +88,32 @@ async def test_conflicts_keep_or_update_only_newer_rows(make_db: DbFactory, db_k
             await s.commit()
             got = {r.id: (r.n, r.version) for r in await s.execute(select(things))}
         assert got == {"a": (1, 2), "b": (4, 5)}  # an older version never overwrites a newer one
+    finally:
+        await engine.dispose()
+
+
+async def test_guarded_updates_store_what_sqlalchemy_would_and_skip_moved_rows(
+    make_db: DbFactory, db_kind: str
+) -> None:
+    url = await make_db(db_kind)
+    await create_tables(url, metadata)
+    engine = make_engine(url)
+    later = AT + timedelta(days=3)
+    changed = {"n": 8, "at": later, "amount": Decimal("0.10"), "tiers": [], "changes": {"n": 8}}
+    try:
+        async with sessionmaker(engine)() as s:
+            await insert_rows(s, things, [row(k, version=1) for k in ("bulk", "orm", "moved")])
+            # "moved" was changed by someone else: its stored version is no longer the one expected
+            await s.execute(update(things).where(things.c.id == "moved").values(version=2))
+            new = [row(k, version=2) | changed for k in ("bulk", "moved")]
+            updated = await update_rows(s, things, new, key=["id"], guard="version", expected=[1, 1])
+            await s.execute(update(things).where(things.c.id == "orm").values(row("orm", version=2) | changed))
+            await s.commit()
+            got = {r.id: r._mapping for r in await s.execute(select(things))}
+        assert updated == (1 if db_kind == "sqlite" else None)  # asyncpg cannot count an executemany
+        assert {k: v for k, v in got["bulk"].items() if k != "id"} == {k: v for k, v in got["orm"].items() if k != "id"}
+        assert got["bulk"]["at"] == later and got["bulk"]["amount"] == Decimal("0.10")
+        assert (got["moved"]["n"], got["moved"]["version"]) == (7, 2)  # left as the other writer left it
     finally:
         await engine.dispose()
 

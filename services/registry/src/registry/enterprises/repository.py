@@ -5,16 +5,16 @@ from __future__ import annotations
 import base64
 import binascii
 from collections.abc import Sequence
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import ColumnElement, CursorResult, update
+from sqlalchemy import ColumnElement
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
 from registry.enterprises.rules import EnterpriseFilter
 from registry.models import Enterprise, EnterpriseVersion, Project
-from servicekit.bulk import insert_rows
-from servicekit.db import columns_of, select_where_in, table_of
+from servicekit.bulk import insert_rows, update_rows
+from servicekit.db import select_where_in, table_of
 from servicekit.errors import InvalidInput
 
 CHUNK = 1000
@@ -55,17 +55,20 @@ async def enterprises_by_uscc(session: AsyncSession, usccs: list[str]) -> dict[s
     return found
 
 
-async def update_enterprise(session: AsyncSession, row: Enterprise, expected_version: int) -> bool:
-    """Write a new version; False when another writer got there first (optimistic locking)."""
-    result = cast(
-        CursorResult[Any],
-        await session.execute(
-            update(table_of(Enterprise))
-            .where(col(Enterprise.uscc) == row.uscc, col(Enterprise.version) == expected_version)
-            .values(**columns_of(row))
-        ),
+async def update_enterprises(
+    session: AsyncSession, rows: Sequence[dict[str, Any]], expected: Sequence[int]
+) -> list[str]:
+    """Write new versions in one statement, each only over the version it was computed from (optimistic
+    locking); the USCCs someone else changed meanwhile (not written)."""
+    updated = await update_rows(session, Enterprise, rows, key=["uscc"], guard="version", expected=expected)
+    if updated == len(rows):
+        return []
+    t = table_of(Enterprise)  # which ones: read back what is stored now (within the same transaction)
+    query = select_where_in(
+        dialect(session), t, t.c.uscc, [r["uscc"] for r in rows], columns=[t.c.uscc, t.c.version, t.c.updated_at]
     )
-    return bool(result.rowcount)
+    stored = {u: (v, at) for u, v, at in (await session.execute(query)).all()}
+    return [r["uscc"] for r in rows if stored.get(r["uscc"]) != (r["version"], r["updated_at"])]
 
 
 async def add_versions(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -220,12 +221,17 @@ async def update_enterprise(uow: UnitOfWork, actor: TokenClaims, uscc: str, patc
     return to_read(changed or old)
 
 
-async def apply_change(
-    uow: UnitOfWork, actor: TokenClaims, old: Enterprise, given: dict[str, Any], action: str
-) -> Enterprise | None:
-    """Store `given` over `old` as a new version and emit `registry.enterprise.updated` when shared facts
-    changed; None (no version, no event) when nothing changed. The caller has checked permissions."""
-    now = datetime.now(UTC)
+@dataclass(frozen=True)
+class Change:
+    """A new version of one enterprise, computed (`plan_change`) before it is stored (`apply_changes`)."""
+
+    old: Enterprise
+    after: Profile  # every profile field, derived ones included, with the new version and time
+    diff: dict[str, Any]
+
+
+def plan_change(old: Enterprise, given: dict[str, Any], now: datetime) -> Change | None:
+    """`given` over `old` as a new version; None when nothing changed (no version, no event)."""
     before = profile(old)
     after = {**before, **given}
     for f in ("tiers", "chain_platforms", "contacts"):
@@ -234,32 +240,59 @@ async def apply_change(
     diff = changes(before, after, (*PROFILE_FIELDS, *DERIVED_FIELDS))
     if not diff:
         return None
-    version = old.version + 1
-    after |= {"version": version, "updated_at": now}
-    new = Enterprise(**row_values(after))
-    if not await repository.update_enterprise(uow.session, new, old.version):
-        raise Conflict(f"{old.uscc} was changed by someone else meanwhile; read it again and retry")
+    after |= {"version": old.version + 1, "updated_at": now}
+    return Change(old, after, diff)
+
+
+async def apply_changes(uow: UnitOfWork, actor: TokenClaims, planned: list[Change], action: str) -> None:
+    """Store many changes at once — one UPDATE (each over the version it was computed from), one insert of
+    their history entries — and emit `registry.enterprise.updated` for those whose shared facts changed;
+    409 naming the enterprises someone else changed meanwhile (nothing stored). Permissions are checked."""
+    if not planned:
+        return
+    rows = [row_values(c.after) for c in planned]
+    taken = await repository.update_enterprises(uow.session, rows, [c.old.version for c in planned])
+    if taken:
+        named = ", ".join(taken[:5]) + (f" and {len(taken) - 5} more" if len(taken) > 5 else "")
+        raise Conflict(f"{named} changed by someone else meanwhile; read again and retry")
     await repository.add_versions(
         uow.session,
         [
             {
-                "uscc": old.uscc,
-                "version": version,
-                "changed_at": now,
+                "uscc": c.old.uscc,
+                "version": c.after["version"],
+                "changed_at": c.after["updated_at"],
                 "actor": actor.sub,
                 "role": actor.role.value,
                 "action": action,
-                "changes": diff,
+                "changes": c.diff,
             }
+            for c in planned
         ],
     )
-    uow.audit(actor, f"enterprise.{action}", old.uscc, {"version": version, "fields": sorted(diff)})
-    shared = {k: FieldChange(**v) for k, v in diff.items() if k in SNAPSHOT_FIELDS}
-    if shared:
-        uow.emit(
-            EnterpriseUpdated(uscc=old.uscc, version=version, updated_at=now, changes=shared, profile=snapshot(after))
-        )
-    return new
+    for c in planned:
+        uow.audit(actor, f"enterprise.{action}", c.old.uscc, {"version": c.after["version"], "fields": sorted(c.diff)})
+        shared = {k: FieldChange(**v) for k, v in c.diff.items() if k in SNAPSHOT_FIELDS}
+        if shared:
+            event = EnterpriseUpdated(
+                uscc=c.old.uscc,
+                version=c.after["version"],
+                updated_at=c.after["updated_at"],
+                changes=shared,
+                profile=snapshot(c.after),
+            )
+            uow.emit(event)
+
+
+async def apply_change(
+    uow: UnitOfWork, actor: TokenClaims, old: Enterprise, given: dict[str, Any], action: str
+) -> Enterprise | None:
+    """Store `given` over `old` as a new version (see `apply_changes`); None when nothing changed."""
+    planned = plan_change(old, given, datetime.now(UTC))
+    if planned is None:
+        return None
+    await apply_changes(uow, actor, [planned], action)
+    return Enterprise(**row_values(planned.after))
 
 
 async def versions(uow: UnitOfWork, actor: TokenClaims, uscc: str) -> list[EnterpriseVersionRead]:

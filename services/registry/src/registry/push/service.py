@@ -129,6 +129,7 @@ async def _apply_enterprises(
         uow.session, [r.data.uscc for _, r in records if isinstance(r, EnterpriseRecord)]
     )
     new_rows = []
+    planned: list[enterprise_service.Change] = []
     for o, record in records:
         assert isinstance(record, EnterpriseRecord)
         data = record.data
@@ -148,8 +149,11 @@ async def _apply_enterprises(
             o.errors = [error]
         else:
             given = {k: getattr(data, k) for k in data.model_fields_set}
-            changed = await enterprise_service.apply_change(uow, actor, old, given, "push")
-            o.status = RecordStatus.UPDATED if changed else RecordStatus.UNCHANGED
+            change = enterprise_service.plan_change(old, given, now)
+            if change is not None:
+                planned.append(change)
+            o.status = RecordStatus.UPDATED if change else RecordStatus.UNCHANGED
+    await enterprise_service.apply_changes(uow, actor, planned, "push")  # one statement per table for the batch
     await enterprise_service.add_registered(uow, actor, new_rows, "push")
 
 
