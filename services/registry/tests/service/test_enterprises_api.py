@@ -12,7 +12,7 @@ from contracts.api.identity import Role, TokenClaims
 from contracts.uscc import check_character
 from registry.enterprises import repository, service
 from registry.main import spec
-from registry.models import Enterprise, tables
+from registry.models import Enterprise, EnterpriseVersion, tables
 from servicekit.errors import Conflict
 from testkit.databases import MigratedDbFactory
 from testkit.services import RunningService, service_under_test
@@ -155,10 +155,10 @@ async def test_a_uscc_with_a_wrong_structure_is_refused(registry: RunningService
     assert await registry.count(Enterprise) == 0
 
 
-async def test_a_batch_with_a_change_computed_from_a_stale_version_stores_nothing(registry: RunningService) -> None:
+async def test_a_change_computed_from_a_stale_version_is_not_stored(registry: RunningService) -> None:
     """Changes are stored many at once (one UPDATE per batch), each only over the version it was computed from:
-    if someone else changed one enterprise meanwhile, the whole batch is refused naming it, and nothing of it
-    is stored."""
+    one whose enterprise someone else changed meanwhile is left out (and named), the others are stored; a
+    single PATCH computed from a stale version is a 409."""
     other = {**GOOD, "uscc": "914403001922038216", "name": "重庆另一家制造有限公司"}
     for body in (GOOD, other):
         assert (await registry.client.post("/v1/enterprises", json=body)).status_code == 201
@@ -169,20 +169,17 @@ async def test_a_batch_with_a_change_computed_from_a_stale_version_stores_nothin
     now = datetime.now(UTC)
     planned = [service.plan_change(stale[u], {"employees": 9}, now) for u in (GOOD["uscc"], other["uscc"])]
     actor = TokenClaims(sub="test-provider", role=Role.CITY, iat=now.timestamp(), exp=int(now.timestamp()) + 60)
-
-    async def store(changes: list[service.Change | None]) -> None:
-        async with registry.runtime.uow() as uow:
-            await service.apply_changes(uow, actor, [c for c in changes if c is not None], "push")
-            await uow.commit()
-
-    with pytest.raises(Conflict) as refused:
-        await store(planned)
-    assert GOOD["uscc"] in refused.value.message and other["uscc"] not in refused.value.message
+    async with registry.runtime.uow() as uow:
+        taken = await service.apply_changes(uow, actor, [p for p in planned if p is not None], "push")
+        await uow.commit()
+    assert taken == {GOOD["uscc"]}
     first = (await registry.client.get(f"/v1/enterprises/{GOOD['uscc']}")).json()
     second = (await registry.client.get(f"/v1/enterprises/{other['uscc']}")).json()
     assert (first["version"], first["employees"]) == (2, 7)  # the other writer's change stands
-    assert (second["version"], second.get("employees")) == (1, None)  # the batch's other change was not stored
-    async with registry.runtime.uow() as uow:  # from the current versions, the same batch goes through
-        fresh = await repository.enterprises_by_uscc(uow.session, [GOOD["uscc"], other["uscc"]])
-    await store([service.plan_change(fresh[u], {"employees": 9}, now) for u in (GOOD["uscc"], other["uscc"])])
-    assert (await registry.client.get(f"/v1/enterprises/{other['uscc']}")).json()["version"] == 2
+    assert (second["version"], second["employees"]) == (2, 9)
+    assert await registry.count(EnterpriseVersion, EnterpriseVersion.uscc == GOOD["uscc"]) == 2  # no third
+    updated = await registry.outbox("registry.enterprise.updated")
+    assert [(e["uscc"], e["version"]) for e in updated] == [(GOOD["uscc"], 2), (other["uscc"], 2)]
+    with pytest.raises(Conflict, match="changed by someone else"):
+        async with registry.runtime.uow() as uow:
+            await service.apply_change(uow, actor, stale[GOOD["uscc"]], {"employees": 11}, "update")

@@ -244,17 +244,16 @@ def plan_change(old: Enterprise, given: dict[str, Any], now: datetime) -> Change
     return Change(old, after, diff)
 
 
-async def apply_changes(uow: UnitOfWork, actor: TokenClaims, planned: list[Change], action: str) -> None:
+async def apply_changes(uow: UnitOfWork, actor: TokenClaims, planned: list[Change], action: str) -> set[str]:
     """Store many changes at once — one UPDATE (each over the version it was computed from), one insert of
-    their history entries — and emit `registry.enterprise.updated` for those whose shared facts changed;
-    409 naming the enterprises someone else changed meanwhile (nothing stored). Permissions are checked."""
+    their history entries — and emit `registry.enterprise.updated` for those whose shared facts changed.
+    Returns the USCCs someone else changed meanwhile: those are not stored, and the caller refuses them.
+    Permissions are checked by the caller."""
     if not planned:
-        return
+        return set()
     rows = [row_values(c.after) for c in planned]
-    taken = await repository.update_enterprises(uow.session, rows, [c.old.version for c in planned])
-    if taken:
-        named = ", ".join(taken[:5]) + (f" and {len(taken) - 5} more" if len(taken) > 5 else "")
-        raise Conflict(f"{named} changed by someone else meanwhile; read again and retry")
+    taken = set(await repository.update_enterprises(uow.session, rows, [c.old.version for c in planned]))
+    planned = [c for c in planned if c.old.uscc not in taken]
     await repository.add_versions(
         uow.session,
         [
@@ -282,6 +281,7 @@ async def apply_changes(uow: UnitOfWork, actor: TokenClaims, planned: list[Chang
                 profile=snapshot(c.after),
             )
             uow.emit(event)
+    return taken
 
 
 async def apply_change(
@@ -291,7 +291,8 @@ async def apply_change(
     planned = plan_change(old, given, datetime.now(UTC))
     if planned is None:
         return None
-    await apply_changes(uow, actor, [planned], action)
+    if await apply_changes(uow, actor, [planned], action):
+        raise Conflict(f"{old.uscc} was changed by someone else meanwhile; read it again and retry")
     return Enterprise(**row_values(planned.after))
 
 

@@ -129,7 +129,7 @@ async def _apply_enterprises(
         uow.session, [r.data.uscc for _, r in records if isinstance(r, EnterpriseRecord)]
     )
     new_rows = []
-    planned: list[enterprise_service.Change] = []
+    planned: list[tuple[Outcome, enterprise_service.Change]] = []
     for o, record in records:
         assert isinstance(record, EnterpriseRecord)
         data = record.data
@@ -151,9 +151,14 @@ async def _apply_enterprises(
             given = {k: getattr(data, k) for k in data.model_fields_set}
             change = enterprise_service.plan_change(old, given, now)
             if change is not None:
-                planned.append(change)
+                planned.append((o, change))
             o.status = RecordStatus.UPDATED if change else RecordStatus.UNCHANGED
-    await enterprise_service.apply_changes(uow, actor, planned, "push")  # one statement per table for the batch
+    # one statement per table for the batch; a record whose enterprise changed meanwhile is refused alone
+    taken = await enterprise_service.apply_changes(uow, actor, [c for _, c in planned], "push")
+    for o, change in planned:
+        if change.old.uscc in taken:
+            detail = f"{change.old.uscc} was changed by someone else meanwhile: send the record again"
+            o.status, o.errors = RecordStatus.REJECTED, [record_error("conflict", "data.uscc", detail=detail)]
     await enterprise_service.add_registered(uow, actor, new_rows, "push")
 
 
