@@ -17,7 +17,7 @@ import logging
 import sqlite3
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import IntegrityError
@@ -98,18 +98,18 @@ class GroupWriter:
         await self._sink.close()
 
 
-class _Sink:
+class _Sink(Protocol):
+    """Where a batch goes: `store` inserts the rows in one transaction (an IntegrityError as SQLAlchemy names
+    it); `close` lets go of the connection."""
+
     dialect: str
 
-    async def store(self, sql: str, params: list[tuple[Any, ...]]) -> None:
-        """Insert the rows in one transaction (an IntegrityError as SQLAlchemy names it)."""
-        raise NotImplementedError
+    async def store(self, sql: str, params: list[tuple[Any, ...]]) -> None: ...
 
-    async def close(self) -> None:
-        raise NotImplementedError
+    async def close(self) -> None: ...
 
 
-class _SQLiteSink(_Sink):
+class _SQLiteSink:
     """A connection used on one thread of its own (its commits may wait for the write lock)."""
 
     dialect = "sqlite"
@@ -142,7 +142,7 @@ class _SQLiteSink(_Sink):
         self._thread.shutdown(wait=True)
 
 
-class _PgSink(_Sink):
+class _PgSink:
     """An asyncpg connection of the writer's own."""
 
     dialect = "postgresql"

@@ -3,16 +3,12 @@ success with per-record results, ownership, project progress, and the data-quali
 
 from __future__ import annotations
 
-import json
 import random
-import sqlite3
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import event
 
 from contracts.api.identity import Role
 from contracts.uscc import check_character
@@ -20,57 +16,25 @@ from registry.main import spec
 from registry.models import Enterprise, EnterpriseVersion, tables
 from testkit.data import random_uscc
 from testkit.databases import MigratedDbFactory
-from testkit.services import RunningService, service_under_test
+from testkit.push import (
+    NDJSON,
+    NOW,
+    as_provider,
+    enterprise_record,
+    ndjson,
+    progress_record,
+    push_one,
+    registry_with_providers,
+)
+from testkit.services import RunningService
 from testkit.tokens import bearer
 
-NOW = datetime.now(UTC)
-NDJSON = {"Content-Type": "application/x-ndjson"}
 CITY_ENTERPRISE = {
     "uscc": "91350100M000100Y43",
     "name": "区里登记的企业",
     "district_code": "500103",
     "industry_code": "C36",
 }
-
-
-def enterprise_record(rid: str, uscc: str, version: int = 1, **data: Any) -> dict[str, Any]:
-    return {
-        "record_id": rid,
-        "version": version,
-        "kind": "enterprise",
-        "occurred_at": (NOW - timedelta(hours=2)).isoformat(),
-        "data": {"uscc": uscc, "name": f"企业{rid}", "district_code": "500112", "industry_code": "C3411", **data},
-    }
-
-
-def progress_record(rid: str, project_id: str, to_stage: str, version: int = 1) -> dict[str, Any]:
-    return {
-        "record_id": rid,
-        "version": version,
-        "kind": "project_progress",
-        "occurred_at": NOW.isoformat(),
-        "data": {"project_id": project_id, "to_stage": to_stage, "note": "平台同步"},
-    }
-
-
-def ndjson(records: list[dict[str, Any]]) -> bytes:
-    return "\n".join(json.dumps(r, ensure_ascii=False) for r in records).encode()
-
-
-@asynccontextmanager
-async def registry_with_providers(db_url: str) -> AsyncIterator[tuple[RunningService, list[str]]]:
-    """A registry with two approved providers."""
-    async with service_under_test(spec, db_url) as registry:
-        ids = []
-        for uscc in ("91440300708461136T", "914403001922038216"):
-            body = {"name": f"服务商{uscc[-4:]}", "uscc": uscc, "categories": ["solution"]}
-            pid = (await registry.client.post("/v1/providers", json=body)).json()["provider_id"]
-            ok = await registry.client.post(
-                f"/v1/providers/{pid}/status", json={"status": "approved", "reason": "通过"}
-            )
-            assert ok.status_code == 200
-            ids.append(pid)
-        yield registry, ids
 
 
 async def test_same_batch_twice_is_one_version(migrated_db: MigratedDbFactory, db_kind: str) -> None:
@@ -164,16 +128,7 @@ async def pushed(migrated_db: MigratedDbFactory, db_kind: str) -> AsyncIterator[
         yield registry, pid, other, uscc
 
 
-def as_provider(pid: str) -> dict[str, str]:
-    return bearer(Role.PROVIDER, provider_id=pid)
-
-
 V2: dict[str, Any] = {"employees": 120, "revenue_yuan": "35000000.00", "revenue_year": 2025}
-
-
-async def push_one(registry: RunningService, record: dict[str, Any], pid: str) -> dict[str, Any]:
-    r = await registry.client.post("/v1/push/records", json=[record], headers=as_provider(pid))
-    return dict(r.json()["results"][0])
 
 
 async def test_a_higher_version_updates_the_enterprise(pushed: tuple[RunningService, str, str, str]) -> None:
@@ -363,40 +318,3 @@ async def test_an_organisation_code_mismatch_is_created_with_a_warning(migrated_
         assert odd_result["status"] == "created"
         assert [(w["field"], w["code"]) for w in odd_result["warnings"]] == [("data.uscc", "uscc_org_check_mismatch")]
         assert fine_result["warnings"] == []
-
-
-async def test_a_record_whose_enterprise_changed_meanwhile_is_refused_alone(migrated_db: MigratedDbFactory) -> None:
-    """Another writer commits a change of one enterprise between the push's read and its UPDATE (a second
-    SQLite connection, right before the statement runs): that record is rejected as `conflict`, to be sent
-    again, and the rest of the batch is stored."""
-    first, second = random_uscc(random.Random(2)), random_uscc(random.Random(3))
-    async with registry_with_providers(await migrated_db(spec, "sqlite")) as (registry, (pid, _)):
-        records = [enterprise_record("a", first, employees=10), enterprise_record("b", second, employees=10)]
-        assert (await registry.client.post("/v1/push/records", json=records, headers=as_provider(pid))).is_success
-        path = registry.runtime.engine.url.database
-        assert path is not None
-        fired: list[str] = []
-
-        def other_writer(conn: Any, cursor: Any, statement: str, *_: Any) -> None:
-            if statement.startswith("UPDATE enterprises") and not fired:
-                fired.append(statement)
-                with sqlite3.connect(path) as other:
-                    other.execute(
-                        "UPDATE enterprises SET version = version + 1, employees = 77 WHERE uscc = ?", [first]
-                    )
-
-        event.listen(registry.runtime.engine.sync_engine, "before_cursor_execute", other_writer)
-        try:
-            changed = [enterprise_record(r, u, version=2, employees=20) for r, u in (("a", first), ("b", second))]
-            answer = await registry.client.post("/v1/push/records", json=changed, headers=as_provider(pid))
-        finally:
-            event.remove(registry.runtime.engine.sync_engine, "before_cursor_execute", other_writer)
-        assert fired and answer.status_code == 200
-        results = {r["entity"]: r for r in answer.json()["results"]}
-        assert results[first]["status"] == "rejected" and results[first]["errors"][0]["code"] == "conflict"
-        assert results[second]["status"] == "updated"
-        read = {u: (await registry.client.get(f"/v1/enterprises/{u}")).json() for u in (first, second)}
-        assert (read[first]["version"], read[first]["employees"]) == (2, 77)  # the other writer's change stands
-        assert (read[second]["version"], read[second]["employees"]) == (2, 20)
-        again = await push_one(registry, enterprise_record("a", first, version=3, employees=20), pid)
-        assert again["status"] == "updated"  # sent again, it goes through
