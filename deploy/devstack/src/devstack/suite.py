@@ -6,6 +6,7 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Callable
@@ -173,9 +174,21 @@ class Suite:
         for n, line in self.run_everywhere("migrate", only=only).items():
             self.say(f"{n:<11} {line}")
 
+    def serve_command(self, name: str) -> list[str]:
+        """`python -m <name> serve`; under cProfile instead when BENCH_PROFILE names the service (a benchmark of
+        the whole suite, e.g. `BENCH_PROFILE=registry bench/e2e.py --freshness`): the profile is written to
+        `<temp dir>/shuzhuan-<name>.prof` (benchmarks remove their own folders) when the service is stopped
+        (bench/profile_serve.py, bench/README.md)."""
+        profiler = Path(__file__).resolve().parents[4] / "bench" / "profile_serve.py"
+        if name in os.environ.get("BENCH_PROFILE", "").split(",") and profiler.exists():
+            out = Path(tempfile.gettempdir()) / f"shuzhuan-{name}.prof"
+            self.say(f"{name:<11} profiled into {out}")
+            return [sys.executable, str(profiler), name, str(out)]
+        return [sys.executable, "-m", name, "serve"]
+
     def start_service(self, name: str, *, wait: bool = True, timeout: float = 60.0) -> ServiceProcess:
         proc = subprocess.Popen(
-            [sys.executable, "-m", name, "serve"],
+            self.serve_command(name),
             env=self.env_for(name),
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
