@@ -80,6 +80,15 @@ def converter(column_type: Any, dialect: str) -> Converter:
     return _identity
 
 
+def _driver_dialect(dialect: str) -> Any:
+    """The dialect of the driver the services use for `dialect` (asyncpg, aiosqlite): its parameter style."""
+    return postgresql.asyncpg.dialect() if dialect == "postgresql" else sqlite.aiosqlite.dialect()
+
+
+def _tuples(rows: Sequence[Mapping[str, Any]], convert: list[tuple[str, Converter]]) -> list[tuple[Any, ...]]:
+    return [tuple([f(row[name]) for name, f in convert]) for row in rows]
+
+
 def _dialect_insert(dialect: str, table: Table) -> Any:
     return (postgresql if dialect == "postgresql" else sqlite).insert(table)
 
@@ -104,8 +113,7 @@ def _statement(
             )
         elif conflict:
             stmt = stmt.on_conflict_do_nothing(index_elements=list(conflict))
-        engine_dialect = postgresql.asyncpg.dialect() if dialect == "postgresql" else sqlite.aiosqlite.dialect()
-        compiled = stmt.compile(dialect=engine_dialect)
+        compiled = stmt.compile(dialect=_driver_dialect(dialect))
         order = tuple(compiled.positiontup or ())
         found = _compiled[key] = (str(compiled), order)
     return found
@@ -117,7 +125,7 @@ def driver_insert(dialect: str, table: Any, rows: Sequence[Mapping[str, Any]]) -
     t: Table = getattr(table, "__table__", table)
     sql, order = _statement(dialect, t, tuple(rows[0].keys()), (), (), None)
     convert = [(name, converter(t.c[name].type, dialect)) for name in order]
-    return sql, [tuple([f(row[name]) for name, f in convert]) for row in rows]
+    return sql, _tuples(rows, convert)
 
 
 async def insert_rows(
@@ -144,7 +152,7 @@ async def insert_rows(
     convert = [(name, converter(t.c[name].type, dialect)) for name in order]
     connection = await session.connection()
     for i in range(0, len(rows), chunk):
-        params = [tuple([f(row[name]) for name, f in convert]) for row in rows[i : i + chunk]]
+        params = _tuples(rows[i : i + chunk], convert)
         await connection.exec_driver_sql(sql, params)
 
 
@@ -166,8 +174,7 @@ def _update_statement(
             of["expected_guard"] = guard
             where.append(table.c[guard] == bindparam("expected_guard"))
         stmt = sa_update(table).where(*where).values({c: bindparam(c) for c in columns})
-        engine_dialect = postgresql.asyncpg.dialect() if dialect == "postgresql" else sqlite.aiosqlite.dialect()
-        compiled = stmt.compile(dialect=engine_dialect)
+        compiled = stmt.compile(dialect=_driver_dialect(dialect))
         found = _updates[cache_key] = (str(compiled), tuple((p, of[p]) for p in compiled.positiontup or ()))
     return found
 

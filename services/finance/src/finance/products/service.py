@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 
 from sqlalchemy.exc import IntegrityError
@@ -62,31 +63,49 @@ async def definition(
     uow: UnitOfWork, product_id: str, version: int | None, field: str = "product"
 ) -> ProductDefinition:
     """The rules of one version (`version` None: the product does not exist, 422 naming those that do)."""
-    if version is None:
-        known = ", ".join(r.product_id for r in await repository.all_latest(uow.session))
-        raise InvalidInput(f"unknown product {product_id!r} (products: {known})", field=field)
-    held = _DEFINITIONS.get((product_id, version))
-    if held is None:
-        row = await repository.version(uow.session, product_id, version)
-        if row is None:  # pragma: no cover - the version was read in the same transaction
-            raise NotFound(f"product {product_id} has no version {version}")
-        held = _DEFINITIONS[(product_id, version)] = row.definition
-    return held
+
+    async def known() -> list[str]:
+        return [r.product_id for r in await repository.all_latest(uow.session)]
+
+    async def load() -> ProductDefinition | None:
+        row = await repository.version(uow.session, product_id, version or 0)
+        return None if row is None else row.definition
+
+    return await _held(product_id, version, field, known, load)
 
 
 async def definition_read(
     reads: PointReader, product_id: str, version: int | None, field: str = "product"
 ) -> ProductDefinition:
     """As `definition`, on the request path's point reads (no unit of work)."""
+
+    async def known() -> list[str]:
+        return [r["product_id"] for r in await reads.all(repository.PRODUCT_IDS)]
+
+    async def load() -> ProductDefinition | None:
+        row = await reads.one(repository.DEFINITION, {"product_id": product_id, "version": version})
+        return None if row is None else row["definition"]
+
+    return await _held(product_id, version, field, known, load)
+
+
+async def _held(
+    product_id: str,
+    version: int | None,
+    field: str,
+    known: Callable[[], Awaitable[list[str]]],
+    load: Callable[[], Awaitable[ProductDefinition | None]],
+) -> ProductDefinition:
+    """A version's rules from the per-process cache, loaded on first use; 422 naming the products there are
+    when the product does not exist (`version` None)."""
     if version is None:
-        known = ", ".join(r["product_id"] for r in await reads.all(repository.PRODUCT_IDS))
-        raise InvalidInput(f"unknown product {product_id!r} (products: {known})", field=field)
+        raise InvalidInput(f"unknown product {product_id!r} (products: {', '.join(await known())})", field=field)
     held = _DEFINITIONS.get((product_id, version))
     if held is None:
-        row = await reads.one(repository.DEFINITION, {"product_id": product_id, "version": version})
-        if row is None:  # pragma: no cover - the version was read by the statement before
+        found = await load()
+        if found is None:  # pragma: no cover - the version was read just before
             raise NotFound(f"product {product_id} has no version {version}")
-        held = _DEFINITIONS[(product_id, version)] = row["definition"]
+        held = _DEFINITIONS[(product_id, version)] = found
     return held
 
 
