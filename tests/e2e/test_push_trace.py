@@ -9,7 +9,6 @@ from typing import Any
 
 import pytest
 from opentelemetry import trace
-from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
@@ -19,6 +18,7 @@ from devstack.broker import Broker
 from finance.main import spec as finance_spec
 from indexer.main import spec as indexer_spec
 from registry.main import spec as registry_spec
+from servicekit.telemetry import collect_spans
 from testkit.databases import DbFactory
 from testkit.services import RunningService, running_service
 from testkit.tokens import bearer
@@ -38,10 +38,8 @@ async def test_a_push_is_one_trace_across_the_registry_and_its_consumers(broker:
             consumers[spec.name] = await stack.enter_async_context(
                 running_service(spec, broker, await make_db("sqlite"))
             )
-        provider = trace.get_tracer_provider()
-        assert isinstance(provider, TracerProvider)
         exporter = InMemorySpanExporter()
-        provider.add_span_processor(SimpleSpanProcessor(exporter))
+        collect_spans(SimpleSpanProcessor(exporter))
 
         c = registry.client
         body = {"name": "服务商", "uscc": "91440300708461136T", "categories": ["solution"]}

@@ -4,10 +4,11 @@ transaction with one executemany. Requests stay read-only (no write lock held pe
 SQLite would serialise them), nothing is answered before its record is durable, and the write costs one
 round trip per batch instead of one per request (DESIGN §7).
 
-The batch goes straight to the driver on a connection of the writer's own — SQLite's on one thread of its
-own (a commit may wait for the write lock, never on the event loop), PostgreSQL's asyncpg connection —: one
-executemany and one commit, one thread hop per batch. Through an ORM session the same batch cost about a
-millisecond of set-up and thread hops (bench/finance_eligibility.py)."""
+The batch goes straight to the driver on connections of the writer's own — SQLite's on the event loop when
+the write lock is free at once, else on one thread of its own (a commit may wait for the lock, never on the
+loop); PostgreSQL's asyncpg connection —: one executemany and one commit per batch. Through an ORM session the
+same batch cost about a millisecond of set-up and thread hops; through the thread, a hop each way and the
+GIL passed back and forth with the requests' point reads (bench/finance_eligibility.py)."""
 
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ from sqlalchemy.exc import IntegrityError
 
 from servicekit.bulk import driver_insert
 from servicekit.db import normalize_url
+from servicekit.sqlite import INLINE_MANY
 
 log = logging.getLogger(__name__)
 
@@ -110,27 +112,78 @@ class _Sink(Protocol):
 
 
 class _SQLiteSink:
-    """A connection used on one thread of its own (its commits may wait for the write lock)."""
+    """A batch is stored on the event loop's thread when SQLite's write lock is free at once (`BEGIN
+    IMMEDIATE` with no busy wait): in WAL mode with `synchronous=NORMAL` the commit is a write into the OS's
+    cache, about 100 µs for a batch, less than handing it to a thread and back. When another connection holds
+    the lock, the batch goes to a thread of the sink's own, which may wait for it. Nothing that can wait runs
+    on the loop: not the lock, and not a checkpoint (copying the WAL back into the database, with fsyncs) —
+    the loop's connection never checkpoints by itself; after every CHECKPOINT_ROWS rows it stored, a passive
+    checkpoint (which waits for no one) runs on the thread."""
 
     dialect = "sqlite"
+    CHECKPOINT_ROWS = 2000
 
     def __init__(self, path: str) -> None:
         self._path = path
         self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="group-writer")
-        self._conn: sqlite3.Connection | None = None
+        self._loop_conn: sqlite3.Connection | None = None  # used on the loop's thread only
+        self._conn: sqlite3.Connection | None = None  # used on the thread only
+        self._since_checkpoint = 0
+        self._checkpoint: asyncio.Future[None] | None = None
+        self.inline_batches = 0  # batches stored on the loop's thread (for tests)
 
-    def _store(self, sql: str, params: list[tuple[Any, ...]]) -> None:
-        if self._conn is None:
-            self._conn = sqlite3.connect(self._path, timeout=30, check_same_thread=False)
-            self._conn.execute("PRAGMA synchronous=NORMAL")
+    def _connect(self, timeout: float) -> sqlite3.Connection:
+        conn = sqlite3.connect(self._path, timeout=timeout, check_same_thread=False, isolation_level=None)
+        conn.execute("PRAGMA synchronous=NORMAL")
+        return conn
+
+    @staticmethod
+    def _insert(conn: sqlite3.Connection, sql: str, params: list[tuple[Any, ...]]) -> None:
+        """executemany and commit in the transaction the caller began (rolled back on an error)."""
         try:
-            with self._conn:  # one transaction: committed, or rolled back on an error
-                self._conn.executemany(sql, params)
-        except sqlite3.IntegrityError as e:
-            raise IntegrityError(sql, None, e) from e
+            conn.executemany(sql, params)
+            conn.execute("COMMIT")
+        except BaseException as e:
+            conn.execute("ROLLBACK")
+            if isinstance(e, sqlite3.IntegrityError):
+                raise IntegrityError(sql, None, e) from e
+            raise
+
+    def _store_waiting(self, sql: str, params: list[tuple[Any, ...]]) -> None:
+        if self._conn is None:
+            self._conn = self._connect(timeout=30)
+        self._conn.execute("BEGIN IMMEDIATE")
+        self._insert(self._conn, sql, params)
+
+    def _passive_checkpoint(self) -> None:
+        if self._conn is None:
+            self._conn = self._connect(timeout=30)
+        self._conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
+
+    def _locked_inline(self) -> sqlite3.Connection | None:
+        """The loop's connection inside a write transaction, or None if another connection holds the lock."""
+        if self._loop_conn is None:
+            self._loop_conn = self._connect(timeout=0)
+            self._loop_conn.execute("PRAGMA wal_autocheckpoint=0")
+        try:
+            self._loop_conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as e:
+            if "locked" not in str(e) and "busy" not in str(e):
+                raise
+            return None
+        return self._loop_conn
 
     async def store(self, sql: str, params: list[tuple[Any, ...]]) -> None:
-        await asyncio.get_running_loop().run_in_executor(self._thread, self._store, sql, params)
+        conn = self._locked_inline() if len(params) <= INLINE_MANY else None
+        if conn is None:
+            await asyncio.get_running_loop().run_in_executor(self._thread, self._store_waiting, sql, params)
+            return
+        self._insert(conn, sql, params)
+        self.inline_batches += 1
+        self._since_checkpoint += len(params)
+        if self._since_checkpoint >= self.CHECKPOINT_ROWS and (self._checkpoint is None or self._checkpoint.done()):
+            self._since_checkpoint = 0
+            self._checkpoint = asyncio.get_running_loop().run_in_executor(self._thread, self._passive_checkpoint)
 
     def _close(self) -> None:
         if self._conn is not None:
@@ -138,6 +191,12 @@ class _SQLiteSink:
             self._conn = None
 
     async def close(self) -> None:
+        if self._checkpoint is not None:
+            with contextlib.suppress(Exception):
+                await self._checkpoint
+        if self._loop_conn is not None:
+            self._loop_conn.close()
+            self._loop_conn = None
         await asyncio.get_running_loop().run_in_executor(self._thread, self._close)
         self._thread.shutdown(wait=True)
 

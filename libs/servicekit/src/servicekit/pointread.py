@@ -28,7 +28,6 @@ from sqlalchemy.sql import Select
 Processor = Callable[[Any], Any] | None
 Statement = Select[*tuple[Any, ...]]  # a SELECT of any columns
 _REQUIRED = object()
-MMAP_BYTES = 256 << 20
 
 
 @dataclass(frozen=True)
@@ -100,8 +99,9 @@ class PointReader:
             uri = f"file:{quote(self._url.database or '')}?mode=rw"
             conn = sqlite3.connect(uri, uri=True, timeout=1.0, check_same_thread=False, isolation_level=None)
             conn.execute("PRAGMA query_only=ON")
-            # Point reads land anywhere in the file: map it (up to MMAP_BYTES) rather than copy each page in.
-            conn.execute(f"PRAGMA mmap_size={MMAP_BYTES}")
+            # No memory map: any other connection's commit makes SQLite unmap the whole file before the next
+            # read, which then faults every page back in — with the query log committing every few
+            # milliseconds, a point read took 105 µs mapped against 64 µs read into the page cache.
             self._sqlite = conn
         else:
             import asyncpg

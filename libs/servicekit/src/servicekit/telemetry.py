@@ -1,4 +1,10 @@
-"""Structured JSON logs carrying trace and request ids; OpenTelemetry tracing (export off unless set)."""
+"""Structured JSON logs carrying trace and request ids; OpenTelemetry tracing (export off unless set).
+
+Spans are recorded only when something collects them: with an OTLP endpoint set (sampled as the standard
+`OTEL_TRACES_SAMPLER` / `OTEL_TRACES_SAMPLER_ARG` say, every span by default), or once a processor is added
+with `collect_spans`. Otherwise every request still gets a trace id and a span id — carried in logs, in the
+outbox's traceparent and across the broker — but no span object is built: recording spans that nobody
+exports cost about 50 µs of a 300 µs bank query (bench/finance_eligibility.py)."""
 
 from __future__ import annotations
 
@@ -6,6 +12,7 @@ import functools
 import json
 import logging
 import sys
+from collections.abc import Sequence
 from contextvars import ContextVar
 from datetime import UTC, datetime
 
@@ -13,9 +20,11 @@ from opentelemetry import trace
 from opentelemetry.context import Context
 from opentelemetry.propagators.textmap import Getter, Setter
 from opentelemetry.sdk.resources import Resource
-from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.sdk.trace import SpanProcessor, TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor
+from opentelemetry.sdk.trace.sampling import ALWAYS_ON, Decision, ParentBased, Sampler, SamplingResult
 from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
+from opentelemetry.util.types import Attributes
 
 from servicekit.settings import ServiceSettings
 
@@ -64,12 +73,53 @@ def setup_telemetry(settings: ServiceSettings) -> None:
     root.handlers[:] = [handler]
     root.setLevel(settings.log_level.upper())
     logging.getLogger("aiokafka").setLevel(max(logging.WARNING, root.level))
-    provider = TracerProvider(resource=Resource.create({"service.name": f"shuzhuan-{settings.service_name}"}))
+    resource = Resource.create({"service.name": f"shuzhuan-{settings.service_name}"})
     if settings.otlp_endpoint:
         from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
 
+        provider = TracerProvider(resource=resource)  # the sampler OTEL_TRACES_SAMPLER names, or every span
         provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter(endpoint=settings.otlp_endpoint)))
+    else:
+        provider = TracerProvider(resource=resource, sampler=_UNTIL_COLLECTED)
     trace.set_tracer_provider(provider)
+
+
+class _UntilCollected(Sampler):
+    """Records nothing until `collect_spans` switches it on (then as ParentBased(ALWAYS_ON)); a span not
+    recorded still has its ids, so traces stay connected in logs and across services."""
+
+    def __init__(self) -> None:
+        self.on = False
+        self._then = ParentBased(ALWAYS_ON)
+
+    def should_sample(
+        self,
+        parent_context: Context | None,
+        trace_id: int,
+        name: str,
+        kind: trace.SpanKind | None = None,
+        attributes: Attributes = None,
+        links: Sequence[trace.Link] | None = None,
+        trace_state: trace.TraceState | None = None,
+    ) -> SamplingResult:
+        if self.on:
+            return self._then.should_sample(parent_context, trace_id, name, kind, attributes, links, trace_state)
+        return _DROPPED
+
+    def get_description(self) -> str:
+        return f"UntilCollected({'on' if self.on else 'off'})"
+
+
+_DROPPED = SamplingResult(Decision.DROP)
+_UNTIL_COLLECTED = _UntilCollected()
+
+
+def collect_spans(processor: SpanProcessor) -> None:
+    """Send spans to `processor` from now on (tests, local debugging), recording them if they were not."""
+    provider = trace.get_tracer_provider()
+    assert isinstance(provider, TracerProvider), "setup_telemetry has not run"
+    provider.add_span_processor(processor)
+    _UNTIL_COLLECTED.on = True
 
 
 @functools.cache

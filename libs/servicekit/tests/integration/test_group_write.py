@@ -4,13 +4,16 @@ batch that cannot be stored fails its callers (SQLite and PostgreSQL)."""
 from __future__ import annotations
 
 import asyncio
+import sqlite3
+from pathlib import Path
 
 import pytest
 from sqlalchemy import Column, Integer, MetaData, String, Table, func, select
+from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError
 
 from servicekit.db import make_engine
-from servicekit.groupwrite import GroupWriter
+from servicekit.groupwrite import GroupWriter, _SQLiteSink
 from testkit.databases import DbFactory, create_tables
 from testkit.waits import wait_for
 
@@ -65,3 +68,46 @@ async def test_close_stores_what_is_queued(make_db: DbFactory) -> None:
     await writer.close()
     await asyncio.gather(*pending)
     assert await stored(url) == 50
+
+
+async def test_sqlite_batches_are_stored_on_the_loop_unless_another_connection_holds_the_lock(
+    make_db: DbFactory,
+) -> None:
+    url = await make_db("sqlite")
+    await create_tables(url, metadata)
+    writer = GroupWriter(url, entries)
+    sink = writer._sink
+    assert isinstance(sink, _SQLiteSink)
+    other = sqlite3.connect(make_url(url).database or "", isolation_level=None)
+    try:
+        await writer.write({"id": "free", "n": 1})
+        assert sink.inline_batches == 1  # the lock was free: stored without the thread
+        other.execute("BEGIN IMMEDIATE")  # another writer holds SQLite's write lock
+        waiting = asyncio.create_task(writer.write({"id": "locked", "n": 2}))
+        await asyncio.sleep(0.3)
+        assert not waiting.done()  # waiting for the lock on the thread; the loop goes on meanwhile
+        other.execute("COMMIT")
+        await asyncio.wait_for(waiting, timeout=10)
+        assert sink.inline_batches == 1 and await stored(url) == 2
+    finally:
+        other.close()
+        await writer.close()
+
+
+async def test_sqlite_writes_on_the_loop_are_checkpointed_off_it(make_db: DbFactory) -> None:
+    """The loop's connection never checkpoints; the writer's passive checkpoints copy its WAL back."""
+    url = await make_db("sqlite")
+    await create_tables(url, metadata)
+    path = Path(make_url(url).database or "")
+    writer = GroupWriter(url, entries)
+    before = path.stat().st_size
+    try:
+        for start in range(0, 3 * _SQLiteSink.CHECKPOINT_ROWS, 100):
+            await asyncio.gather(*(writer.write({"id": f"c{i}", "n": i}) for i in range(start, start + 100)))
+        sink = writer._sink
+        assert isinstance(sink, _SQLiteSink) and sink._checkpoint is not None and sink._loop_conn is not None
+        assert sink._loop_conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == 0
+        await sink._checkpoint
+        assert path.stat().st_size > before  # pages copied from the WAL into the database file
+    finally:
+        await writer.close()

@@ -6,13 +6,13 @@ import contextlib
 
 import pytest
 from opentelemetry import trace
-from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
 from devstack.broker import Broker
 from indexer.main import spec as indexer_spec
 from registry.main import spec as registry_spec
+from servicekit.telemetry import collect_spans
 from testkit.databases import DbFactory
 from testkit.services import running_service
 from testkit.waits import wait_for
@@ -26,10 +26,8 @@ async def test_trace_follows_request_through_outbox_broker_and_consumer(broker: 
     async with contextlib.AsyncExitStack() as stack:
         registry = await stack.enter_async_context(running_service(registry_spec, broker, await make_db("sqlite")))
         indexer = await stack.enter_async_context(running_service(indexer_spec, broker, await make_db("sqlite")))
-        provider = trace.get_tracer_provider()
-        assert isinstance(provider, TracerProvider)
         exporter = InMemorySpanExporter()
-        provider.add_span_processor(SimpleSpanProcessor(exporter))
+        collect_spans(SimpleSpanProcessor(exporter))
         r = await registry.client.post(
             "/v1/enterprises",
             json={"uscc": "91350100M000100Y43", "name": "某企业", "district_code": "500103", "industry_code": "C36"},

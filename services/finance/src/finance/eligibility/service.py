@@ -3,7 +3,6 @@ every query, answered or refused, is logged for the enterprise to see."""
 
 from __future__ import annotations
 
-import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -21,6 +20,7 @@ from finance.subsidies import repository as subsidies
 from servicekit.auth import require_district
 from servicekit.errors import Forbidden
 from servicekit.groupwrite import GroupWriter
+from servicekit.ids import time_ordered_id
 from servicekit.pointread import PointReader
 from servicekit.uow import UnitOfWork
 
@@ -45,7 +45,7 @@ async def ask(
     seen = facts.snapshot_of(row)
     product = await products.definition_read(reads, product_id, seen.product_version)
     query = {
-        "query_id": f"eq_{secrets.token_hex(8)}",
+        "query_id": time_ordered_id("eq_"),
         "uscc": uscc,
         "bank_id": bank_id,
         "client_id": actor.sub,
@@ -64,7 +64,7 @@ async def ask(
     eligible = all(r.passed for r in rules)
     told = "eligible" if eligible else "not met: " + ", ".join(r.id for r in rules if not r.passed)
     await log.write({**query, "outcome": QueryOutcome.ANSWERED.value, "eligible": eligible, "told": told})
-    return EligibilityAnswer(
+    return EligibilityAnswer.model_construct(  # from validated parts (the uscc is one a consent was given for)
         query_id=str(query["query_id"]),
         uscc=uscc,
         product_id=product_id,

@@ -1,0 +1,18 @@
+"""Time-ordered ids: later ids sort after earlier ones, and ids made at once do not collide."""
+
+from __future__ import annotations
+
+import re
+import time
+
+from servicekit.ids import time_ordered_id
+
+
+def test_ids_sort_by_the_time_they_were_made_and_do_not_collide() -> None:
+    first = time_ordered_id("eq_")
+    time.sleep(0.002)
+    burst = [time_ordered_id("eq_") for _ in range(10_000)]
+    assert re.fullmatch(r"eq_[0-9a-f]{28}", first)
+    assert all(first < later for later in burst)
+    assert len(set(burst)) == len(burst)
+    assert abs(int(first[3:15], 16) - time.time() * 1000) < 60_000  # the leading digits are the time in ms
