@@ -4,7 +4,7 @@ from decimal import Decimal
 import pytest
 
 from contracts.api.profile import QualityTier, SizeClass, TierRecognition
-from registry.enterprises.rules import above_scale, changes, current_tier, derive, size_class
+from registry.enterprises.rules import above_scale, changes, current_tier, derive, first_changes, size_class
 
 WAN = Decimal(10_000)
 
@@ -96,3 +96,25 @@ def test_changes_compare_decimals_by_value_and_lists_deeply() -> None:
     assert changes(old, new, ["revenue_yuan", "chain_platforms", "name"]) == {
         "chain_platforms": {"before": ["a"], "after": ["a", "b"]}
     }
+
+
+def test_a_registrations_history_is_what_a_comparison_with_nothing_gives() -> None:
+    """first_changes (the bulk paths' shortcut) says exactly what changes({}, new) says, for every kind of value."""
+    new = {
+        "uscc": "91350100M000100Y43",
+        "name": "某企业",
+        "employees": 0,
+        "above_scale": False,
+        "revenue_yuan": Decimal("1200.50"),
+        "cluster": None,
+        "chain_platforms": [],
+        "contacts": [{"name": "张三", "phone": "13800000000"}],
+        "tiers": [
+            TierRecognition(tier=QualityTier.SPECIALISED, issuing_body="工业和信息化部", recognised_on=date(2025, 3, 1))
+        ],
+        "registered_on": date(2026, 12, 1),
+    }
+    fields = [*new, "absent"]
+    assert first_changes(new, fields) == changes({}, new, fields)
+    assert first_changes(new, fields)["chain_platforms"] == {"before": None, "after": []}
+    assert "cluster" not in first_changes(new, fields) and "absent" not in first_changes(new, fields)

@@ -49,7 +49,7 @@ def check(condition: Condition, facts: Facts) -> RuleResult:
     value = facts.get(condition.fact)
     passed = holds(condition, value)
     zh, en = _shown(Stage(value) if condition.fact is Fact.FURTHEST_STAGE and value else value)
-    return RuleResult.model_construct(  # every field built here from validated parts: nothing to check again
+    return RuleResult(
         id=condition.id,
         passed=passed,
         reason_zh=f"{'满足' if passed else '不满足'}：{condition.label_zh}（现为：{zh}）",

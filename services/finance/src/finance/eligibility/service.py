@@ -64,7 +64,7 @@ async def ask(
     eligible = all(r.passed for r in rules)
     told = "eligible" if eligible else "not met: " + ", ".join(r.id for r in rules if not r.passed)
     await log.write({**query, "outcome": QueryOutcome.ANSWERED.value, "eligible": eligible, "told": told})
-    return EligibilityAnswer.model_construct(  # from validated parts (the uscc is one a consent was given for)
+    return EligibilityAnswer(
         query_id=str(query["query_id"]),
         uscc=uscc,
         product_id=product_id,
