@@ -100,13 +100,18 @@ def _statement(
     conflict: Sequence[str],
     update: Sequence[str],
     newer: str | None,
+    add: Sequence[str] = (),
 ) -> tuple[str, tuple[str, ...]]:
     """(SQL text in the driver's parameter style, the columns in parameter order), compiled once."""
-    key = (id(table), dialect, columns, f"{conflict}|{update}|{newer}")
+    key = (id(table), dialect, columns, f"{conflict}|{update}|{newer}|{add}")
     found = _compiled.get(key)
     if found is None:
         stmt = _dialect_insert(dialect, table).values({c: None for c in columns})
-        if conflict and update:
+        if conflict and add:
+            stmt = stmt.on_conflict_do_update(
+                index_elements=list(conflict), set_={c: table.c[c] + stmt.excluded[c] for c in add}
+            )
+        elif conflict and update:
             where = table.c[newer] < stmt.excluded[newer] if newer else None
             stmt = stmt.on_conflict_do_update(
                 index_elements=list(conflict), set_={c: stmt.excluded[c] for c in update}, where=where
@@ -136,19 +141,21 @@ async def insert_rows(
     conflict: Sequence[str] = (),
     update: Sequence[str] = (),
     newer: str | None = None,
+    add: Sequence[str] = (),
     chunk: int = 10_000,
 ) -> None:
     """INSERT every row (all with the same keys) in one executemany per `chunk` rows.
 
     `conflict` (the key columns) makes it INSERT … ON CONFLICT DO NOTHING; with `update`, DO UPDATE SET
-    those columns, only where the stored `newer` column is lower than the incoming one, if given.
+    those columns, only where the stored `newer` column is lower than the incoming one, if given; with
+    `add` (counters), DO UPDATE SET each to the stored value plus the incoming one.
     """
     if not rows:
         return
     t: Table = getattr(table, "__table__", table)
     dialect = session.get_bind().dialect.name
     columns = tuple(rows[0].keys())
-    sql, order = _statement(dialect, t, columns, conflict, update, newer)
+    sql, order = _statement(dialect, t, columns, conflict, update, newer, add)
     convert = [(name, converter(t.c[name].type, dialect)) for name in order]
     connection = await session.connection()
     for i in range(0, len(rows), chunk):

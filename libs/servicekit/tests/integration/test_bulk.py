@@ -11,7 +11,7 @@ from pydantic import BaseModel
 from sqlalchemy import Boolean, Column, Date, Integer, MetaData, String, Table, insert, select, text, update
 
 from servicekit.bulk import insert_rows, update_rows
-from servicekit.db import DecimalText, JSONText, UTCDateTime, make_engine, sessionmaker
+from servicekit.db import DecimalText, JSONText, UTCDateTime, make_engine, sessionmaker, upsert_add
 from testkit.databases import DbFactory, create_tables
 
 
@@ -135,3 +135,33 @@ def test_utc_is_used_for_every_time() -> None:
 
     assert _sqlite_time(AT) == "2026-12-01 00:30:00.000000"
     assert _sqlite_time(datetime(2026, 1, 1, tzinfo=UTC)) == "2026-01-01 00:00:00.000000"
+
+
+counters = Table(
+    "counters",
+    metadata,
+    Column("unit", String(8), primary_key=True),
+    Column("kind", String(8), primary_key=True),
+    Column("a", Integer, nullable=False),
+    Column("b", Integer, nullable=False),
+)
+
+
+async def test_counters_are_added_to_what_is_stored(make_db: DbFactory, db_kind: str) -> None:
+    url = await make_db(db_kind)
+    await create_tables(url, metadata)
+    engine = make_engine(url)
+    try:
+        batches = [
+            [{"unit": "500103", "kind": "x", "a": 2, "b": 0}, {"unit": "500104", "kind": "x", "a": 1, "b": 1}],
+            [{"unit": "500103", "kind": "x", "a": -1, "b": 5}, {"unit": "500103", "kind": "y", "a": 3, "b": 3}],
+        ]
+        for rows in batches:  # one transaction per batch, as a consumer's
+            async with sessionmaker(engine)() as session:
+                await upsert_add(session, counters, rows, ["unit", "kind"], ["a", "b"])
+                await session.commit()
+        async with engine.connect() as conn:
+            stored = {(r.unit, r.kind): (r.a, r.b) for r in await conn.execute(select(counters))}
+        assert stored == {("500103", "x"): (1, 5), ("500104", "x"): (1, 1), ("500103", "y"): (3, 3)}
+    finally:
+        await engine.dispose()

@@ -33,8 +33,7 @@ async def add_to_cells(session: AsyncSession, changes: Mapping[CellKey, Mapping[
     if not changes:
         return
     rows = [dict(zip(CELL_KEYS, key, strict=True)) | dict(v) for key, v in sorted(changes.items())]
-    dialect = session.get_bind().dialect.name
-    await session.execute(upsert_add(dialect, table_of(AggregateCell), rows, CELL_KEYS, METRICS))
+    await upsert_add(session, AggregateCell, rows, CELL_KEYS, METRICS)
 
 
 async def cells(
@@ -76,8 +75,7 @@ async def replace_cells(session: AsyncSession, counted: Mapping[CellKey, Mapping
 async def add_to_counters(session: AsyncSession, increments: Mapping[str, int]) -> None:
     rows = [{"name": k, "value": v} for k, v in sorted(increments.items()) if v]
     if rows:
-        dialect = session.get_bind().dialect.name
-        await session.execute(upsert_add(dialect, table_of(ProgrammeCounter), rows, ["name"], "value"))
+        await upsert_add(session, ProgrammeCounter, rows, ["name"], "value")
 
 
 async def counters(session: AsyncSession) -> dict[str, int]:

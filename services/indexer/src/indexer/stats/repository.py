@@ -20,7 +20,7 @@ def _dialect(session: AsyncSession) -> str:
 async def add_counts(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> None:
     if rows:
         t = table_of(EnterpriseCount)
-        await session.execute(upsert_add(_dialect(session), t, rows, ["dimension", "code"], "enterprises"))
+        await upsert_add(session, t, rows, ["dimension", "code"], "enterprises")
 
 
 async def counts(session: AsyncSession, dimension: str) -> dict[str, int]:
@@ -31,13 +31,13 @@ async def counts(session: AsyncSession, dimension: str) -> dict[str, int]:
 async def add_activity(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> None:
     if rows:
         t = table_of(ActivityTotal)
-        await session.execute(upsert_add(_dialect(session), t, rows, ["year", "district_code", "metric"], "value"))
+        await upsert_add(session, t, rows, ["year", "district_code", "metric"], "value")
 
 
 async def add_stages(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> None:
     if rows:
         t = table_of(ProjectStageCount)
-        await session.execute(upsert_add(_dialect(session), t, rows, ["district_code", "stage"], "projects"))
+        await upsert_add(session, t, rows, ["district_code", "stage"], "projects")
 
 
 async def activity_rows(session: AsyncSession, year: int) -> list[tuple[str, str, int]]:
