@@ -175,11 +175,6 @@ def _dialect_insert(dialect_name: str, table: Table) -> Any:
     raise RuntimeError(f"unsupported database dialect {dialect_name!r}")
 
 
-def insert_ignore(dialect_name: str, table: Table, rows: Sequence[dict[str, Any]], keys: Sequence[str]) -> Executable:
-    """INSERT … ON CONFLICT (keys) DO NOTHING for SQLite and PostgreSQL."""
-    return _dialect_insert(dialect_name, table).values(list(rows)).on_conflict_do_nothing(index_elements=list(keys))
-
-
 def insert_ignore_returning(dialect_name: str, table: Table, keys: Sequence[str], returning: Any) -> Executable:
     """INSERT … ON CONFLICT (keys) DO NOTHING RETURNING `returning`, for executemany: the rows that were new."""
     return _dialect_insert(dialect_name, table).on_conflict_do_nothing(index_elements=list(keys)).returning(returning)

@@ -118,3 +118,23 @@ def test_a_registrations_history_is_what_a_comparison_with_nothing_gives() -> No
     assert first_changes(new, fields) == changes({}, new, fields)
     assert first_changes(new, fields)["chain_platforms"] == {"before": None, "after": []}
     assert "cluster" not in first_changes(new, fields) and "absent" not in first_changes(new, fields)
+
+
+def test_changes_compare_values_as_stored() -> None:
+    """Plain values compared as they are; decimals, dates, lists and models by their JSON form."""
+    old = {
+        "name": "甲",
+        "employees": 10,
+        "revenue_yuan": Decimal("1200.50"),
+        "chain_platforms": ["p1"],
+        "cluster": None,
+    }
+    same = {**old, "revenue_yuan": Decimal("1200.500"), "chain_platforms": ["p1"]}
+    assert changes(old, same, old) == {}
+    new = {**old, "employees": 11, "revenue_yuan": Decimal("99"), "cluster": "c", "chain_platforms": []}
+    assert changes(old, new, old) == {
+        "employees": {"before": 10, "after": 11},
+        "revenue_yuan": {"before": "1200.5", "after": "99"},
+        "cluster": {"before": None, "after": "c"},
+        "chain_platforms": {"before": ["p1"], "after": []},
+    }

@@ -150,10 +150,13 @@ def first_changes(new: Mapping[str, Any], fields: Iterable[str]) -> dict[str, di
 
 
 def changes(old: Mapping[str, Any], new: Mapping[str, Any], fields: Iterable[str]) -> dict[str, dict[str, Any]]:
-    """{field: {"before": …, "after": …}} for every field whose value differs."""
+    """{field: {"before": …, "after": …}} for every field whose value differs. (Once per changed enterprise:
+    plain values, most of a profile, are compared without a call.)"""
     out = {}
     for f in fields:
-        before, after = _comparable(old.get(f)), _comparable(new.get(f))
+        a, b = old.get(f), new.get(f)
+        before = a if a is None or type(a) in _PLAIN else _comparable(a)
+        after = b if b is None or type(b) in _PLAIN else _comparable(b)
         if before != after:
             out[f] = {"before": before, "after": after}
     return out
