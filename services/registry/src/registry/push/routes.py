@@ -17,6 +17,7 @@ from servicekit.auth import allow
 from servicekit.deps import Uow
 from servicekit.errors import DomainError
 from servicekit.http import error_responses
+from servicekit.memory import BULK_RECORDS, give_back
 
 router = APIRouter(prefix="/v1", tags=["provider push"])
 ERRORS = error_responses(400, 401, 403, 404, 409, 413, 415, 422)
@@ -57,6 +58,9 @@ async def push_records(
         report = await service.accept_batch(uow, actor, parsed, settings.push_timely_days, all_results=results == "all")
         await uow.commit()
     count_push(report)
+    if len(parsed.records) > BULK_RECORDS:  # the batch's memory back to the system before the next one
+        del parsed
+        give_back()
     # Serialised here once: FastAPI would validate thousands of results again on the way out.
     return Response(report.model_dump_json(), media_type="application/json")
 
