@@ -7,7 +7,7 @@ import binascii
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement
+from sqlalchemy import ColumnElement, Row
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
@@ -46,12 +46,14 @@ async def existing_usccs(session: AsyncSession, usccs: list[str]) -> set[str]:
     return found
 
 
-async def enterprises_by_uscc(session: AsyncSession, usccs: list[str]) -> dict[str, Enterprise]:
-    """The stored row of each of `usccs` that is registered."""
-    found: dict[str, Enterprise] = {}
+async def enterprises_by_uscc(session: AsyncSession, usccs: list[str]) -> dict[str, Row[Any]]:
+    """The stored row of each of `usccs` that is registered, as a plain row (its columns as attributes): a
+    batch only reads them, and an ORM instance per row cost ~60 µs of a pushed change's ~400."""
+    found: dict[str, Row[Any]] = {}
+    t = table_of(Enterprise)
     for i in range(0, len(usccs), CHUNK):
-        query = select_where_in(dialect(session), Enterprise, col(Enterprise.uscc), usccs[i : i + CHUNK])
-        found |= {r.uscc: r for r in (await session.execute(query)).scalars()}
+        query = select_where_in(dialect(session), t, t.c.uscc, usccs[i : i + CHUNK], columns=list(t.c))
+        found |= {r.uscc: r for r in await session.execute(query)}
     return found
 
 

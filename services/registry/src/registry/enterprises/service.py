@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from sqlalchemy import Row
+
 from contracts import codes
 from contracts.api.errors import FieldWarning
 from contracts.api.identity import Role, TokenClaims
@@ -51,9 +53,12 @@ _READ_FIELDS = tuple(f for f in EnterpriseRead.model_fields if f not in ("distri
 Profile = dict[str, Any]  # an enterprise's values as the domain sees them (revenue in yuan)
 
 
-def profile(row: Enterprise) -> Profile:
+Stored = Enterprise | Row[Any]  # a stored enterprise: the ORM instance, or its plain row (bulk reads)
+
+
+def profile(row: Stored) -> Profile:
     """The stored row as profile values (revenue in yuan), which versions are compared on."""
-    values = columns_of(row)
+    values = dict(row._mapping) if isinstance(row, Row) else columns_of(row)
     values["revenue_yuan"] = to_yuan(values.pop("revenue_fen"))
     return values
 
@@ -226,12 +231,12 @@ async def update_enterprise(uow: UnitOfWork, actor: TokenClaims, uscc: str, patc
 class Change:
     """A new version of one enterprise, computed (`plan_change`) before it is stored (`apply_changes`)."""
 
-    old: Enterprise
+    old: Stored
     after: Profile  # every profile field, derived ones included, with the new version and time
     diff: dict[str, Any]
 
 
-def plan_change(old: Enterprise, given: dict[str, Any], now: datetime) -> Change | None:
+def plan_change(old: Stored, given: dict[str, Any], now: datetime) -> Change | None:
     """`given` over `old` as a new version; None when nothing changed (no version, no event)."""
     before = profile(old)
     after = {**before, **given}
