@@ -84,7 +84,7 @@ async def test_sqlite_batches_are_stored_on_the_loop_unless_another_connection_h
         assert sink.inline_batches == 1  # the lock was free: stored without the thread
         other.execute("BEGIN IMMEDIATE")  # another writer holds SQLite's write lock
         waiting = asyncio.create_task(writer.write({"id": "locked", "n": 2}))
-        await asyncio.sleep(0.3)
+        await asyncio.sleep(0.3)  # a bounded look: what is checked is that nothing happens meanwhile
         assert not waiting.done()  # waiting for the lock on the thread; the loop goes on meanwhile
         other.execute("COMMIT")
         await asyncio.wait_for(waiting, timeout=10)

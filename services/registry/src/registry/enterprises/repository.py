@@ -14,7 +14,7 @@ from sqlmodel import col, select
 from registry.enterprises.rules import EnterpriseFilter
 from registry.models import Enterprise, EnterpriseVersion, Project
 from servicekit.bulk import insert_rows, update_rows
-from servicekit.db import select_where_in, table_of
+from servicekit.db import columns_of, select_where_in, table_of
 from servicekit.errors import InvalidInput
 
 CHUNK = 1000
@@ -44,6 +44,14 @@ async def existing_usccs(session: AsyncSession, usccs: list[str]) -> set[str]:
         query = select_where_in(dialect(session), t, t.c.uscc, usccs[i : i + CHUNK], columns=[t.c.uscc])
         found |= set((await session.execute(query)).scalars())
     return found
+
+
+Stored = Enterprise | Row[Any]  # a stored enterprise: the ORM instance, or its plain row (bulk reads)
+
+
+def stored_columns(row: Stored) -> dict[str, Any]:
+    """The column values of a stored enterprise, either form."""
+    return dict(row._mapping) if isinstance(row, Row) else columns_of(row)
 
 
 async def enterprises_by_uscc(session: AsyncSession, usccs: list[str]) -> dict[str, Row[Any]]:

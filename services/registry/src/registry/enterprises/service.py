@@ -6,8 +6,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Row
-
 from contracts import codes
 from contracts.api.errors import FieldWarning
 from contracts.api.identity import Role, TokenClaims
@@ -17,6 +15,7 @@ from contracts.events.registry import EnterpriseRegistered, EnterpriseSnapshot, 
 from contracts.push import EnterpriseData
 from contracts.uscc import check_uscc
 from registry.enterprises import repository
+from registry.enterprises.repository import Stored, stored_columns
 from registry.enterprises.rules import (
     SNAPSHOT_FIELDS,
     EnterpriseFilter,
@@ -28,7 +27,6 @@ from registry.enterprises.rules import (
 )
 from registry.models import Enterprise
 from servicekit.auth import require_district
-from servicekit.db import columns_of
 from servicekit.errors import Conflict, Forbidden, InvalidInput, NotFound
 from servicekit.uow import UnitOfWork
 
@@ -53,12 +51,9 @@ _READ_FIELDS = tuple(f for f in EnterpriseRead.model_fields if f not in ("distri
 Profile = dict[str, Any]  # an enterprise's values as the domain sees them (revenue in yuan)
 
 
-Stored = Enterprise | Row[Any]  # a stored enterprise: the ORM instance, or its plain row (bulk reads)
-
-
 def profile(row: Stored) -> Profile:
     """The stored row as profile values (revenue in yuan), which versions are compared on."""
-    values = dict(row._mapping) if isinstance(row, Row) else columns_of(row)
+    values = stored_columns(row)
     values["revenue_yuan"] = to_yuan(values.pop("revenue_fen"))
     return values
 
@@ -291,7 +286,7 @@ async def apply_changes(uow: UnitOfWork, actor: TokenClaims, planned: list[Chang
 
 
 async def apply_change(
-    uow: UnitOfWork, actor: TokenClaims, old: Enterprise, given: dict[str, Any], action: str
+    uow: UnitOfWork, actor: TokenClaims, old: Stored, given: dict[str, Any], action: str
 ) -> Enterprise | None:
     """Store `given` over `old` as a new version (see `apply_changes`); None when nothing changed."""
     planned = plan_change(old, given, datetime.now(UTC))
