@@ -163,6 +163,21 @@ async def insert_rows(
         await connection.exec_driver_sql(sql, params)
 
 
+async def upsert_add(
+    session: AsyncSession,
+    table: Any,
+    rows: Sequence[Mapping[str, Any]],
+    keys: Sequence[str],
+    counter: str | Sequence[str],
+) -> None:
+    """INSERT … ON CONFLICT (keys) DO UPDATE SET counter = counter + excluded.counter (for each counter), for
+    rows with one row per key: one statement compiled once, run as one executemany (a multi-row VALUES
+    with a parameter per value was compiled anew for every batch — a third of the indexer's time per
+    batch in bench/e2e.py)."""
+    counters = [counter] if isinstance(counter, str) else list(counter)
+    await insert_rows(session, table, rows, conflict=keys, add=counters)
+
+
 _Params = tuple[tuple[str, str], ...]  # (parameter, column) in the driver's order
 _updates: dict[tuple[int, str, tuple[str, ...], tuple[str, ...], str | None], tuple[str, _Params]] = {}
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -246,23 +246,6 @@ def latest_per_key(rows: Sequence[dict[str, Any]], key: Sequence[str], order: st
         if held is None or row[order] >= held[order]:
             best[k] = row
     return list(best.values())
-
-
-async def upsert_add(
-    session: AsyncSession,
-    table: Any,
-    rows: Sequence[Mapping[str, Any]],
-    keys: Sequence[str],
-    counter: str | Sequence[str],
-) -> None:
-    """INSERT … ON CONFLICT (keys) DO UPDATE SET counter = counter + excluded.counter (for each counter), for
-    rows with one row per key: one statement compiled once, run as one executemany (a multi-row VALUES
-    with a parameter per value was compiled anew for every batch — a third of the indexer's time per
-    batch in bench/e2e.py)."""
-    from servicekit.bulk import insert_rows  # bulk builds on this module's column types
-
-    counters = [counter] if isinstance(counter, str) else list(counter)
-    await insert_rows(session, table, rows, conflict=keys, add=counters)
 
 
 async def ping(engine: AsyncEngine) -> None:

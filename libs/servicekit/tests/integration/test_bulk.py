@@ -10,8 +10,8 @@ import pytest
 from pydantic import BaseModel
 from sqlalchemy import Boolean, Column, Date, Integer, MetaData, String, Table, insert, select, text, update
 
-from servicekit.bulk import insert_rows, update_rows
-from servicekit.db import DecimalText, JSONText, UTCDateTime, make_engine, sessionmaker, upsert_add
+from servicekit.bulk import insert_rows, update_rows, upsert_add
+from servicekit.db import DecimalText, JSONText, UTCDateTime, make_engine, sessionmaker
 from testkit.databases import DbFactory, create_tables
 
 

@@ -11,8 +11,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from indexer.facts.rules import METRICS, TRANSFORMED_FROM, CellKey
 from indexer.models import AggregateCell, EnterpriseFact, ProgrammeCounter
-from servicekit.bulk import insert_rows
-from servicekit.db import select_where_in, table_of, upsert_add
+from servicekit.bulk import insert_rows, upsert_add
+from servicekit.db import select_where_in, table_of
 
 FACT_COLUMNS = [c for c in EnterpriseFact.model_fields if c != "uscc"]
 CELL_KEYS = ("district_code", "key_industry_id", "tier", "size_class", "above_scale")

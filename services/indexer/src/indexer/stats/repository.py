@@ -10,7 +10,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
 from indexer.models import ActivityTotal, EnterpriseCount, EnterpriseLevel, ProjectStageCount
-from servicekit.db import latest_per_key, table_of, upsert, upsert_add
+from servicekit.bulk import upsert_add
+from servicekit.db import latest_per_key, table_of, upsert
 
 
 def _dialect(session: AsyncSession) -> str:

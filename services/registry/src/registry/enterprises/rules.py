@@ -137,13 +137,11 @@ _PLAIN = frozenset({str, int, float, bool})
 
 def first_changes(new: Mapping[str, Any], fields: Iterable[str]) -> dict[str, dict[str, Any]]:
     """What a registration sets: `changes({}, new, fields)`, without comparing with nothing. (Once per
-    registered enterprise on the bulk paths: plain values and empty lists are settled without a call.)"""
+    registered enterprise on the bulk paths: plain values are settled without a call.)"""
     out: dict[str, dict[str, Any]] = {}
     for f in fields:
         value = new.get(f)
-        if value is None or (type(value) is list and not value):
-            if value is not None:
-                out[f] = {"before": None, "after": []}
+        if value is None:
             continue
         out[f] = {"before": None, "after": value if type(value) in _PLAIN else _comparable(value)}
     return out
