@@ -160,13 +160,16 @@ async def test_consumer_lag_and_counters_are_exposed(broker: Broker, make_db: Db
     ):
         await emit(producer, Ping, [("m", i) for i in range(5)])
 
-        async def five() -> bool:
-            return len(await consumer.applied()) == 5
+        def lag() -> float | None:
+            labels = {"service": "metrics-c", "topic": Ping.TOPIC.name, "partition": "0"}
+            return REGISTRY.get_sample_value("consumer_lag", labels)
 
-        await wait_for(five, what="5 applied")
+        async def five_and_caught_up() -> bool:
+            # The lag is set after a poll's offsets are committed, a moment after its rows are applied
+            # (and a poll that read only some of the five leaves a lag above 0 until the next one).
+            return len(await consumer.applied()) == 5 and lag() == 0.0
+
+        await wait_for(five_and_caught_up, what="5 applied and a lag of 0 exposed")
         produced = REGISTRY.get_sample_value("events_produced_total", {"service": "metrics-p", "type": Ping.TYPE})
         consumed = REGISTRY.get_sample_value("events_consumed_total", {"service": "metrics-c", "type": Ping.TYPE})
-        lag = REGISTRY.get_sample_value(
-            "consumer_lag", {"service": "metrics-c", "topic": Ping.TOPIC.name, "partition": "0"}
-        )
-        assert (produced, consumed, lag) == (5.0, 5.0, 0.0)
+        assert (produced, consumed, lag()) == (5.0, 5.0, 0.0)
