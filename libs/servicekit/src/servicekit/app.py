@@ -81,6 +81,7 @@ class Runtime:
     consumer: ConsumerRunner
     revocations: revocation.Revocations
     reads: PointReader  # the hottest point reads, without the ORM (opened by its first read)
+    background: AsyncEngine  # the relay's and the consumers' own few connections (see build_runtime)
 
     def uow(self) -> UnitOfWork:
         return UnitOfWork(self.sessions, self.tables, on_commit=self.relay.wake)
@@ -96,13 +97,20 @@ def build_runtime(spec: ServiceSpec, settings: ServiceSettings) -> Runtime:
     engine = make_engine(settings.effective_database_url)
     instrument_engine(engine.sync_engine)
     sessions = sessionmaker(engine)
+    # The relay and the consumers have connections of their own: under load the requests can hold every
+    # pooled connection while they wait to write, and a relay waiting for one of them left every consumer
+    # of the suite seconds behind (bench/e2e.py --freshness).
+    background = make_engine(settings.effective_database_url, pool_size=2, max_overflow=2)
+    instrument_engine(background.sync_engine)
     producers = ProducerHolder(settings, topics_of(spec))
-    relay = OutboxRelay(settings, engine, spec.tables, producers)
+    relay = OutboxRelay(settings, background, spec.tables, producers)
     subscriptions = spec.all_subscriptions()
-    consumer = ConsumerRunner(settings, sessions, spec.tables, subscriptions, producers, on_commit=relay.wake)
+    consumer = ConsumerRunner(
+        settings, sessionmaker(background), spec.tables, subscriptions, producers, on_commit=relay.wake
+    )
     revocations = revocation.Revocations(engine, spec.tables)
     reads = PointReader(engine)
-    return Runtime(settings, engine, sessions, spec.tables, producers, relay, consumer, revocations, reads)
+    return Runtime(settings, engine, sessions, spec.tables, producers, relay, consumer, revocations, reads, background)
 
 
 def tune_gc(threshold: int) -> None:
@@ -158,6 +166,7 @@ def create_app(spec: ServiceSpec, settings: ServiceSettings | None = None, *, me
             await runtime.relay.stop()
             await runtime.producers.close()
             await runtime.reads.close()
+            await runtime.background.dispose()
             await runtime.engine.dispose()
 
     # FastAPI's own telemetry would add a second server span, spans per dependency and its own metrics beside

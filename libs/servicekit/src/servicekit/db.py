@@ -135,8 +135,11 @@ def private_file(path: Path) -> None:
     os.chmod(path, 0o600)
 
 
-def make_engine(url: str, *, echo: bool = False) -> AsyncEngine:
-    """Create the engine; SQLite files get WAL, a busy timeout and foreign keys."""
+def make_engine(
+    url: str, *, echo: bool = False, pool_size: int | None = None, max_overflow: int | None = None
+) -> AsyncEngine:
+    """Create the engine; SQLite files get WAL, a busy timeout and foreign keys. The pool's size defaults
+    to 20 (+20 overflow) on SQLite, 10 (+10) on PostgreSQL."""
     url = normalize_url(url)
     u = make_url(url)
     if u.get_backend_name() == "sqlite":
@@ -147,7 +150,11 @@ def make_engine(url: str, *, echo: bool = False) -> AsyncEngine:
         # Reads run on the event loop's thread, writes on the connection's own (servicekit.sqlite).
         path = u.database or ":memory:"
         engine = create_async_engine(
-            url, echo=echo, async_creator=lambda: inline_sqlite.connect(path), pool_size=20, max_overflow=20
+            url,
+            echo=echo,
+            async_creator=lambda: inline_sqlite.connect(path),
+            pool_size=20 if pool_size is None else pool_size,
+            max_overflow=20 if max_overflow is None else max_overflow,
         )
 
         @event.listens_for(engine.sync_engine, "connect")
@@ -160,7 +167,13 @@ def make_engine(url: str, *, echo: bool = False) -> AsyncEngine:
             cur.close()
 
         return engine
-    return create_async_engine(url, echo=echo, pool_size=10, max_overflow=10, pool_pre_ping=True)
+    return create_async_engine(
+        url,
+        echo=echo,
+        pool_size=10 if pool_size is None else pool_size,
+        max_overflow=10 if max_overflow is None else max_overflow,
+        pool_pre_ping=True,
+    )
 
 
 def sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

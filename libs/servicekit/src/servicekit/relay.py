@@ -31,6 +31,7 @@ from servicekit.codec import Envelope
 from servicekit.kafka import ProducerHolder
 from servicekit.partitioning import partition_of
 from servicekit.settings import ServiceSettings
+from servicekit.sqlite import writes_first
 from servicekit.tables import RuntimeTables
 from servicekit.telemetry import context_from_traceparent, tracer
 from servicekit.worker import BackgroundLoop
@@ -270,24 +271,28 @@ class OutboxRelay:
         return len(sent)
 
     async def _mark_sent(self, rows: Sequence[Any], failure: BaseException | None, failed_row: Any) -> None:
-        """One statement marks the delivered rows sent; the first undelivered one records the error."""
+        """One statement marks the delivered rows sent; the first undelivered one records the error. On SQLite
+        the transaction goes before the requests waiting to write (`writes_first`): every consumer of the
+        suite waits for this round."""
         o = self.outbox
         ids = [r.id for r in rows]
-        async with self.engine.begin() as conn:
-            if ids:
-                now = datetime.now(UTC)
-                if conn.dialect.name == "postgresql":
-                    array = bindparam("ids", ids, type_=postgresql.ARRAY(o.c.id.type))
-                    await conn.execute(update(o).where(o.c.id == any_(array)).values(published_at=now))
-                else:  # SQLite: the ids as one JSON array (one parameter, nothing to compile per id)
-                    listed: Select[Any] = select(column("value")).select_from(
-                        func.json_each(bindparam("ids", json.dumps(ids)))
-                    )
-                    await conn.execute(update(o).where(o.c.id.in_(listed.scalar_subquery())).values(published_at=now))
-            if failure is not None:
-                message = f"{type(failure).__name__}: {failure}"[:2000]
-                failed = update(o).where(o.c.id == failed_row.id)
-                await conn.execute(failed.values(attempts=o.c.attempts + 1, last_error=message))
+        with writes_first():
+            async with self.engine.begin() as conn:
+                if ids:
+                    now = datetime.now(UTC)
+                    if conn.dialect.name == "postgresql":
+                        array = bindparam("ids", ids, type_=postgresql.ARRAY(o.c.id.type))
+                        await conn.execute(update(o).where(o.c.id == any_(array)).values(published_at=now))
+                    else:  # SQLite: the ids as one JSON array (one parameter, nothing to compile per id)
+                        listed: Select[Any] = select(column("value")).select_from(
+                            func.json_each(bindparam("ids", json.dumps(ids)))
+                        )
+                        sent = update(o).where(o.c.id.in_(listed.scalar_subquery())).values(published_at=now)
+                        await conn.execute(sent)
+                if failure is not None:
+                    message = f"{type(failure).__name__}: {failure}"[:2000]
+                    failed = update(o).where(o.c.id == failed_row.id)
+                    await conn.execute(failed.values(attempts=o.c.attempts + 1, last_error=message))
 
 
 async def mark_for_replay(engine: AsyncEngine, tables: RuntimeTables, since: datetime | None = None) -> int:

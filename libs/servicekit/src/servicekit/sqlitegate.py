@@ -1,0 +1,138 @@
+"""One writer at a time among a process's connections to one SQLite file, and the file's WAL checkpointed off
+the event loop.
+
+SQLite lets one connection write at a time. A second connection that wants to write waits in its busy
+handler, which sleeps and retries on a growing schedule — and, run on aiosqlite's thread, every step of a
+write transaction (the first write, the commit) was a thread hop whose way back waited for the GIL while
+the loop ran Python. On a service taking many small writes at once (the registry under steady pushes and
+PATCHes, bench/e2e.py --freshness), a transaction held the write lock for ~6 ms, of which the commit alone
+took ~2.5 ms, nearly all of it hops and GIL waits; requests queued while a core sat half idle.
+
+So a connection takes its file's gate (an asyncio lock: waiters queue in order and are woken the moment it is
+free) before the statement that opens its write transaction, and gives it back when the transaction ends.
+Inside the gate nothing of this process can hold SQLite's lock, so the transaction's statements and its
+commit run on the loop's thread (servicekit.sqlite). Other processes (the CLI, a migration) still meet
+SQLite's own lock: a first write that finds it taken goes to the connection's thread and waits there.
+
+A commit on the loop must not checkpoint (copy the WAL back into the database, with fsyncs): the engine's
+connections have `wal_autocheckpoint=0`, and the gate runs a passive checkpoint (which waits for no one) on
+a worker thread after every CHECKPOINT_COMMITS commits or CHECKPOINT_S seconds with commits, one at a time.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import sqlite3
+import time
+import weakref
+from collections import deque
+
+log = logging.getLogger(__name__)
+
+CHECKPOINT_COMMITS = 100
+CHECKPOINT_S = 1.0
+
+
+class WriteGate:
+    """The write gate and the checkpoints of one SQLite file, on one event loop.
+
+    Waiters are served in order, except that those marked `first` (the relay marking a round sent: every
+    consumer of the suite waits for it) go before the requests queued."""
+
+    def __init__(self, path: str, timeout_s: float) -> None:
+        self.path = path
+        self.timeout_s = timeout_s
+        self._held = False
+        self._queue: deque[asyncio.Future[None]] = deque()
+        self._first: deque[asyncio.Future[None]] = deque()
+        self._commits = 0  # since the last checkpoint began
+        self._last_checkpoint = time.monotonic()
+        self._checkpoint: asyncio.Future[None] | None = None
+        self.waits = 0  # acquisitions that found the gate taken (for tests)
+        self.checkpoints = 0  # checkpoints run (for tests)
+
+    async def acquire(self, *, first: bool = False) -> None:
+        """Wait for the gate; after `timeout_s` raise what SQLite's own busy timeout would."""
+        if not self._held and not self._queue and not self._first:
+            self._held = True
+            return
+        self.waits += 1
+        turn: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        (self._first if first else self._queue).append(turn)
+        try:
+            async with asyncio.timeout(self.timeout_s):
+                await turn
+        except BaseException as e:
+            if turn.done() and not turn.cancelled():  # handed over as we gave up: pass it on
+                self._hand_over()
+            else:
+                (self._first if first else self._queue).remove(turn)
+            if isinstance(e, TimeoutError):
+                raise sqlite3.OperationalError(
+                    f"database is locked (another writer of this process held it for over {self.timeout_s:.0f} s)"
+                ) from None
+            raise
+
+    def release(self, committed: bool) -> None:
+        self._hand_over()
+        if committed:
+            self._commits += 1
+            self._maybe_checkpoint()
+
+    def _hand_over(self) -> None:
+        """The gate to the next waiter still waiting (it stays held), or free."""
+        for waiting in (self._first, self._queue):
+            while waiting:
+                turn = waiting.popleft()
+                if not turn.done():
+                    turn.set_result(None)
+                    return
+        self._held = False
+
+    def _maybe_checkpoint(self) -> None:
+        if self._checkpoint is not None and not self._checkpoint.done():
+            return
+        now = time.monotonic()
+        if self._commits < CHECKPOINT_COMMITS and now - self._last_checkpoint < CHECKPOINT_S:
+            return
+        self._commits, self._last_checkpoint = 0, now
+        self._checkpoint = asyncio.get_running_loop().run_in_executor(None, self._passive_checkpoint)
+
+    def _passive_checkpoint(self) -> None:
+        """Copy what the WAL holds back into the database, as far as no reader still needs it (on a thread)."""
+        try:
+            conn = sqlite3.connect(self.path, timeout=self.timeout_s)
+            try:
+                conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
+            finally:
+                conn.close()
+            self.checkpoints += 1
+        except sqlite3.Error:  # the file went away (a test's database dropped): nothing to keep
+            log.debug("passive checkpoint of %s failed", self.path, exc_info=True)
+
+    async def settled(self) -> None:
+        """Wait for a running checkpoint (tests)."""
+        if self._checkpoint is not None:
+            await self._checkpoint
+
+
+_GATES: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[str, WriteGate]] = weakref.WeakKeyDictionary()
+
+
+def gated(path: str) -> bool:
+    """Whether connections to `path` go through a gate: a file by its name (not an in-memory database, which
+    no other connection shares, nor a `file:` URI)."""
+    return bool(path) and path != ":memory:" and not path.startswith("file:")
+
+
+def write_gate(path: str, timeout_s: float) -> WriteGate | None:
+    """The gate of the SQLite file at `path` on the running loop (None where `gated` says no)."""
+    if not gated(path):
+        return None
+    gates = _GATES.setdefault(asyncio.get_running_loop(), {})
+    key = os.path.realpath(path)
+    if key not in gates:
+        gates[key] = WriteGate(key, timeout_s)
+    return gates[key]
