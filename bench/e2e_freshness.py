@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import random
 import re
 import tempfile
@@ -18,6 +19,7 @@ from typing import Any
 import httpx
 from e2e_suite import BenchSuite, cpu_seconds
 from enterprises import ndjson, records
+from load import RawClient
 
 UPDATED = "registry.enterprise.updated"
 _BUCKET = re.compile(r"^event_age_seconds_bucket\{([^}]*)\} ([0-9.e+]+)$", re.M)
@@ -73,7 +75,12 @@ async def freshness(args: argparse.Namespace) -> str:
                 before = buckets((await c.get(metrics_url)).text, "indexer", UPDATED)
                 cpu_before = {name: cpu_seconds(pid) for name, pid in suite.pids().items()}
                 started = time.perf_counter()
-                sent, failed = await steady_changes(c, registry, provider, city, known, args.rate, args.seconds)
+                host, port = registry.removeprefix("http://").rsplit(":", 1)
+                raw = RawClient(host, int(port))
+                try:
+                    sent, failed = await steady_changes(raw, provider, city, known, args.rate, args.seconds)
+                finally:
+                    await raw.close()
                 answered_in = time.perf_counter() - started
                 await asyncio.sleep(5)  # the tail of the window reaches the indexer
                 after = buckets((await c.get(metrics_url)).text, "indexer", UPDATED)
@@ -97,48 +104,45 @@ async def freshness(args: argparse.Namespace) -> str:
 
 
 async def steady_changes(
-    c: httpx.AsyncClient,
-    registry: str,
+    raw: RawClient,
     provider: dict[str, str],
     city: dict[str, str],
     known: list[dict[str, Any]],
     rate: int,
     seconds: int,
 ) -> tuple[int, int]:
-    """Change `rate` enterprises a second for `seconds`: employees +1, a new version each time.
+    """Change `rate` enterprises a second for `seconds`: employees +1, a new version each time, sent open-loop
+    (on schedule, whatever the answers' pace) over raw keep-alive connections (bench/load.py's RawClient).
     Returns (changes sent, requests that were not answered 200)."""
     rng = random.Random(5)
     version = {r["record_id"]: 1 for r in known}
+    patch_headers = {**city, "Content-Type": "application/json"}
     tick = 0.1
     per_tick = max(1, rate // 10)
     sent = 0
     start = time.perf_counter()
-    pending: set[asyncio.Task[Any]] = set()
-    finished: set[asyncio.Task[Any]] = set()
+    pending: set[asyncio.Task[tuple[int, bytes]]] = set()
+    finished: set[asyncio.Task[tuple[int, bytes]]] = set()
     for step in range(int(seconds / tick)):
         chosen = rng.sample(known, per_tick)
         patches, pushed = chosen[: per_tick // 10], chosen[per_tick // 10 :]
         for r in patches:
             r["data"]["employees"] += 1
-            body = {"employees": r["data"]["employees"]}
-            pending.add(
-                asyncio.create_task(c.patch(f"{registry}/v1/enterprises/{r['data']['uscc']}", json=body, headers=city))
-            )
+            body = json.dumps({"employees": r["data"]["employees"]}).encode()
+            path = f"/v1/enterprises/{r['data']['uscc']}"
+            pending.add(asyncio.create_task(raw.request("PATCH", path, body, patch_headers)))
         for i in range(0, len(pushed), SMALL_BATCH):
             batch = []
             for r in pushed[i : i + SMALL_BATCH]:
                 version[r["record_id"]] += 1
                 r["data"]["employees"] += 1
                 batch.append({**r, "version": version[r["record_id"]]})
-            pending.add(
-                asyncio.create_task(
-                    c.post(f"{registry}/v1/push/records?results=rejected", content=ndjson(batch), headers=provider)
-                )
-            )
+            path = "/v1/push/records?results=rejected"
+            pending.add(asyncio.create_task(raw.request("POST", path, ndjson(batch), provider)))
         sent += per_tick
         done = {t for t in pending if t.done()}
         pending -= done
         finished |= done
         await asyncio.sleep(max(0.0, start + (step + 1) * tick - time.perf_counter()))
     answers = await asyncio.gather(*pending, *finished)
-    return sent, sum(1 for a in answers if a.status_code != 200)
+    return sent, sum(1 for status, _ in answers if status != 200)
