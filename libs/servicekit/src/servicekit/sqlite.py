@@ -118,6 +118,7 @@ class InlineReadConnection(aiosqlite.Connection):
         self._path, self._timeout_s = path, timeout_s
         self._gate: WriteGate | None = None
         self._gated = False  # holds the gate: a write transaction is open (or opening)
+        self._bulk = False  # the transaction wrote in bulk (on the thread): its commit goes there too
 
     async def _execute(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         conn = self._connection
@@ -128,8 +129,10 @@ class InlineReadConnection(aiosqlite.Connection):
             if not self._gated and begins_write(conn, fn, args) and await self._enter_gate():
                 if _inline_reads.get() and _short_write(fn, args):
                     return await self._first_write(conn, fn, args, kwargs)
-            elif runs_inline(conn, fn, args, gated=self._gated):
+            elif runs_inline(conn, fn, args, gated=self._gated and not self._bulk):
                 return fn(*args, **kwargs)
+            # A commit after bulk writes copies megabytes into the WAL: not on the loop either.
+            self._bulk = self._bulk or (self._gated and not committing)
             return await super()._execute(fn, *args, **kwargs)
         finally:
             if self._gated and not self._in_transaction():
@@ -169,7 +172,7 @@ class InlineReadConnection(aiosqlite.Connection):
 
     def _leave_gate(self, *, committed: bool) -> None:
         if self._gated and self._gate is not None:
-            self._gated = False
+            self._gated = self._bulk = False
             self._gate.release(committed)
 
     async def close(self) -> None:

@@ -27,14 +27,14 @@ metadata = MetaData()
 rows = Table("rows", metadata, Column("id", String(10), primary_key=True), Column("n", Integer))
 
 
-def record_threads(engine: Any) -> list[tuple[str, str]]:
-    """(statement's first word, thread name) of every statement the engine's connections run, noted by SQLite
-    itself on the thread that runs it."""
+def record_threads(engine: Any, words: tuple[str, ...] = ("SELECT", "INSERT")) -> list[tuple[str, str]]:
+    """(statement's first word, thread name) of every statement of `words` the engine's connections run, noted
+    by SQLite itself on the thread that runs it."""
     seen: list[tuple[str, str]] = []
 
     def note(statement: str) -> None:
         word = statement.split()[0].upper()
-        if word in ("SELECT", "INSERT"):
+        if word in words:
             seen.append((word, threading.current_thread().name))
 
     @event.listens_for(engine.sync_engine, "connect")
@@ -50,7 +50,7 @@ async def test_reads_and_short_writes_run_inline_heavy_reads_and_large_batches_o
     url = await make_db("sqlite")
     await create_tables(url, metadata)
     engine = make_engine(url)
-    seen = record_threads(engine)
+    noted = record_threads(engine, ("SELECT", "INSERT", "COMMIT"))
     main = threading.current_thread().name
     many = [{"id": f"m{i}", "n": i} for i in range(inline_sqlite.INLINE_MANY + 1)]
     try:
@@ -65,10 +65,14 @@ async def test_reads_and_short_writes_run_inline_heavy_reads_and_large_batches_o
             await conn.execute(insert(rows), many)  # a large first write: on the thread
     finally:
         await engine.dispose()
+    seen = [(word, thread) for word, thread in noted if word != "COMMIT"]
+    commits = [(word, thread) for word, thread in noted if word == "COMMIT"]
     assert seen[0] == ("INSERT", main)  # the gate held: nothing of this process can make it wait
     assert seen[1] == ("SELECT", main)
     assert seen[2][0] == "SELECT" and seen[2][1] != main  # marked heavy: on the connection's thread
     assert {thread != main for word, thread in seen[3:]} == {True} and len(seen[3:]) == len(many)
+    # a short transaction commits on the loop; one that wrote in bulk (megabytes into the WAL) on the thread
+    assert [thread == main for _, thread in commits] == [True, False]
 
 
 async def test_inside_a_write_transaction_statements_and_the_commit_run_inline(make_db: DbFactory) -> None:
