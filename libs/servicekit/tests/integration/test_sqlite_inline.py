@@ -19,7 +19,7 @@ from sqlalchemy.exc import IntegrityError
 
 from servicekit import sqlite as inline_sqlite
 from servicekit.db import make_engine
-from servicekit.sqlitegate import CHECKPOINT_COMMITS, write_gate
+from servicekit.sqlitegate import CHECKPOINT_COMMITS, WriteGate, write_gate
 from testkit.databases import DbFactory, create_tables
 from testkit.waits import wait_for
 
@@ -240,24 +240,45 @@ async def test_the_gate_gives_up_as_sqlites_busy_timeout_would(tmp_path: Any) ->
         await second.close()
 
 
-async def test_the_gate_checkpoints_the_wal_on_a_thread(make_db: DbFactory) -> None:
+async def test_the_gate_checkpoints_the_wal_and_the_wal_starts_over(
+    make_db: DbFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After CHECKPOINT_COMMITS commits the gate checkpoints on a thread, holding the gate: the checkpoint
+    copies everything back, and the next transaction writes the WAL from its start again (run beside the
+    writers, checkpoints never caught up and the WAL only grew)."""
     url = await make_db("sqlite")
     await create_tables(url, metadata)
     engine = make_engine(url)
+    path = str(engine.url.database)
+
+    def wal_frames() -> int:
+        check = sqlite3.connect(path)
+        try:  # a passive checkpoint reports how many frames the WAL holds now
+            return int(check.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()[1])
+        finally:
+            check.close()
+
+    held_while_checkpointing: list[bool] = []
+    checkpoint = WriteGate._passive_checkpoint
+
+    def noting(gate: WriteGate) -> None:
+        held_while_checkpointing.append(gate._held)  # no writer of the process can append meanwhile
+        checkpoint(gate)
+
+    monkeypatch.setattr(WriteGate, "_passive_checkpoint", noting)
     try:
         for i in range(CHECKPOINT_COMMITS):
             async with engine.begin() as conn:
                 await conn.execute(insert(rows).values(id=f"c{i}", n=i))
-        gate = write_gate(str(engine.url.database), 30)
+        gate = write_gate(path, 30)
         assert gate is not None
         await gate.settled()
-        assert gate.checkpoints == 1
-        check = sqlite3.connect(str(engine.url.database))
-        try:  # what the checkpoint copied back: every frame the WAL held then, and nothing left to copy now
-            busy, frames, copied = check.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
-        finally:
-            check.close()
-        assert busy == 0 and frames == copied and frames > 0
+        assert gate.checkpoints == 1 and held_while_checkpointing == [True]
+        async with engine.begin() as conn:
+            await conn.execute(insert(rows).values(id="after", n=0))
+        assert 0 < wal_frames() < 10  # one transaction's frames, not a hundred's
+        async with engine.connect() as conn:
+            assert await conn.scalar(select(func.count()).select_from(rows)) == CHECKPOINT_COMMITS + 1
     finally:
         await engine.dispose()
 
