@@ -157,13 +157,22 @@ async def test_many_concurrent_writers_and_a_failed_one_all_pass_the_gate(make_d
     engine = make_engine(url)
 
     all_connected = asyncio.Barrier(40)
+    first: list[int] = []
+    gate = write_gate(str(engine.url.database), 30)
+    assert gate is not None
+
+    async def all_others_queued() -> bool:
+        return gate.waits >= 39
 
     async def writer(k: int) -> None:
         async with engine.connect() as conn, conn.begin():
             await all_connected.wait()  # every transaction starts at once
             for i in range(5):
                 await conn.execute(insert(rows).values(id=f"w{k}-{i}", n=i))
-                await asyncio.sleep(0.001)  # holds the transaction across a real wait: the others queue
+                if not first:  # the first in holds its transaction until the 39 others wait at the gate
+                    first.append(k)
+                    await wait_for(all_others_queued, timeout=10, what="39 writers queued at the gate")
+                await asyncio.sleep(0)
             if k == 7:
                 await conn.execute(insert(rows).values(id="w7-0", n=0))  # a duplicate: the whole of w7 rolls back
 
@@ -175,8 +184,6 @@ async def test_many_concurrent_writers_and_a_failed_one_all_pass_the_gate(make_d
         assert failed == [7] and isinstance(outcomes[7], IntegrityError)
         async with engine.connect() as conn:
             assert await conn.scalar(select(func.count()).select_from(rows)) == 39 * 5
-        gate = write_gate(str(engine.url.database), 30)
-        assert gate is not None and gate.waits > 0
     finally:
         await engine.dispose()
 
