@@ -3,9 +3,10 @@
 aiosqlite runs every call (cursor, execute, fetch, close, commit) on a thread of its own and wakes the event
 loop for each result: five to ten thread hops per statement, about 1.5 ms of a point read that SQLite itself
 answers in 50 µs (measured in bench/catalog_matching.py). In WAL mode a read outside a write transaction never
-waits for a lock, so it may run inline; anything that can wait (the first write of a transaction takes the
-write lock, and a busy handler would then block the whole loop, and with it the coroutine holding that lock)
-still goes through aiosqlite's thread, in the order it was issued.
+waits for a lock, so it may run inline. A write transaction first takes its file's write gate
+(servicekit.sqlitegate): inside it no other writer of the process holds SQLite's lock, so its statements and
+its commit run inline too; what can still wait (a first write that finds another process holding the lock)
+or takes long (a large executemany, the commit after one) goes through aiosqlite's thread, in order.
 
 A read that is slow by nature (a report over a million rows) runs on the thread too, so that the loop keeps
 serving: wrap it in `with heavy_reads():`, or give its route the dependency `reads_on_thread`.
@@ -95,12 +96,12 @@ def begins_write(conn: sqlite3.Connection, fn: Callable[..., Any], args: tuple[A
     return sql.lstrip()[:6].upper() not in ("SELECT", "PRAGMA")
 
 
-_DML = ("INSERT", "UPDATE", "DELETE", "REPLAC", "WITH ")
+_DML = ("INSERT", "UPDATE", "DELETE", "REPLACE", "WITH")
 
 
 def _short_write(fn: Callable[..., Any], args: tuple[Any, ...]) -> bool:
     """A row-level statement, or an executemany of a few rows (DDL and large batches run on the thread)."""
-    if not (args and isinstance(args[0], str) and args[0].lstrip()[:6].upper() in _DML):
+    if not (args and isinstance(args[0], str) and args[0].lstrip()[:7].upper().startswith(_DML)):
         return False
     return getattr(fn, "__name__", "") == "execute" or (len(args) > 1 and len(args[1]) <= INLINE_MANY)
 
