@@ -35,13 +35,7 @@ async def _worker(
             path = rng.choice(paths)
             started = time.perf_counter()
             writer.write(f"GET {path} HTTP/1.1\r\nHost: {host}\r\n{headers}\r\n".encode())
-            head = await reader.readuntil(b"\r\n\r\n")
-            status = int(head[9:12])
-            length = 0
-            for line in head.split(b"\r\n"):
-                if line[:15].lower() == b"content-length:":
-                    length = int(line[15:])
-            await reader.readexactly(length)
+            status, _ = await _answer(reader)
             result.latencies_ms.append((time.perf_counter() - started) * 1000)
             result.requests += 1
             if status != 200:

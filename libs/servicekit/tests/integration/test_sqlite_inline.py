@@ -172,7 +172,6 @@ async def test_many_concurrent_writers_and_a_failed_one_all_pass_the_gate(make_d
                 if not first:  # the first in holds its transaction until the 39 others wait at the gate
                     first.append(k)
                     await wait_for(all_others_queued, timeout=10, what="39 writers queued at the gate")
-                await asyncio.sleep(0)
             if k == 7:
                 await conn.execute(insert(rows).values(id="w7-0", n=0))  # a duplicate: the whole of w7 rolls back
 

@@ -9,6 +9,7 @@ import sqlite3
 import pytest
 
 from servicekit.sqlitegate import WriteGate
+from testkit.waits import wait_for
 
 
 async def queue_behind(gate: WriteGate, order: list[str], name: str, *, first: bool = False) -> asyncio.Task[None]:
@@ -17,8 +18,13 @@ async def queue_behind(gate: WriteGate, order: list[str], name: str, *, first: b
         order.append(name)
         gate.release(committed=False)
 
+    before = gate.waits
+
+    async def queued() -> bool:
+        return gate.waits > before
+
     task = asyncio.create_task(take())
-    await asyncio.sleep(0)  # now queued
+    await wait_for(queued, timeout=5, what=f"{name} queued at the gate")
     return task
 
 
@@ -46,10 +52,11 @@ async def test_a_waiter_that_gives_up_is_skipped_and_the_gate_stays_usable() -> 
     await gate.acquire()
     with pytest.raises(sqlite3.OperationalError, match="database is locked"):
         await gate.acquire()  # times out behind the holder
+    gate.timeout_s = 5  # the waiters below wait as long as it takes
     cancelled = await queue_behind(gate, order, "cancelled")
     later = await queue_behind(gate, order, "later")
     cancelled.cancel()
-    await asyncio.sleep(0)
+    await asyncio.gather(cancelled, return_exceptions=True)
     gate.release(committed=False)
     await later
     assert order == ["later"]
