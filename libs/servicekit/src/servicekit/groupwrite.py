@@ -4,9 +4,10 @@ transaction with one executemany. Requests stay read-only (no write lock held pe
 SQLite would serialise them), nothing is answered before its record is durable, and the write costs one
 round trip per batch instead of one per request (DESIGN §7).
 
-The batch goes straight to the driver on connections of the writer's own — SQLite's on the event loop when
-the write lock is free at once, else on one thread of its own (a commit may wait for the lock, never on the
-loop); PostgreSQL's asyncpg connection —: one executemany and one commit per batch. Through an ORM session the
+The batch goes straight to the driver on connections of the writer's own — SQLite's on the event loop inside
+the file's write gate (servicekit.sqlitegate), or on one thread of its own when another process holds the
+lock (a commit may wait for the lock, never on the loop); PostgreSQL's asyncpg connection —: one executemany
+and one commit per batch. Through an ORM session the
 same batch cost about a millisecond of set-up and thread hops; through the thread, a hop each way and the
 GIL passed back and forth with the requests' point reads (bench/finance_eligibility.py)."""
 
@@ -26,6 +27,7 @@ from sqlalchemy.exc import IntegrityError
 from servicekit.bulk import driver_insert
 from servicekit.db import normalize_url
 from servicekit.sqlite import INLINE_MANY
+from servicekit.sqlitegate import WriteGate, gated, write_gate
 
 log = logging.getLogger(__name__)
 
@@ -112,29 +114,39 @@ class _Sink(Protocol):
 
 
 class _SQLiteSink:
-    """A batch is stored on the event loop's thread when SQLite's write lock is free at once (`BEGIN
-    IMMEDIATE` with no busy wait): in WAL mode with `synchronous=NORMAL` the commit is a write into the OS's
-    cache, about 100 µs for a batch, less than handing it to a thread and back. When another connection holds
-    the lock, the batch goes to a thread of the sink's own, which may wait for it. Nothing that can wait runs
-    on the loop: not the lock, and not a checkpoint (copying the WAL back into the database, with fsyncs) —
-    the loop's connection never checkpoints by itself; after every CHECKPOINT_ROWS rows it stored, a passive
-    checkpoint (which waits for no one) runs on the thread."""
+    """A batch is stored inside the file's write gate (servicekit.sqlitegate), which the service's own
+    connections to the file take too: no writer of this process holds SQLite's lock meanwhile, so the batch
+    goes straight in on the event loop's thread (`BEGIN IMMEDIATE` with no busy wait, executemany, commit: in
+    WAL mode with `synchronous=NORMAL` a write into the OS's cache, about 100 µs for a batch, less than
+    handing it to a thread and back). Another process holding the lock (the CLI, a migration) sends the
+    batch to a thread of the sink's own, which may wait for it. Checkpoints are the gate's: the loop's
+    connection never checkpoints by itself, and the gate runs a passive checkpoint on a thread every so many
+    commits, holding the gate so that it catches up. Checkpointing beside the writers, as the sink once did,
+    never caught up: the WAL grew by ~35 MB a second under the eligibility benchmark (560 MB in 16 s) and
+    every read searched a growing WAL index."""
 
     dialect = "sqlite"
-    CHECKPOINT_ROWS = 2000
+    TIMEOUT_S = 30.0  # what a batch waits for the gate or for another process's lock
 
     def __init__(self, path: str) -> None:
         self._path = path
         self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="group-writer")
         self._loop_conn: sqlite3.Connection | None = None  # used on the loop's thread only
         self._conn: sqlite3.Connection | None = None  # used on the thread only
-        self._since_checkpoint = 0
-        self._checkpoint: asyncio.Future[None] | None = None
+        self._gate: tuple[asyncio.AbstractEventLoop, WriteGate | None] | None = None  # the file's, on its loop
         self.inline_batches = 0  # batches stored on the loop's thread (for tests)
+
+    def _write_gate(self) -> WriteGate | None:
+        loop = asyncio.get_running_loop()
+        if self._gate is None or self._gate[0] is not loop:
+            self._gate = (loop, write_gate(self._path, self.TIMEOUT_S))
+        return self._gate[1]
 
     def _connect(self, timeout: float) -> sqlite3.Connection:
         conn = sqlite3.connect(self._path, timeout=timeout, check_same_thread=False, isolation_level=None)
         conn.execute("PRAGMA synchronous=NORMAL")
+        if gated(self._path):  # the gate checkpoints, on a thread (else SQLite's automatic checkpoints)
+            conn.execute("PRAGMA wal_autocheckpoint=0")
         return conn
 
     @staticmethod
@@ -151,20 +163,14 @@ class _SQLiteSink:
 
     def _store_waiting(self, sql: str, params: list[tuple[Any, ...]]) -> None:
         if self._conn is None:
-            self._conn = self._connect(timeout=30)
+            self._conn = self._connect(timeout=self.TIMEOUT_S)
         self._conn.execute("BEGIN IMMEDIATE")
         self._insert(self._conn, sql, params)
-
-    def _passive_checkpoint(self) -> None:
-        if self._conn is None:
-            self._conn = self._connect(timeout=30)
-        self._conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
 
     def _locked_inline(self) -> sqlite3.Connection | None:
         """The loop's connection inside a write transaction, or None if another connection holds the lock."""
         if self._loop_conn is None:
             self._loop_conn = self._connect(timeout=0)
-            self._loop_conn.execute("PRAGMA wal_autocheckpoint=0")
         try:
             self._loop_conn.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as e:
@@ -174,16 +180,21 @@ class _SQLiteSink:
         return self._loop_conn
 
     async def store(self, sql: str, params: list[tuple[Any, ...]]) -> None:
-        conn = self._locked_inline() if len(params) <= INLINE_MANY else None
-        if conn is None:
-            await asyncio.get_running_loop().run_in_executor(self._thread, self._store_waiting, sql, params)
-            return
-        self._insert(conn, sql, params)
-        self.inline_batches += 1
-        self._since_checkpoint += len(params)
-        if self._since_checkpoint >= self.CHECKPOINT_ROWS and (self._checkpoint is None or self._checkpoint.done()):
-            self._since_checkpoint = 0
-            self._checkpoint = asyncio.get_running_loop().run_in_executor(self._thread, self._passive_checkpoint)
+        gate = self._write_gate()
+        if gate is not None:
+            await gate.acquire()
+        stored = False
+        try:
+            conn = self._locked_inline() if len(params) <= INLINE_MANY else None
+            if conn is None:
+                await asyncio.get_running_loop().run_in_executor(self._thread, self._store_waiting, sql, params)
+            else:
+                self._insert(conn, sql, params)
+                self.inline_batches += 1
+            stored = True
+        finally:
+            if gate is not None:
+                gate.release(committed=stored)
 
     def _close(self) -> None:
         if self._conn is not None:
@@ -191,9 +202,6 @@ class _SQLiteSink:
             self._conn = None
 
     async def close(self) -> None:
-        if self._checkpoint is not None:
-            with contextlib.suppress(Exception):
-                await self._checkpoint
         if self._loop_conn is not None:
             self._loop_conn.close()
             self._loop_conn = None

@@ -5,15 +5,15 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
-from pathlib import Path
 
 import pytest
-from sqlalchemy import Column, Integer, MetaData, String, Table, func, select
+from sqlalchemy import Column, Integer, MetaData, String, Table, func, insert, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError
 
 from servicekit.db import make_engine
 from servicekit.groupwrite import GroupWriter, _SQLiteSink
+from servicekit.sqlitegate import CHECKPOINT_COMMITS, write_gate
 from testkit.databases import DbFactory, create_tables
 from testkit.waits import wait_for
 
@@ -94,20 +94,62 @@ async def test_sqlite_batches_are_stored_on_the_loop_unless_another_connection_h
         await writer.close()
 
 
-async def test_sqlite_writes_on_the_loop_are_checkpointed_off_it(make_db: DbFactory) -> None:
-    """The loop's connection never checkpoints; the writer's passive checkpoints copy its WAL back."""
+async def test_sqlite_batches_wait_at_the_files_write_gate(make_db: DbFactory) -> None:
+    """A write transaction of the service's own engine holds the file's gate: the batch waits for it at the
+    gate (not in SQLite's busy handler) and goes in on the loop as soon as it is handed over."""
     url = await make_db("sqlite")
     await create_tables(url, metadata)
-    path = Path(make_url(url).database or "")
+    engine = make_engine(url)
     writer = GroupWriter(url, entries)
-    before = path.stat().st_size
+    sink = writer._sink
+    assert isinstance(sink, _SQLiteSink)
     try:
-        for start in range(0, 3 * _SQLiteSink.CHECKPOINT_ROWS, 100):
-            await asyncio.gather(*(writer.write({"id": f"c{i}", "n": i}) for i in range(start, start + 100)))
+        async with engine.begin() as conn:
+            await conn.execute(insert(entries).values(id="engine", n=0))
+            gate = write_gate(str(engine.url.database), 30)
+            assert gate is not None
+            waiting = asyncio.create_task(writer.write({"id": "batch", "n": 1}))
+
+            async def queued() -> bool:
+                return gate.waits == 1
+
+            await wait_for(queued, timeout=10, what="the batch queued at the gate")
+            assert not waiting.done()
+        await asyncio.wait_for(waiting, timeout=10)
+        assert sink.inline_batches == 1 and await stored(url) == 2
+    finally:
+        await writer.close()
+        await engine.dispose()
+
+
+async def test_sqlite_batches_leave_checkpoints_to_the_gate_and_the_wal_starts_over(make_db: DbFactory) -> None:
+    """The loop's connection never checkpoints; after CHECKPOINT_COMMITS batches the gate checkpoints (holding
+    the gate) and the next batch writes the WAL from its start. The sink once checkpointed beside its own
+    writes, never caught up, and the WAL grew by tens of MB a second under load."""
+    url = await make_db("sqlite")
+    await create_tables(url, metadata)
+    path = make_url(url).database or ""
+    writer = GroupWriter(url, entries)
+
+    def wal_frames() -> int:
+        check = sqlite3.connect(path)
+        try:  # a passive checkpoint reports how many frames the WAL holds now
+            return int(check.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()[1])
+        finally:
+            check.close()
+
+    try:
+        for start in range(0, CHECKPOINT_COMMITS * 10, 10):
+            await asyncio.gather(*(writer.write({"id": f"c{i}", "n": i}) for i in range(start, start + 10)))
         sink = writer._sink
-        assert isinstance(sink, _SQLiteSink) and sink._checkpoint is not None and sink._loop_conn is not None
+        assert isinstance(sink, _SQLiteSink) and sink._loop_conn is not None
         assert sink._loop_conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == 0
-        await sink._checkpoint
-        assert path.stat().st_size > before  # pages copied from the WAL into the database file
+        gate = write_gate(path, 30)
+        assert gate is not None and writer.batches >= CHECKPOINT_COMMITS
+        await gate.settled()
+        assert gate.checkpoints >= 1
+        await writer.write({"id": "after", "n": 0})
+        assert 0 < wal_frames() < 10  # one batch's frames, not a hundred's
+        assert await stored(url) == CHECKPOINT_COMMITS * 10 + 1
     finally:
         await writer.close()

@@ -249,9 +249,9 @@ async def test_the_gate_gives_up_as_sqlites_busy_timeout_would(tmp_path: Any) ->
 async def test_the_gate_checkpoints_the_wal_and_the_wal_starts_over(
     make_db: DbFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """After CHECKPOINT_COMMITS commits the gate checkpoints on a thread, holding the gate: the checkpoint
-    copies everything back, and the next transaction writes the WAL from its start again (run beside the
-    writers, checkpoints never caught up and the WAL only grew)."""
+    """After CHECKPOINT_COMMITS commits the gate checkpoints on a thread, first beside the writers, then
+    holding the gate: the second copies what is left, and the next transaction writes the WAL from its start
+    again (run only beside the writers, checkpoints never caught up and the WAL only grew)."""
     url = await make_db("sqlite")
     await create_tables(url, metadata)
     engine = make_engine(url)
@@ -267,9 +267,9 @@ async def test_the_gate_checkpoints_the_wal_and_the_wal_starts_over(
     held_while_checkpointing: list[bool] = []
     checkpoint = WriteGate._passive_checkpoint
 
-    def noting(gate: WriteGate) -> None:
-        held_while_checkpointing.append(gate._held)  # no writer of the process can append meanwhile
-        checkpoint(gate)
+    def noting(gate: WriteGate) -> bool:
+        held_while_checkpointing.append(gate._held)  # the second: no writer of the process can append meanwhile
+        return checkpoint(gate)
 
     monkeypatch.setattr(WriteGate, "_passive_checkpoint", noting)
     try:
@@ -279,7 +279,7 @@ async def test_the_gate_checkpoints_the_wal_and_the_wal_starts_over(
         gate = write_gate(path, 30)
         assert gate is not None
         await gate.settled()
-        assert gate.checkpoints == 1 and held_while_checkpointing == [True]
+        assert gate.checkpoints == 1 and held_while_checkpointing == [False, True]
         async with engine.begin() as conn:
             await conn.execute(insert(rows).values(id="after", n=0))
         assert 0 < wal_frames() < 10  # one transaction's frames, not a hundred's
