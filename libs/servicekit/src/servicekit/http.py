@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import logging
+import os
 import re
 import time
-import uuid
 from collections.abc import Sequence
 from typing import Any
 
@@ -110,6 +110,19 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(Exception, _unhandled)
 
 
+_WANTED = {b"x-request-id": "x-request-id", b"content-length": "content-length", b"traceparent": "traceparent"}
+
+
+def _wanted_headers(raw: Any) -> dict[str, str]:
+    """The request headers the middleware reads (others are left undecoded: this runs on every request)."""
+    found: dict[str, str] = {}
+    for key, value in raw:
+        name = _WANTED.get(key) or _WANTED.get(key.lower())
+        if name is not None:
+            found[name] = value.decode("latin-1")
+    return found
+
+
 class RequestMiddleware:
     """Request id, server span from `traceparent`, body-size limit and the duration histogram."""
 
@@ -128,14 +141,23 @@ class RequestMiddleware:
         self.max_body_default = max_body_bytes
         self.max_upload = max_upload_bytes
         self.upload_paths = tuple(upload_paths)
+        self._durations: dict[tuple[str, str, int], Any] = {}
+
+    def _duration(self, method: str, route: str, status: int) -> Any:
+        """The duration histogram's child for these labels (prometheus' `labels` locks and looks up per call)."""
+        key = (method, route, status)
+        child = self._durations.get(key)
+        if child is None:
+            child = self._durations[key] = metrics.HTTP_DURATION.labels(self.service, method, route, str(status))
+        return child
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}
+        headers = _wanted_headers(scope.get("headers", ()))
         max_body = self.max_upload if scope["path"].startswith(self.upload_paths) else self.max_body_default
-        rid = headers.get("x-request-id") or uuid.uuid4().hex
+        rid = headers.get("x-request-id") or os.urandom(16).hex()
         token = request_id_var.set(rid)
         status = {"code": 500}
         start = time.perf_counter()
@@ -192,7 +214,5 @@ class RequestMiddleware:
                 template = getattr(route, "path", None) or "unmatched"
                 span.update_name(f"{scope['method']} {template}")
                 span.set_attribute("http.response.status_code", status["code"])
-                metrics.HTTP_DURATION.labels(self.service, scope["method"], template, str(status["code"])).observe(
-                    time.perf_counter() - start
-                )
+                self._duration(scope["method"], template, status["code"]).observe(time.perf_counter() - start)
                 request_id_var.reset(token)
