@@ -122,3 +122,29 @@ def test_a_subsidy_without_share_or_cap_is_refused() -> None:
     body["terms"] = {"subsidy_share": "0.5"}
     with pytest.raises(ValidationError, match="subsidy_cap_fen"):
         ProductDefinition.model_validate(body)
+
+
+def test_a_conditions_result_is_built_once_per_value_and_never_served_to_another_version() -> None:
+    """Results are kept per condition and value: the same answer object again, another value its own
+    result, and a condition of another product version (same id, new object) never the old version's."""
+    loan = product("special-loan")
+    first, again = evaluate(loan, ready_for_special_loan()), evaluate(loan, ready_for_special_loan())
+    assert all(a is b for a, b in zip(first, again, strict=True))
+    other = evaluate(loan, {**ready_for_special_loan(), Fact.FURTHEST_STAGE: "design"})
+    assert other[2] is not first[2] and not other[2].passed and "（现为：方案设计）" in other[2].reason_zh
+    republished = product("special-loan")  # a new version's conditions: equal ids, new objects
+    republished.conditions[2].label_en = "a project in implementation"
+    assert evaluate(republished, ready_for_special_loan())[2].reason_en == (
+        "met: a project in implementation (now: implementation)"
+    )
+    assert evaluate(loan, ready_for_special_loan())[2] is first[2]
+
+
+def test_a_true_fact_and_the_number_one_are_told_apart() -> None:
+    """True == 1 in Python; a cached result for one must not answer the other."""
+    is_true = Condition.model_validate(
+        {"id": "flag", "fact": "registered", "op": "is_true", "label_zh": "是", "label_en": "flag"}
+    )
+    definition = product("special-loan").model_copy(update={"conditions": [is_true]})
+    assert evaluate(definition, {Fact.REGISTERED: True})[0].passed
+    assert not evaluate(definition, {Fact.REGISTERED: 1})[0].passed

@@ -45,8 +45,27 @@ def holds(condition: Condition, value: Any) -> bool:
     return number >= bound if op is Op.GE else number > bound if op is Op.GT else number <= bound
 
 
+_CHECKED: dict[tuple[int, type, Any], tuple[Condition, RuleResult]] = {}
+_CHECKED_MAX = 50_000  # facts take few values (districts, classes, levels, stages): the cache stays small
+
+
 def check(condition: Condition, facts: Facts) -> RuleResult:
+    """The condition's result for the enterprise's value of its fact, reasons included: the same condition
+    and value always give the same result, so it is built once (the reasons' formatting and the model were a
+    tenth of a bank's query) and shared — results are immutable in effect, only ever serialised."""
     value = facts.get(condition.fact)
+    key = (id(condition), type(value), value if not isinstance(value, list) else tuple(value))
+    held = _CHECKED.get(key)
+    if held is not None and held[0] is condition:  # the condition is kept beside, so its id is never reused
+        return held[1]
+    result = _checked(condition, value)
+    if len(_CHECKED) >= _CHECKED_MAX:
+        _CHECKED.clear()
+    _CHECKED[key] = (condition, result)
+    return result
+
+
+def _checked(condition: Condition, value: Any) -> RuleResult:
     passed = holds(condition, value)
     zh, en = _shown(Stage(value) if condition.fact is Fact.FURTHEST_STAGE and value else value)
     return RuleResult(
