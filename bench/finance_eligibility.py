@@ -29,6 +29,7 @@ from load import LoadResult, load
 from served import database, load_table, served, token
 
 from contracts.api.journey import Stage
+from finance.facts.standing_repository import refresh_standings
 from finance.main import spec
 from finance.models import Consent, EligibilityQuery, EnterpriseFacts, FinalAssessment, KnownProject
 from servicekit.bulk import insert_rows
@@ -108,6 +109,7 @@ async def fill(url: str, n: int) -> list[str]:
     async with sessionmaker(engine)() as session:
         for model, batch in data.items():
             await insert_rows(session, model, batch)
+        await refresh_standings(session, [r["uscc"] for r in data[EnterpriseFacts]])  # as the consumers would
         await session.commit()
     await engine.dispose()
     return [r["uscc"] for r in data[EnterpriseFacts]]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from contracts.events.assessment import (
     AssessmentFinalised,
     DesignationGranted,
@@ -9,8 +11,9 @@ from contracts.events.assessment import (
     ProjectLevelChanged,
 )
 from contracts.events.catalog import AdoptionRecorded, SolutionListed
-from contracts.events.registry import EnterpriseRegistered, EnterpriseUpdated
+from contracts.events.registry import EnterpriseRegistered, EnterpriseUpdated, ProjectCreated, ProjectStageChanged
 from finance.facts import repository as facts
+from finance.facts.standing_repository import refresh_standings
 from finance.funding import repository as funding_store
 from finance.funding import service as funding
 from finance.models import KnownEnterprise, KnownLevelChange, KnownProject
@@ -134,6 +137,20 @@ async def on_adoption_recorded(uow: UnitOfWork, events: list[Received[AdoptionRe
     await funding.check(uow, usccs={p.uscc for p in adopted if p.project_id is not None})
 
 
+async def on_standing_changed(uow: UnitOfWork, events: list[Received[Any]]) -> None:
+    """Run after the handlers that store an event's facts: the touched enterprises' standings recomputed."""
+    await refresh_standings(uow.session, {e.payload.uscc for e in events})
+
+
+STANDING_EVENTS = (
+    ProjectCreated,
+    ProjectStageChanged,
+    AssessmentFinalised,
+    ProjectLevelChanged,
+    DesignationGranted,
+    DesignationRevoked,
+)
+
 SUBSCRIPTIONS = merged(
     enterprise_subscriptions(KnownEnterprise),
     project_subscriptions(KnownProject),
@@ -148,4 +165,5 @@ SUBSCRIPTIONS = merged(
         Subscription(SolutionListed, on_solution_listed, idempotent=True),
         Subscription(AdoptionRecorded, on_adoption_recorded, idempotent=True),
     ],
+    [Subscription(event, on_standing_changed, idempotent=True) for event in STANDING_EVENTS],
 )

@@ -51,6 +51,24 @@ class EnterpriseFacts(FinanceTable, table=True):
     version: int = Field(sa_type=Integer)
 
 
+class EnterpriseStanding(FinanceTable, table=True):
+    """An enterprise's projects, latest final level, latest level change and designations in one row, kept by
+    the consumers in the batch that changes them (finance.facts.standing): a bank's query reads this row
+    instead of aggregating four tables per request."""
+
+    __tablename__ = "enterprise_standings"
+
+    uscc: str = Field(primary_key=True, sa_type=String(18))
+    projects: int = Field(sa_type=Integer)
+    furthest: int | None = Field(default=None, sa_type=Integer)  # the furthest project's stage, as its ordinal
+    final_level: int | None = Field(default=None, sa_type=Integer)  # of the latest final assessment
+    t0_level: int | None = Field(default=None, sa_type=Integer)  # of the latest measured level change
+    t1_level: int | None = Field(default=None, sa_type=Integer)
+    level_delta: int | None = Field(default=None, sa_type=Integer)
+    lighthouse: bool  # holds a 小灯塔工厂 designation not revoked
+    benchmark: bool  # holds a 标杆 designation not revoked
+
+
 class FinalAssessment(FinanceTable, table=True):
     """A final digital-level assessment (the assessment service's `assessment.assessment.finalised`)."""
 
