@@ -11,6 +11,7 @@ from sqlalchemy import Column, Integer, MetaData, String, Table, func, insert, s
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError
 
+from servicekit.bulk import driver_insert
 from servicekit.db import make_engine
 from servicekit.groupwrite import GroupWriter, _SQLiteSink
 from servicekit.sqlitegate import CHECKPOINT_COMMITS, write_gate
@@ -151,5 +152,22 @@ async def test_sqlite_batches_leave_checkpoints_to_the_gate_and_the_wal_starts_o
         await writer.write({"id": "after", "n": 0})
         assert 0 < wal_frames() < 10  # one batch's frames, not a hundred's
         assert await stored(url) == CHECKPOINT_COMMITS * 10 + 1
+    finally:
+        await writer.close()
+
+
+async def test_a_batch_is_stored_whole_or_not_at_all(make_db: DbFactory, db_kind: str) -> None:
+    """One row of a batch breaking a constraint fails the whole batch: none of its rows is stored."""
+    url = await make_db(db_kind)
+    await create_tables(url, metadata)
+    writer = GroupWriter(url, entries)
+    try:
+        await writer.write({"id": "taken", "n": 0})
+        sql, params = driver_insert(writer._sink.dialect, entries, [{"id": f"b{i}", "n": i} for i in range(5)])
+        params.insert(3, params[0])  # the same key twice in one batch
+        with pytest.raises(IntegrityError):
+            await writer._sink.store(sql, params)
+        await writer._sink.store(sql, params[:3])  # the writer goes on
+        assert await stored(url) == 1 + 3
     finally:
         await writer.close()

@@ -10,10 +10,24 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import Boolean, Column, Date, Integer, MetaData, String, Table, bindparam, func, insert, literal, select
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Date,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    bindparam,
+    func,
+    insert,
+    literal,
+    select,
+    text,
+)
 
 from servicekit.db import DecimalText, JSONText, UTCDateTime, make_engine
-from servicekit.pointread import PointReader
+from servicekit.pointread import POOL_NAME, PointReader
 from testkit.databases import DbFactory, create_tables
 
 metadata = MetaData()
@@ -99,3 +113,21 @@ async def test_sqlite_point_reads_never_write_nor_create(make_db: DbFactory, tmp
     with pytest.raises(sqlite3.OperationalError):
         await reader.one(BY_ID, {"id": "a"})
     assert not missing.exists()
+
+
+async def test_postgresql_connections_go_back_to_the_pool_without_a_reset_query(make_db: DbFactory) -> None:
+    """asyncpg's default release runs `RESET ALL` and more — a round trip and server work per read. The point
+    reader's connections come back as they are: the last statement PostgreSQL saw from each is a read."""
+    url = await filled(make_db, "postgresql")
+    engine = make_engine(url)
+    reads = PointReader(engine, pool_size=1)
+    try:
+        for row in ROWS:
+            assert await reads.one(BY_ID, {"id": row["id"]}) == row
+        async with engine.connect() as conn:
+            activity = text("SELECT query FROM pg_stat_activity WHERE application_name = :name")
+            last = (await conn.execute(activity, {"name": POOL_NAME})).scalars().all()
+        assert len(last) == 1 and last[0].startswith("SELECT point_things"), last
+    finally:
+        await reads.close()
+        await engine.dispose()
