@@ -15,7 +15,7 @@ from servicekit.bulk import driver_insert
 from servicekit.db import make_engine
 from servicekit.groupwrite import GroupWriter, _SQLiteSink
 from servicekit.sqlitegate import CHECKPOINT_COMMITS, write_gate
-from testkit.databases import DbFactory, create_tables
+from testkit.databases import DbFactory, create_tables, wal_frames
 from testkit.waits import wait_for
 
 metadata = MetaData()
@@ -132,13 +132,6 @@ async def test_sqlite_batches_leave_checkpoints_to_the_gate_and_the_wal_starts_o
     path = make_url(url).database or ""
     writer = GroupWriter(url, entries)
 
-    def wal_frames() -> int:
-        check = sqlite3.connect(path)
-        try:  # a passive checkpoint reports how many frames the WAL holds now
-            return int(check.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()[1])
-        finally:
-            check.close()
-
     try:
         for start in range(0, CHECKPOINT_COMMITS * 10, 10):
             await asyncio.gather(*(writer.write({"id": f"c{i}", "n": i}) for i in range(start, start + 10)))
@@ -150,7 +143,7 @@ async def test_sqlite_batches_leave_checkpoints_to_the_gate_and_the_wal_starts_o
         await gate.settled()
         assert gate.checkpoints >= 1
         await writer.write({"id": "after", "n": 0})
-        assert 0 < wal_frames() < 10  # one batch's frames, not a hundred's
+        assert 0 < wal_frames(path) < 10  # one batch's frames, not a hundred's
         assert await stored(url) == CHECKPOINT_COMMITS * 10 + 1
     finally:
         await writer.close()

@@ -20,7 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from servicekit import sqlite as inline_sqlite
 from servicekit.db import make_engine
 from servicekit.sqlitegate import CHECKPOINT_COMMITS, WriteGate, write_gate
-from testkit.databases import DbFactory, create_tables
+from testkit.databases import DbFactory, create_tables, wal_frames
 from testkit.waits import wait_for
 
 metadata = MetaData()
@@ -257,13 +257,6 @@ async def test_the_gate_checkpoints_the_wal_and_the_wal_starts_over(
     engine = make_engine(url)
     path = str(engine.url.database)
 
-    def wal_frames() -> int:
-        check = sqlite3.connect(path)
-        try:  # a passive checkpoint reports how many frames the WAL holds now
-            return int(check.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()[1])
-        finally:
-            check.close()
-
     held_while_checkpointing: list[bool] = []
     checkpoint = WriteGate._passive_checkpoint
 
@@ -282,7 +275,7 @@ async def test_the_gate_checkpoints_the_wal_and_the_wal_starts_over(
         assert gate.checkpoints == 1 and held_while_checkpointing == [False, True]
         async with engine.begin() as conn:
             await conn.execute(insert(rows).values(id="after", n=0))
-        assert 0 < wal_frames() < 10  # one transaction's frames, not a hundred's
+        assert 0 < wal_frames(path) < 10  # one transaction's frames, not a hundred's
         async with engine.connect() as conn:
             assert await conn.scalar(select(func.count()).select_from(rows)) == CHECKPOINT_COMMITS + 1
     finally:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import shutil
+import sqlite3
 import tempfile
 import uuid
 from collections.abc import Awaitable, Callable
@@ -87,3 +88,12 @@ async def create_tables(url: str, metadata: MetaData) -> None:
     async with engine.begin() as conn:
         await conn.run_sync(metadata.create_all)
     await engine.dispose()
+
+
+def wal_frames(path: str) -> int:
+    """How many frames the SQLite file's WAL holds now (a passive checkpoint reports it)."""
+    check = sqlite3.connect(path)
+    try:
+        return int(check.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()[1])
+    finally:
+        check.close()

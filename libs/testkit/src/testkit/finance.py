@@ -8,10 +8,11 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 from contracts.api.assessment import Phase, Source
+from contracts.api.evaluations import DesignationKind
 from contracts.api.identity import Role
 from contracts.api.journey import Stage
 from contracts.envelope import Event
-from contracts.events.assessment import AssessmentFinalised, ProjectLevelChanged
+from contracts.events.assessment import AssessmentFinalised, DesignationGranted, DesignationRevoked, ProjectLevelChanged
 from contracts.events.registry import EnterpriseRegistered, ProjectCreated, ProjectStageChanged
 from finance.main import spec
 from testkit.services import RunningService
@@ -111,6 +112,30 @@ def level_changed(t0: int, t1: int, uscc: str = USCC) -> ProjectLevelChanged:
         reached_level_2=t1 >= 2,
         measured_at=NOW,
     )
+
+
+def designated(
+    kind: DesignationKind = DesignationKind.LIGHTHOUSE, designation_id: str = "dg_1", uscc: str = USCC
+) -> DesignationGranted:
+    """The city's designation of the enterprise (小灯塔工厂 or 标杆)."""
+    return DesignationGranted(
+        designation_id=designation_id,
+        kind=kind,
+        category="lighthouse" if kind is DesignationKind.LIGHTHOUSE else "comprehensive",
+        uscc=uscc,
+        district_code="500103",
+        evaluation_id="ev_1",
+        scheme_id=f"{kind.value}-2024",
+        scheme_version=1,
+        batch="2026-1",
+        designated_at=NOW,
+    )
+
+
+def revocation(granted: DesignationGranted, reason: str = "复核未通过") -> DesignationRevoked:
+    """The revocation of `granted`."""
+    title = granted.model_dump(include={"designation_id", "kind", "category", "uscc", "district_code"})
+    return DesignationRevoked(**title, reason=reason, revoked_at=NOW)
 
 
 async def tell(svc: RunningService, *events: Event) -> None:

@@ -10,13 +10,23 @@ from decimal import Decimal
 from typing import Any
 
 from contracts.api.catalog import Delivery
-from contracts.api.evaluations import DesignationKind
 from contracts.api.journey import Stage
 from contracts.events.assessment import DesignationGranted, DesignationRevoked
 from contracts.events.catalog import AdoptionRecorded, SolutionListed
 from finance.main import spec
 from testkit.databases import MigratedDbFactory
-from testkit.finance import BANK, ENTERPRISE, NOW, USCC, level_changed, project_at, registered, tell
+from testkit.finance import (
+    BANK,
+    ENTERPRISE,
+    NOW,
+    USCC,
+    designated,
+    level_changed,
+    project_at,
+    registered,
+    revocation,
+    tell,
+)
 from testkit.services import RunningService, service_under_test
 
 LOAN = {"product_id": "special-loan", "bank_id": "cqrcb", "amount_fen": 90_000_000, "term_months": 24, "purpose": "MES"}
@@ -158,18 +168,7 @@ async def test_an_adoption_outside_a_subsidised_project_is_not_flagged(migrated_
 
 
 def designation(revoked: bool = False) -> DesignationGranted | DesignationRevoked:
-    common = {"designation_id": "dg_1", "kind": DesignationKind.LIGHTHOUSE, "category": "lighthouse", "uscc": USCC}
-    if revoked:
-        return DesignationRevoked(**common, district_code="500103", reason="复核未通过", revoked_at=NOW)
-    return DesignationGranted(
-        **common,
-        district_code="500103",
-        evaluation_id="ev_1",
-        scheme_id="lighthouse-2024",
-        scheme_version=1,
-        batch="2026-1",
-        designated_at=NOW,
-    )
+    return revocation(designated()) if revoked else designated()
 
 
 async def publish_lighthouse_condition(svc: RunningService) -> None:

@@ -10,7 +10,6 @@ from sqlalchemy import select
 
 from contracts.api.evaluations import DesignationKind
 from contracts.api.journey import STAGES, Stage
-from contracts.events.assessment import DesignationGranted, DesignationRevoked
 from finance.facts.standing_repository import refresh_standings
 from finance.main import spec
 from finance.models import Designation, EnterpriseStanding, FinalAssessment, KnownLevelChange, KnownProject
@@ -18,28 +17,19 @@ from servicekit.bulk import insert_rows
 from servicekit.db import make_engine, sessionmaker
 from servicekit.migrations import upgrade_async
 from testkit.databases import DbFactory, MigratedDbFactory
-from testkit.finance import NOW, OTHER, USCC, finalised, level_changed, project_at, registered, tell
+from testkit.finance import (
+    NOW,
+    OTHER,
+    USCC,
+    designated,
+    finalised,
+    level_changed,
+    project_at,
+    registered,
+    revocation,
+    tell,
+)
 from testkit.services import RunningService, service_under_test
-
-
-def designation(kind: DesignationKind, designation_id: str, uscc: str = USCC) -> DesignationGranted:
-    return DesignationGranted(
-        designation_id=designation_id,
-        kind=kind,
-        category="lighthouse" if kind is DesignationKind.LIGHTHOUSE else "comprehensive",
-        uscc=uscc,
-        district_code="500103",
-        evaluation_id="ev_1",
-        scheme_id="lighthouse-2024",
-        scheme_version=1,
-        batch="2026-1",
-        designated_at=NOW,
-    )
-
-
-def revoked(granted: DesignationGranted) -> DesignationRevoked:
-    title = granted.model_dump(include={"designation_id", "kind", "category", "uscc", "district_code"})
-    return DesignationRevoked(**title, reason="复核不合格", revoked_at=NOW)
 
 
 async def standings(svc: RunningService) -> dict[str, dict[str, Any]]:
@@ -51,12 +41,12 @@ async def standings(svc: RunningService) -> dict[str, dict[str, Any]]:
 async def test_standings_follow_every_event_that_changes_them(migrated_db: MigratedDbFactory, db_kind: str) -> None:
     async with service_under_test(spec, await migrated_db(spec, db_kind)) as svc:
         lighthouse, benchmark = (
-            designation(DesignationKind.LIGHTHOUSE, "dg_1"),
-            designation(DesignationKind.BENCHMARK, "dg_2"),
+            designated(DesignationKind.LIGHTHOUSE, "dg_1"),
+            designated(DesignationKind.BENCHMARK, "dg_2"),
         )
         later = finalised(2, assessment_id="as_t1").model_copy(update={"finalised_at": NOW + timedelta(days=30)})
         await tell(svc, registered(), *project_at(Stage.DESIGN), later, lighthouse, benchmark)
-        await tell(svc, finalised(1), revoked(benchmark))  # an older assessment delivered late: not the latest
+        await tell(svc, finalised(1), revocation(benchmark))  # an older assessment delivered late: not the latest
         await tell(svc, *project_at(Stage.STRATEGY, project_id="pj_2"), level_changed(1, 2))
         assert await standings(svc) == {
             USCC: {
