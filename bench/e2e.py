@@ -37,6 +37,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from e2e_ceilings import kafka_ceiling, storage_ceiling
 from e2e_freshness import freshness
+from e2e_isolation import consumer_alone
 from e2e_suite import BenchSuite, Monitor, ProviderCredentials
 from enterprises import ndjson, records
 
@@ -57,6 +58,8 @@ class Run:
     rss_mb: dict[str, float] = field(default_factory=dict)
     ceilings: dict[str, float] = field(default_factory=dict)  # records/s
     checks: dict[str, int] = field(default_factory=dict)
+    alone: dict[str, float] = field(default_factory=dict)  # consumer → events/s applied with nothing else running
+    checks_alone: dict[str, int] = field(default_factory=dict)
 
 
 async def push_all(
@@ -101,9 +104,15 @@ async def measure(args: argparse.Namespace) -> Run:
                 run.cpu, run.rss_mb = monitor.usage()
                 run.checks = await suite.read_model_counts(client)
             await monitor.stop()
+            for name in CONSUMERS if args.alone else ():
+                run.alone[name] = await consumer_alone(suite, name, TYPE, args.n, Path(tmp), args.timeout)
+                print(f"{name} alone: {run.alone[name]:,.0f} events/s", flush=True)
+            if args.alone:  # the read models rebuilt alone must hold exactly the same
+                async with httpx.AsyncClient(timeout=60) as client:
+                    run.checks_alone = await suite.read_model_counts(client)
             run.ceilings |= await storage_ceiling(args.n, Path(tmp), args.postgres)
             run.ceilings |= await kafka_ceiling(suite.bootstrap, args.n)
-    for name, count in run.checks.items():
+    for name, count in (run.checks | {f"{k}, rebuilt alone": v for k, v in run.checks_alone.items()}).items():
         if count != args.n:
             raise SystemExit(f"{name} holds {count:,} enterprises, not {args.n:,}: the pipeline lost or doubled some")
     return run
@@ -152,6 +161,16 @@ def report(run: Run) -> str:
     ]
     for name in sorted(run.cpu):
         lines.append(f"| {name} | {run.cpu[name]:,.1f} | {run.rss_mb[name]:,.0f} |")
+    if run.alone:
+        lines += [
+            "",
+            "Each consumer alone (restarted after the run on a fresh database, in a group of its own, the rest idle):",
+            "",
+        ]
+        lines += ["| consumer | events/s alone | target |", "|---|---|---|"]
+        lines += [f"| {name} | {rate:,.0f} | 30,000 |" for name, rate in run.alone.items()]
+        rebuilt = ", ".join(f"{k} {v:,}" for k, v in run.checks_alone.items())
+        lines += ["", f"Read models rebuilt alone, checked: {rebuilt}."]
     lines.append("")
     checks = ", ".join(f"{k} {v:,}" for k, v in run.checks.items())
     lines.append(f"Read models checked after the run: {checks}.")
@@ -167,6 +186,7 @@ def main() -> int:
     parser.add_argument("--freshness", action="store_true", help="steady changes: event-to-indexer latency")
     parser.add_argument("--rate", type=int, default=1000, help="freshness: changes per second")
     parser.add_argument("--seconds", type=int, default=60, help="freshness: how long")
+    parser.add_argument("--alone", action="store_true", help="then each consumer alone, on a fresh database")
     parser.add_argument("--no-write", action="store_true", help="print the results only")
     args = parser.parse_args()
     text = asyncio.run(freshness(args)) if args.freshness else report(asyncio.run(measure(args)))
