@@ -22,7 +22,7 @@ STANDING_COLUMNS = [c for c in EnterpriseStanding.model_fields if c != "uscc"]
 CHUNK = 5000  # enterprises per statement (bound parameters stay far below either database's limit)
 
 
-def stage_ordinal(stage: Any) -> Any:
+def _stage_ordinal(stage: Any) -> Any:
     """A project's stage as its position in the journey (the furthest stage is the largest)."""
     return case({s.value: i for i, s in enumerate(STAGES)}, value=stage)
 
@@ -46,7 +46,7 @@ def _standings_statement() -> Any:
     return sa_select(
         uscc.label("uscc"),
         sa_select(func.count()).where(of_projects).scalar_subquery().label("projects"),
-        sa_select(func.max(stage_ordinal(projects.c.stage))).where(of_projects).scalar_subquery().label("furthest"),
+        sa_select(func.max(_stage_ordinal(projects.c.stage))).where(of_projects).scalar_subquery().label("furthest"),
         latest(finals.c.level, finals, finals.c.finalised_at).label("final_level"),
         latest(changes.c.t0_level, changes, changes.c.measured_at).label("t0_level"),
         latest(changes.c.t1_level, changes, changes.c.measured_at).label("t1_level"),
