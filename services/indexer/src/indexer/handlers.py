@@ -6,8 +6,6 @@ from __future__ import annotations
 from contracts.events.assessment import AssessmentFinalised
 from contracts.events.registry import (
     ActivityRecorded,
-    EnterpriseRegistered,
-    EnterpriseUpdated,
     ProjectCreated,
     ProjectStageChanged,
 )
@@ -15,29 +13,10 @@ from indexer.facts.handlers import SUBSCRIPTIONS as FACT_SUBSCRIPTIONS
 from indexer.models import KnownLevelChange
 from indexer.stats import repository
 from indexer.stats.programme_rules import activity_increments, stage_increments
-from indexer.stats.rules import DISTRICT, DIVISION, count_increments, move_increments
 from readmodels.handlers import level_change_subscriptions
 from servicekit.consumer import Received, Subscription
 from servicekit.subscriptions import merged
 from servicekit.uow import UnitOfWork
-
-
-async def on_enterprise_registered(uow: UnitOfWork, events: list[Received[EnterpriseRegistered]]) -> None:
-    """Count each new enterprise once per district and per division (the inbox makes it exactly once)."""
-    increments = count_increments((e.payload.district_code, e.payload.industry_division) for e in events)
-    await repository.add_counts(uow.session, increments)
-
-
-async def on_enterprise_updated(uow: UnitOfWork, events: list[Received[EnterpriseUpdated]]) -> None:
-    """Move the enterprise between counters when its unit or industry division changed."""
-    fields = {"district_code": DISTRICT, "industry_division": DIVISION}
-    moves = [
-        (dimension, str(change.before), str(change.after))
-        for e in events
-        for field, dimension in fields.items()
-        if (change := e.payload.changes.get(field)) is not None
-    ]
-    await repository.add_counts(uow.session, move_increments(moves))
 
 
 async def on_activity_recorded(uow: UnitOfWork, events: list[Received[ActivityRecorded]]) -> None:
@@ -82,8 +61,6 @@ async def on_assessment_finalised(uow: UnitOfWork, events: list[Received[Assessm
 COUNT_SUBSCRIPTIONS = [
     Subscription(AssessmentFinalised, on_assessment_finalised, idempotent=True),  # newest finalisation wins
     *level_change_subscriptions(KnownLevelChange),
-    Subscription(EnterpriseRegistered, on_enterprise_registered),
-    Subscription(EnterpriseUpdated, on_enterprise_updated),
     Subscription(ActivityRecorded, on_activity_recorded),
     Subscription(ProjectCreated, on_project_created),
     Subscription(ProjectStageChanged, on_project_stage_changed),

@@ -1,5 +1,5 @@
 """Facts, aggregates, targets and the pilot rule from a scripted stream of other services' events (SQLite and
-PostgreSQL): hand-computed cells, a second delivery of the idempotent events changes nothing, a recount from the
+PostgreSQL): hand-computed cells and counters, a second delivery of the idempotent events changes nothing, a recount from the
 facts equals the cells kept by deltas; the 2027 talent target sums 2024-2027; the pilot rule's shares and list."""
 
 from __future__ import annotations
@@ -23,6 +23,16 @@ async def cells(svc: RunningService) -> dict[tuple[Any, ...], dict[str, int]]:
     return {tuple(c[k] for k in keys): {m: v for m, v in c.items() if m not in keys and v} for c in body["cells"]}
 
 
+async def counts(svc: RunningService) -> tuple[dict[str, int], dict[str, int]]:
+    """The enterprise counters (/v1/stats): per unit and per industry division, those above zero."""
+    units = (await svc.client.get("/v1/stats/districts")).json()["districts"]
+    divisions = (await svc.client.get("/v1/stats/industries")).json()["industries"]
+    return (
+        {d["district_code"]: d["enterprises"] for d in units if d["enterprises"]},
+        {i["industry_division"]: i["enterprises"] for i in divisions if i["enterprises"]},
+    )
+
+
 async def test_a_scripted_stream_gives_the_hand_computed_aggregates(
     migrated_db: MigratedDbFactory, db_kind: str
 ) -> None:
@@ -31,8 +41,11 @@ async def test_a_scripted_stream_gives_the_hand_computed_aggregates(
         await svc.deliver(spec, *events)
         assert await cells(svc) == EXPECTED
         again = [e for e in events if not isinstance(e, (DesignationGranted, DesignationRevoked))]
-        await svc.deliver(spec, *again)  # idempotent handlers: a redelivery changes nothing
+        counted = await counts(svc)
+        assert counted == ({"500103": 2, "500105": 1}, {"C36": 2, "C13": 1})
+        await svc.deliver(spec, *again)  # idempotent handlers: a redelivery (new event ids) changes nothing
         assert await cells(svc) == EXPECTED
+        assert await counts(svc) == counted
         async with svc.runtime.uow() as uow:
             assert await facts.recount(uow) == {"cells": 3, "differing": 0}
             await uow.commit()

@@ -62,10 +62,12 @@ def deltas(changes: Iterable[tuple[Fact | None, Fact]]) -> dict[CellKey, dict[st
     out: dict[CellKey, dict[str, int]] = defaultdict(lambda: dict.fromkeys(METRICS, 0))
     for before, after in changes:
         if before is not None:
+            cell = out[cell_of(before)]
             for m, v in contribution(before).items():
-                out[cell_of(before)][m] -= v
+                cell[m] -= v
+        cell = out[cell_of(after)]
         for m, v in contribution(after).items():
-            out[cell_of(after)][m] += v
+            cell[m] += v
     return {k: v for k, v in out.items() if any(v.values())}
 
 

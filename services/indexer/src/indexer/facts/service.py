@@ -10,6 +10,8 @@ from contracts.api.identity import Role, TokenClaims
 from contracts.api.indexer import AggregateCellRead, AggregatesRead, Counts
 from indexer.facts import repository
 from indexer.facts.rules import METRICS, Fact, deltas, new_fact
+from indexer.stats import repository as stats
+from indexer.stats.rules import registered_moves
 from servicekit.app import ServiceSpec
 from servicekit.db import make_engine, sessionmaker
 from servicekit.errors import Forbidden
@@ -20,16 +22,19 @@ Change = tuple[str, str, Callable[[Fact], None]]  # (uscc, its unit if the fact 
 
 
 async def apply(uow: UnitOfWork, changes: Sequence[Change]) -> set[str]:
-    """Apply the changes in order; returns the units whose cells moved."""
+    """Apply the changes in order; write the facts that changed, move the cells and the enterprise counters by
+    what changed (so applying the same events again moves nothing); returns the units whose cells moved."""
     if not changes:
         return set()
     stored = await repository.facts(uow.session, list(dict.fromkeys(u for u, _, _ in changes)))
     current: dict[str, Fact] = {u: dict(f) for u, f in stored.items()}
     for uscc, district, change in changes:
         change(current.setdefault(uscc, new_fact(uscc, district)))
-    moved = deltas((stored.get(u), f) for u, f in current.items())
-    await repository.put_facts(uow.session, list(current.values()))
+    changed = [(before, f) for u, f in current.items() if (before := stored.get(u)) != f]
+    moved = deltas(changed)
+    await repository.put_facts(uow.session, [f for _, f in changed])
     await repository.add_to_cells(uow.session, moved)
+    await stats.add_counts(uow.session, registered_moves(changed))
     return {key[0] for key in moved}
 
 

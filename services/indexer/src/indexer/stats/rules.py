@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Mapping
+from typing import Any
 
 from contracts import codes
 from contracts.api.stats import (
@@ -19,21 +20,18 @@ DISTRICT = "district"
 DIVISION = "division"
 
 
-def count_increments(pairs: Iterable[tuple[str, str]]) -> list[dict[str, object]]:
-    """(district, division) per new enterprise → counter increments, one row per (dimension, code)."""
-    counter: Counter[tuple[str, str]] = Counter()
-    for district, division in pairs:
-        counter[(DISTRICT, district)] += 1
-        counter[(DIVISION, division)] += 1
-    return [{"dimension": d, "code": c, "enterprises": n} for (d, c), n in sorted(counter.items())]
+def registered_moves(pairs: Iterable[tuple[Mapping[str, Any] | None, Mapping[str, Any]]]) -> list[dict[str, object]]:
+    """(before, after) enterprise facts → the enterprise counters' increments, one row per (dimension, code).
 
-
-def move_increments(moves: Iterable[tuple[str, str, str]]) -> list[dict[str, object]]:
-    """(dimension, before, after) per changed enterprise → -1 for the old code, +1 for the new one."""
+    A registered enterprise (fact version ≥ 1) counts once under its unit and once under its industry division;
+    the counters move with the facts, so an event applied again (same facts) moves nothing and needs no inbox.
+    """
     counter: Counter[tuple[str, str]] = Counter()
-    for dimension, before, after in moves:
-        counter[(dimension, before)] -= 1
-        counter[(dimension, after)] += 1
+    for before, after in pairs:
+        for fact, n in ((before, -1), (after, 1)):
+            if fact is not None and fact["version"] >= 1:
+                counter[(DISTRICT, fact["district_code"])] += n
+                counter[(DIVISION, fact["industry_division"])] += n
     return [{"dimension": d, "code": c, "enterprises": n} for (d, c), n in sorted(counter.items()) if n]
 
 
