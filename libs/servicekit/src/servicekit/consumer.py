@@ -9,7 +9,7 @@ import re
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, NamedTuple, TypeVar
 
 from aiokafka import AIOKafkaConsumer, ConsumerRecord
 from opentelemetry import trace
@@ -33,9 +33,9 @@ _SPEC = SPEC_VERSION.encode()
 AGE_SAMPLE = 200  # event ages observed per applied batch, at most
 
 
-@dataclass(frozen=True)
-class Received(Generic[E]):
-    """One consumed event: its CloudEvent attributes and the validated payload."""
+class Received(NamedTuple, Generic[E]):
+    """One consumed event: its CloudEvent attributes and the validated payload. (A named tuple: immutable,
+    and built in a third of a frozen dataclass's time, once per event in every consumer.)"""
 
     id: str
     time: datetime
@@ -61,7 +61,7 @@ class Subscription:
     idempotent: bool = False
 
 
-@dataclass
+@dataclass(slots=True)
 class _Item:
     record: ConsumerRecord[bytes, bytes]
     received: Received[Any]

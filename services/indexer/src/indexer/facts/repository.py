@@ -36,16 +36,12 @@ async def add_to_cells(session: AsyncSession, changes: Mapping[CellKey, Mapping[
     await upsert_add(session, AggregateCell, rows, CELL_KEYS, METRICS)
 
 
-async def cells(
-    session: AsyncSession, district_code: str | None = None, units: Sequence[str] | None = None
-) -> dict[CellKey, dict[str, int]]:
-    """The kept cells (those with enterprises): of one unit, of some units, or all."""
+async def cells(session: AsyncSession, district_code: str | None = None) -> dict[CellKey, dict[str, int]]:
+    """The kept cells (those with enterprises): of one unit, or all."""
     t = table_of(AggregateCell)
     query = sa_select(t).where(t.c.enterprises > 0)
     if district_code is not None:
         query = query.where(t.c.district_code == district_code)
-    if units is not None:
-        query = query.where(t.c.district_code.in_(list(units)))
     return {
         tuple(r._mapping[k] for k in CELL_KEYS): {m: int(r._mapping[m]) for m in METRICS}
         for r in await session.execute(query)
@@ -64,6 +60,19 @@ async def sums(session: AsyncSession, *, district_code: str | None = None, tiers
         query = query.where(t.c.tier.in_(list(tiers)))
     row = (await session.execute(query)).one()
     return {k: int(v or 0) for k, v in row._mapping.items()}
+
+
+async def unit_sums(session: AsyncSession, units: Sequence[str]) -> dict[str, dict[str, int]]:
+    """Every metric summed over the kept cells of each of these units (one GROUP BY; units without cells are left
+    out). The city feed reads this after every batch: reading the cells themselves cost several µs per event."""
+    t = table_of(AggregateCell)
+    columns = [func.coalesce(func.sum(t.c[m]), 0).label(m) for m in METRICS]
+    query = (
+        sa_select(t.c.district_code, *columns)
+        .where(t.c.enterprises > 0, t.c.district_code.in_(list(units)))
+        .group_by(t.c.district_code)
+    )
+    return {r.district_code: {m: int(r._mapping[m]) for m in METRICS} for r in await session.execute(query)}
 
 
 async def replace_cells(session: AsyncSession, counted: Mapping[CellKey, Mapping[str, int]]) -> None:

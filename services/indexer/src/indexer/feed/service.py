@@ -26,11 +26,11 @@ async def publish(uow: UnitOfWork, units: Iterable[str]) -> None:
     if not wanted:
         return
     now = datetime.now(UTC)
-    cells = await facts.cells(uow.session, units=wanted)
+    sums = await facts.unit_sums(uow.session, wanted)
     held = await repository.snapshots(uow.session, wanted)
     changed = []
     for unit in wanted:
-        figures = unit_kpis(c for k, c in cells.items() if k[0] == unit)
+        figures = unit_kpis([sums[unit]] if unit in sums else [])
         if figures != held.get(unit):
             changed.append({"district_code": unit, "figures": figures, "published_at": now})
             uow.emit(UnitKpisUpdated(district_code=unit, as_of=now, **figures))
