@@ -20,6 +20,7 @@ from contracts.envelope import SPEC_VERSION, TRACEPARENT, Event
 from servicekit import metrics
 from servicekit.db import insert_ignore_returning
 from servicekit.kafka import ProducerHolder, ensure_topics, make_consumer
+from servicekit.memory import gc_paused
 from servicekit.settings import ServiceSettings
 from servicekit.tables import RuntimeTables
 from servicekit.telemetry import context_from_traceparent, tracer
@@ -163,7 +164,8 @@ class ConsumerRunner:
             batches = {tp: records for tp, records in batches.items() if records}
             if batches:
                 try:
-                    await self._process([r for records in batches.values() for r in records])
+                    with gc_paused():
+                        await self._process([r for records in batches.values() for r in records])
                 except asyncio.CancelledError:
                     raise
                 except Exception as e:

@@ -13,7 +13,7 @@ from devstack.broker import Broker
 from servicekit.kafka import ensure_topics
 from testkit.data import ping_event_class
 from testkit.databases import DbFactory
-from testkit.messaging import emit, node, ping_record, read_all, send_raw
+from testkit.messaging import COLLECTOR_ON, emit, node, ping_record, read_all, send_raw
 from testkit.waits import nothing_in_flight, wait_for
 
 pytestmark = [pytest.mark.broker]
@@ -22,6 +22,7 @@ pytestmark = [pytest.mark.broker]
 async def test_order_per_key_is_kept_in_large_batches(broker: Broker, make_db: DbFactory, db_kind: str) -> None:
     Ping = ping_event_class(partitions=4)
     pings = [(f"k{i % 30}", i) for i in range(6_000)]  # 200 events on each of 30 keys
+    COLLECTOR_ON.clear()
     async with (
         node(broker, await make_db(db_kind), Ping, consume=False, relay_batch_size=5_000) as producer,
         node(broker, await make_db(db_kind), Ping, consume=True, consumer_max_records=5_000) as consumer,
@@ -40,6 +41,7 @@ async def test_order_per_key_is_kept_in_large_batches(broker: Broker, make_db: D
     for key, n in got:
         by_key[key].append(n)
     assert all(ns == sorted(ns) for ns in by_key.values())  # and in order per key
+    assert COLLECTOR_ON and not any(COLLECTOR_ON)  # every batch applied with the cyclic collector paused
 
 
 async def test_a_redelivered_large_batch_is_applied_once(broker: Broker, make_db: DbFactory) -> None:

@@ -1,11 +1,15 @@
-"""After a bulk request the freed memory goes back to the operating system, not only to the allocator."""
+"""After a bulk request the freed memory goes back to the operating system, not only to the allocator; the cyclic
+collector pauses while consumed batches are applied."""
 
 from __future__ import annotations
 
+import gc
 import subprocess
 import sys
 
 import pytest
+
+from servicekit.memory import gc_paused
 
 SCRIPT = """
 from servicekit.memory import _malloc_trim, give_back
@@ -27,3 +31,29 @@ def test_freed_memory_is_returned_to_the_system() -> None:
     ).stdout.split()
     assert trims == "True"  # glibc here: the trim is what returns the pages
     assert int(held) - int(after) > 100, (held, after)  # MB
+
+
+def test_the_collector_is_paused_while_any_batch_is_applied_and_resumes_after_the_last() -> None:
+    assert gc.isenabled()
+    with gc_paused():
+        assert not gc.isenabled()
+        with gc_paused():  # a second batch overlapping the first (another task on the loop)
+            assert not gc.isenabled()
+        assert not gc.isenabled()  # the first is still under way
+    assert gc.isenabled()
+
+
+def test_a_collector_that_was_off_stays_off() -> None:
+    gc.disable()
+    try:
+        with gc_paused():
+            assert not gc.isenabled()
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
+def test_the_collector_resumes_when_a_batch_fails() -> None:
+    with pytest.raises(RuntimeError), gc_paused():
+        raise RuntimeError("handler failed")
+    assert gc.isenabled()

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import uuid
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
@@ -57,7 +58,11 @@ class Node:
             return [(r.ping_id, r.n) for r in await conn.execute(select(applied).order_by(applied.c.seq))]
 
 
+COLLECTOR_ON: list[bool] = []  # per applied batch: was the cyclic garbage collector on (servicekit.memory.gc_paused)
+
+
 async def apply_pings(uow: UnitOfWork, events: list[Received[Any]]) -> None:
+    COLLECTOR_ON.append(gc.isenabled())
     if any(e.payload.n < 0 for e in events):
         raise ValueError("negative pings cannot be applied")
     await uow.session.execute(insert(applied), [{"ping_id": e.payload.ping_id, "n": e.payload.n} for e in events])
