@@ -6,10 +6,11 @@ from __future__ import annotations
 import gc
 import subprocess
 import sys
+import weakref
 
 import pytest
 
-from servicekit.memory import gc_paused
+from servicekit.memory import gc_paused, give_back
 
 SCRIPT = """
 from servicekit.memory import _malloc_trim, give_back
@@ -57,3 +58,18 @@ def test_the_collector_resumes_when_a_batch_fails() -> None:
     with pytest.raises(RuntimeError), gc_paused():
         raise RuntimeError("handler failed")
     assert gc.isenabled()
+
+
+class _Node:
+    def __init__(self) -> None:
+        self.me = self  # a reference cycle: only the cyclic collector frees it
+
+
+def test_a_cycle_left_by_a_paused_batch_is_freed_by_the_young_collection_after_it() -> None:
+    with gc_paused():
+        batch = [_Node() for _ in range(1000)]
+        watch = weakref.ref(batch[-1])
+        del batch
+        assert watch() is not None  # nothing collects while the batch is applied
+        give_back(young=True)
+    assert watch() is None

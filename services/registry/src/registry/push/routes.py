@@ -17,7 +17,7 @@ from servicekit.auth import allow
 from servicekit.deps import Uow
 from servicekit.errors import DomainError
 from servicekit.http import error_responses
-from servicekit.memory import BULK_RECORDS, give_back
+from servicekit.memory import BULK_RECORDS, gc_paused, give_back
 
 router = APIRouter(prefix="/v1", tags=["provider push"])
 ERRORS = error_responses(400, 401, 403, 404, 409, 413, 415, 422)
@@ -50,17 +50,21 @@ async def push_records(
     order. Pushing the same batch again changes nothing (each record's id and version make it idempotent).
     """
     request.app.state.push_limit.check(actor.provider_id or actor.sub, "pushed batches")
-    try:
-        parsed = parse_batch(await request.body(), batch_format(request.headers.get("content-type")))
-    except BatchError as e:
-        raise BatchRejected(e) from e
-    async with uow:
-        report = await service.accept_batch(uow, actor, parsed, settings.push_timely_days, all_results=results == "all")
-        await uow.commit()
-    count_push(report)
-    if len(parsed.records) > BULK_RECORDS:  # the batch's memory back to the system before the next one
+    with gc_paused():
+        try:
+            parsed = parse_batch(await request.body(), batch_format(request.headers.get("content-type")))
+        except BatchError as e:
+            raise BatchRejected(e) from e
+        async with uow:
+            report = await service.accept_batch(
+                uow, actor, parsed, settings.push_timely_days, all_results=results == "all"
+            )
+            await uow.commit()
+        bulk = len(parsed.records) > BULK_RECORDS
         del parsed
-        give_back()
+    count_push(report)
+    if bulk:  # the batch's memory back to the system before the next one
+        give_back(young=True)
     # Serialised here once: FastAPI would validate thousands of results again on the way out.
     return Response(report.model_dump_json(), media_type="application/json")
 
