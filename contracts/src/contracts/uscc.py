@@ -138,15 +138,20 @@ def _checked(code: str) -> UsccCheck:
     structure = _structure_error(code)
     if structure is not None:
         return UsccCheck(code, *structure)
-    warnings: list[UsccWarning] = []
+    return UsccCheck(code, None, None, uscc_warnings(code))
+
+
+def uscc_warnings(code: str) -> tuple[UsccWarning, ...]:
+    """The warnings of a code already found valid (by `uscc_error` or the USCC field type): what `check_uscc`
+    adds to its checks, without doing them again (once per pushed enterprise)."""
     org = org_code_check(code[8:16])
-    if org is not None and org != code[16]:
-        warnings.append(
-            UsccWarning(
-                "uscc_org_check_mismatch",
-                f"organisation-code check (position 17) is {code[16]!r}, GB 11714 gives {org!r}; "
-                "the code is accepted, but check it against the business licence",
-                f"组织机构代码校验位（第17位）为“{code[16]}”，按GB 11714应为“{org}”；代码已接受，请与营业执照核对",
-            )
-        )
-    return UsccCheck(code, None, None, tuple(warnings))
+    if org is None or org == code[16]:
+        return ()
+    return (
+        UsccWarning(
+            "uscc_org_check_mismatch",
+            f"organisation-code check (position 17) is {code[16]!r}, GB 11714 gives {org!r}; "
+            "the code is accepted, but check it against the business licence",
+            f"组织机构代码校验位（第17位）为“{code[16]}”，按GB 11714应为“{org}”；代码已接受，请与营业执照核对",
+        ),
+    )

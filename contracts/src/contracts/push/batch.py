@@ -19,7 +19,7 @@ from contracts.push.messages import record_error
 from contracts.push.records import KINDS, RECORD_ADAPTER, EnterpriseRecord, ProgressRecord
 from contracts.push.results import RecordError
 from contracts.push.splitting import decode_part, split_records
-from contracts.uscc import check_uscc
+from contracts.uscc import uscc_warnings
 
 MAX_RECORDS = 10_000
 CLOCK_SKEW = timedelta(minutes=5)
@@ -133,7 +133,7 @@ def _checked(parsed: ParsedRecord, record: EnterpriseRecord | ProgressRecord, no
     if isinstance(parsed.record, EnterpriseRecord):
         parsed.warnings = [
             RecordError(code=w.code, field="data.uscc", message=w.message, message_zh=w.message_zh)
-            for w in check_uscc(parsed.record.data.uscc).warnings
+            for w in uscc_warnings(parsed.record.data.uscc)  # the field type has checked the code itself
         ]
     if parsed.record.occurred_at > now + CLOCK_SKEW:
         parsed.errors.append(
