@@ -22,6 +22,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from servicekit.db import DecimalText, JSONText, UTCDateTime, json_text
+from servicekit.planner_stats import rows_written
 
 Converter = Callable[[Any], Any]
 _compiled: dict[tuple[int, str, tuple[str, ...], str], tuple[str, tuple[str, ...]]] = {}
@@ -181,6 +182,7 @@ async def insert_rows(
     for i in range(0, len(rows), chunk):
         params = _tuples(rows[i : i + chunk], convert)
         await connection.exec_driver_sql(sql, params)
+    await rows_written(session, t, len(rows))
 
 
 async def upsert_add(
