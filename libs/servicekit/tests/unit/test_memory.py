@@ -6,6 +6,7 @@ from __future__ import annotations
 import gc
 import subprocess
 import sys
+import time
 import weakref
 
 import pytest
@@ -73,3 +74,23 @@ def test_a_cycle_left_by_a_paused_batch_is_freed_by_the_young_collection_after_i
         assert watch() is not None  # nothing collects while the batch is applied
         give_back(young=True)
     assert watch() is None
+
+
+def test_a_young_give_back_still_walks_the_whole_heap_now_and_then(monkeypatch: pytest.MonkeyPatch) -> None:
+    from servicekit import memory
+
+    passes: list[int] = []
+
+    def collect(generation: int = 2) -> int:
+        passes.append(generation)
+        return 0
+
+    monkeypatch.setattr(memory.gc, "collect", collect)
+    monkeypatch.setattr(memory, "_last_full_pass", time.perf_counter())  # a full pass just now
+    give_back(young=True)
+    give_back(young=True)
+    give_back()
+    assert passes == [1, 1, 2]
+    monkeypatch.setattr(memory, "FULL_PASS_EVERY_S", 0.0)  # the interval is over
+    give_back(young=True)
+    assert passes[-1] == 2
