@@ -9,8 +9,8 @@ from sqlalchemy import Column, Integer, MetaData, String, Table, select, text
 
 from servicekit import planner_stats
 from servicekit.bulk import insert_rows
-from servicekit.db import make_engine, sessionmaker
-from testkit.databases import DbFactory, create_tables
+from servicekit.db import sessionmaker
+from testkit.databases import DbFactory, engine_on_tables
 
 metadata = MetaData()
 grown = Table(
@@ -26,11 +26,8 @@ async def estimated_rows(session: Any, query: Any) -> int:
 
 
 async def test_a_table_filled_in_bulk_is_analysed_as_it_grows(make_db: DbFactory) -> None:
-    url = await make_db("postgresql")
-    await create_tables(url, metadata)
-    engine = make_engine(url)
-    sessions = sessionmaker(engine)
-    try:
+    async with engine_on_tables(await make_db("postgresql"), metadata) as engine:
+        sessions = sessionmaker(engine)
         async with sessions() as session:
             await session.execute(text("ALTER TABLE grown SET (autovacuum_enabled = false)"))
             await session.execute(text("ANALYZE grown"))  # the statistics of an empty table, as after a migration
@@ -43,8 +40,6 @@ async def test_a_table_filled_in_bulk_is_analysed_as_it_grows(make_db: DbFactory
         async with sessions() as session:
             counted = await session.scalar(text("SELECT reltuples FROM pg_class WHERE relname = 'grown'"))
             of_the_provider = await estimated_rows(session, select(grown).where(grown.c.owner == "pv_1"))
-    finally:
-        await engine.dispose()
     assert counted is not None and counted >= 30_000, counted  # analysed on the way, not left at empty
     # The planner knows the provider holds every row (with the empty table's statistics it guessed 0.5 %: and
     # hashed "those few" rows for every lookup by record id).
@@ -52,14 +47,8 @@ async def test_a_table_filled_in_bulk_is_analysed_as_it_grows(make_db: DbFactory
 
 
 async def test_small_writes_do_not_analyse(make_db: DbFactory) -> None:
-    url = await make_db("postgresql")
-    await create_tables(url, metadata)
-    engine = make_engine(url)
-    try:
-        async with sessionmaker(engine)() as session:
-            await insert_rows(session, unrelated, [{"id": i} for i in range(planner_stats.MIN_ROWS - 1)])
-            assert not await planner_stats.rows_written(session, unrelated, 0)
-            assert await planner_stats.rows_written(session, unrelated, 1)  # the MIN_ROWS-th row
-            assert not await planner_stats.rows_written(session, unrelated, 1)
-    finally:
-        await engine.dispose()
+    async with engine_on_tables(await make_db("postgresql"), metadata) as engine, sessionmaker(engine)() as session:
+        await insert_rows(session, unrelated, [{"id": i} for i in range(planner_stats.MIN_ROWS - 1)])
+        assert not await planner_stats.rows_written(session, unrelated, 0)
+        assert await planner_stats.rows_written(session, unrelated, 1)  # the MIN_ROWS-th row
+        assert not await planner_stats.rows_written(session, unrelated, 1)

@@ -5,15 +5,17 @@ migrations."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import shutil
 import sqlite3
 import tempfile
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 
 from sqlalchemy import MetaData
 from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from devstack.postgres import create_database, drop_database, find_or_start_postgres
 from servicekit.app import ServiceSpec
@@ -88,6 +90,17 @@ async def create_tables(url: str, metadata: MetaData) -> None:
     async with engine.begin() as conn:
         await conn.run_sync(metadata.create_all)
     await engine.dispose()
+
+
+@contextlib.asynccontextmanager
+async def engine_on_tables(url: str, metadata: MetaData) -> AsyncIterator[AsyncEngine]:
+    """Tests only: the tables of `metadata` created in `url`, and a service engine on it (disposed after)."""
+    await create_tables(url, metadata)
+    engine = make_engine(url)
+    try:
+        yield engine
+    finally:
+        await engine.dispose()
 
 
 def wal_frames(path: str) -> int:
