@@ -38,10 +38,12 @@ from servicekit.db import table_of
 
 
 def recount_command(settings: Any, args: list[str]) -> int:
-    """`python -m indexer recount`: the aggregates counted again from the facts; exit 1 if they differed."""
-    result = asyncio.run(recount_database(spec, settings))
-    print(f"indexer: {result['cells']} cells recounted, {result['differing']} differed from the kept ones")
-    return 1 if result["differing"] else 0
+    """`python -m indexer recount`: the aggregates and enterprise counters counted again from the facts; exit 1 if
+    any differed."""
+    r = asyncio.run(recount_database(spec, settings))
+    print(f"indexer: {r['cells']} cells recounted, {r['differing']} differed from the kept ones")
+    print(f"indexer: {r['counters']} enterprise counters recounted, {r['counters_differing']} differed")
+    return 1 if r["differing"] or r["counters_differing"] else 0
 
 
 spec = ServiceSpec(

@@ -39,12 +39,24 @@ async def apply(uow: UnitOfWork, changes: Sequence[Change]) -> set[str]:
 
 
 async def recount(uow: UnitOfWork) -> dict[str, Any]:
-    """Count every cell again from the facts (in the database) and compare with the kept cells; keep the recount."""
+    """Count every cell and every enterprise counter again from the facts (in the database), compare with the kept
+    ones and keep the recount."""
     counted = await repository.counted_from_facts(uow.session)
     kept = await repository.cells(uow.session)
     await repository.replace_cells(uow.session, counted)
-    differing = sorted(set(counted) ^ set(kept) | {k for k in counted if k in kept and counted[k] != kept[k]})
-    return {"cells": len(counted), "differing": len(differing)}
+    counters = await stats.counted_from_facts(uow.session)
+    kept_counters = await stats.all_counts(uow.session)
+    await stats.replace_counts(uow.session, counters)
+    return {
+        "cells": len(counted),
+        "differing": _differing(counted, kept),
+        "counters": len(counters),
+        "counters_differing": _differing(counters, kept_counters),
+    }
+
+
+def _differing(counted: Mapping[Any, Any], kept: Mapping[Any, Any]) -> int:
+    return len(set(counted) ^ set(kept) | {k for k in counted if k in kept and counted[k] != kept[k]})
 
 
 def _counts(values: Mapping[str, int]) -> Counts:

@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import delete, func
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
-from indexer.models import ActivityTotal, EnterpriseCount, EnterpriseLevel, ProjectStageCount
-from servicekit.bulk import upsert_add
+from indexer.models import ActivityTotal, EnterpriseCount, EnterpriseFact, EnterpriseLevel, ProjectStageCount
+from indexer.stats.rules import DISTRICT, DIVISION
+from servicekit.bulk import insert_rows, upsert_add
 from servicekit.db import latest_per_key, table_of, upsert
 
 
@@ -22,6 +23,29 @@ async def add_counts(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> N
     if rows:
         t = table_of(EnterpriseCount)
         await upsert_add(session, t, rows, ["dimension", "code"], "enterprises")
+
+
+async def all_counts(session: AsyncSession) -> dict[tuple[str, str], int]:
+    """Every enterprise counter kept, by (dimension, code), those above zero."""
+    t = table_of(EnterpriseCount)
+    query = select(t.c.dimension, t.c.code, t.c.enterprises).where(t.c.enterprises != 0)
+    return {(d, c): int(n) for d, c, n in (await session.execute(query)).all()}
+
+
+async def counted_from_facts(session: AsyncSession) -> dict[tuple[str, str], int]:
+    """The enterprise counters counted again by the database from the registered facts (two GROUP BYs)."""
+    f = table_of(EnterpriseFact)
+    out: dict[tuple[str, str], int] = {}
+    for dimension, column in ((DISTRICT, f.c.district_code), (DIVISION, f.c.industry_division)):
+        query = select(column, func.count()).where(f.c.version >= 1).group_by(column)
+        out |= {(dimension, code): int(n) for code, n in (await session.execute(query)).all()}
+    return out
+
+
+async def replace_counts(session: AsyncSession, counted: dict[tuple[str, str], int]) -> None:
+    await session.execute(delete(table_of(EnterpriseCount)))
+    rows = [{"dimension": d, "code": c, "enterprises": n} for (d, c), n in sorted(counted.items())]
+    await insert_rows(session, EnterpriseCount, rows)
 
 
 async def counts(session: AsyncSession, dimension: str) -> dict[str, int]:
