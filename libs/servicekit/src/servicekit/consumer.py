@@ -164,8 +164,7 @@ class ConsumerRunner:
             batches = {tp: records for tp, records in batches.items() if records}
             if batches:
                 try:
-                    with gc_paused():
-                        await self._process([r for records in batches.values() for r in records])
+                    await self._process([r for records in batches.values() for r in records])
                 except asyncio.CancelledError:
                     raise
                 except Exception as e:
@@ -243,16 +242,24 @@ class ConsumerRunner:
 
     async def _process(self, records: list[ConsumerRecord[bytes, bytes]]) -> None:
         """Apply one poll (all partitions, in order per partition) in one transaction; if it keeps
-        failing, record by record, so that only the poison records are dead-lettered."""
+        failing, record by record, so that only the poison records are dead-lettered.
+
+        The parsing and each attempt to apply run with the cyclic garbage collector paused (`gc_paused`: the
+        batch's objects live until it commits, and a pass in between only walks them again, ~7 % of a
+        consumer's time); the waits between attempts and the dead-lettering do not."""
         items: list[_Item] = []
-        for record in records:
-            try:
-                item = self._parse(record)
-            except PoisonMessage as e:
-                await self._dead_letter(record, str(e))
-                continue
-            if item is not None:
-                items.append(item)
+        poison: list[tuple[ConsumerRecord[bytes, bytes], str]] = []
+        with gc_paused():
+            for record in records:
+                try:
+                    item = self._parse(record)
+                except PoisonMessage as e:
+                    poison.append((record, str(e)))
+                    continue
+                if item is not None:
+                    items.append(item)
+        for record, why in poison:
+            await self._dead_letter(record, why)
         if not items:
             return
         error = await self._apply_with_retries(items)
@@ -268,7 +275,8 @@ class ConsumerRunner:
         error = None
         for attempt in range(self.settings.consumer_max_retries):
             try:
-                await self._apply(items)
+                with gc_paused():
+                    await self._apply(items)
                 return None
             except asyncio.CancelledError:
                 raise
