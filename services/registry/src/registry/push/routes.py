@@ -50,9 +50,10 @@ async def push_records(
     order. Pushing the same batch again changes nothing (each record's id and version make it idempotent).
     """
     request.app.state.push_limit.check(actor.provider_id or actor.sub, "pushed batches")
+    body = await request.body()  # read first: a slow upload must not hold the collector off
     with gc_paused():
         try:
-            parsed = parse_batch(await request.body(), batch_format(request.headers.get("content-type")))
+            parsed = parse_batch(body, batch_format(request.headers.get("content-type")))
         except BatchError as e:
             raise BatchRejected(e) from e
         async with uow:
@@ -61,7 +62,7 @@ async def push_records(
             )
             await uow.commit()
         bulk = len(parsed.records) > BULK_RECORDS
-        del parsed
+        del parsed, body
     count_push(report)
     if bulk:  # the batch's memory back to the system before the next one
         give_back(young=True)
