@@ -30,7 +30,7 @@ class _Growth:
     size: float = 0.0  # the rows PostgreSQL counted at the last ANALYZE
 
 
-_growth: dict[tuple[int, str], _Growth] = {}
+_growth: dict[tuple[str, str], _Growth] = {}  # by (database, table)
 
 
 async def rows_written(session: AsyncSession, table: Table, n: int) -> bool:
@@ -38,14 +38,17 @@ async def rows_written(session: AsyncSession, table: Table, n: int) -> bool:
     bind = session.get_bind()
     if bind.dialect.name != "postgresql" or n <= 0:
         return False
-    growth = _growth.setdefault((id(bind), table.fullname), _Growth())
+    growth = _growth.setdefault((str(bind.engine.url), table.fullname), _Growth())
     growth.written += n
     if growth.written < max(MIN_ROWS, GROWTH * growth.size):
         return False
+    growth.written = 0  # before the await: another transaction of this process does not analyse it too
     started = time.perf_counter()
     name = bind.dialect.identifier_preparer.format_table(table)
-    await session.execute(text(f"ANALYZE {name}"))
+    # SKIP_LOCKED: never wait for another ANALYZE (or VACUUM) of the table, which a transaction of another
+    # replica may hold until it commits. (A role that does not own the table gets a warning, not an error.)
+    await session.execute(text(f"ANALYZE (SKIP_LOCKED) {name}"))
     size = await session.scalar(text("SELECT reltuples FROM pg_class WHERE oid = CAST(:t AS regclass)"), {"t": name})
-    growth.written, growth.size = 0, max(0.0, float(size or 0))
+    growth.size = max(0.0, float(size or 0))
     log.info("analysed %s (%.0f rows) in %.0f ms", table.fullname, growth.size, (time.perf_counter() - started) * 1000)
     return True

@@ -3,6 +3,7 @@ grows (servicekit.planner_stats), so lookups are planned for the table as it is,
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from sqlalchemy import Column, Integer, MetaData, String, Table, select, text
@@ -17,6 +18,7 @@ grown = Table(
     "grown", metadata, Column("owner", String(20), primary_key=True), Column("id", String(20), primary_key=True)
 )
 unrelated = Table("unrelated", metadata, Column("id", Integer, primary_key=True))
+held = Table("held", metadata, Column("id", Integer, primary_key=True))
 
 
 async def estimated_rows(session: Any, query: Any) -> int:
@@ -52,3 +54,14 @@ async def test_small_writes_do_not_analyse(make_db: DbFactory) -> None:
         assert not await planner_stats.rows_written(session, unrelated, 0)
         assert await planner_stats.rows_written(session, unrelated, 1)  # the MIN_ROWS-th row
         assert not await planner_stats.rows_written(session, unrelated, 1)
+
+
+async def test_an_analyse_held_by_another_transaction_is_skipped_not_waited_for(make_db: DbFactory) -> None:
+    async with engine_on_tables(await make_db("postgresql"), metadata) as engine:
+        sessions = sessionmaker(engine)
+        async with sessions() as other, sessions() as writer:
+            await other.execute(text("ANALYZE held"))  # its lock on the table is held until that transaction ends
+            async with asyncio.timeout(10):  # (without SKIP_LOCKED: waits for `other`, which never ends here)
+                assert await planner_stats.rows_written(writer, held, planner_stats.MIN_ROWS)
+            await writer.commit()
+            await other.rollback()
