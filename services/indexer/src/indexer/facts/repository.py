@@ -48,10 +48,15 @@ async def cells(session: AsyncSession, district_code: str | None = None) -> dict
     }
 
 
+def _metric_sums(t: Any) -> list[Any]:
+    """Every metric summed (0 where there is nothing), labelled with its name."""
+    return [func.coalesce(func.sum(t.c[m]), 0).label(m) for m in METRICS]
+
+
 async def sums(session: AsyncSession, *, district_code: str | None = None, tiers: Sequence[str] = ()) -> dict[str, int]:
     """Every metric summed over the cells (of one unit; of some tiers), and the units with enterprises."""
     t = table_of(AggregateCell)
-    columns = [func.coalesce(func.sum(t.c[m]), 0).label(m) for m in METRICS]
+    columns = _metric_sums(t)
     units = func.count(func.distinct(case((t.c.enterprises > 0, t.c.district_code)))).label("units")
     query = sa_select(*columns, units)
     if district_code is not None:
@@ -66,7 +71,7 @@ async def unit_sums(session: AsyncSession, units: Sequence[str]) -> dict[str, di
     """Every metric summed over the kept cells of each of these units (one GROUP BY; units without cells are left
     out). The city feed reads this after every batch: reading the cells themselves cost several µs per event."""
     t = table_of(AggregateCell)
-    columns = [func.coalesce(func.sum(t.c[m]), 0).label(m) for m in METRICS]
+    columns = _metric_sums(t)
     query = (
         sa_select(t.c.district_code, *columns)
         .where(t.c.enterprises > 0, t.c.district_code.in_(list(units)))
