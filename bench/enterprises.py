@@ -59,15 +59,16 @@ def _size(rng: random.Random) -> tuple[int, str]:
     return rng.randint(300, 999), f"{rng.randint(20_000_000, 390_000_000)}.00"
 
 
-def records(n: int, seed: int = 2024, start: int = 0) -> Iterator[dict[str, Any]]:
-    """`n` push records (interface v1, kind enterprise), version 1, record ids erp-<start…>."""
+def records(n: int, seed: int = 2024, start: int = 0, occurred: datetime | None = None) -> Iterator[dict[str, Any]]:
+    """`n` push records (interface v1, kind enterprise), version 1, record ids erp-<start…>, that happened
+    at `occurred` (an hour ago by default): the same arguments give the same records."""
     rng = random.Random(seed)
     units = list(codes.districts())
     unit_weights = [HEAVY_UNITS.get(u, 1) for u in units]
     divisions = [d for d in DIVISION_WEIGHTS if d in codes.industry_divisions()]
     division_weights = [DIVISION_WEIGHTS[d] for d in divisions]
     clusters = list(codes.clusters())
-    occurred = datetime.now(UTC) - timedelta(hours=1)
+    occurred = occurred or datetime.now(UTC) - timedelta(hours=1)
     seen: set[str] = set()
     for i in range(start, start + n):
         employees, revenue = _size(rng)

@@ -8,6 +8,7 @@ registry's data (ownership, a project's stage, versions pushed before).
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -55,6 +56,8 @@ class ParsedRecord:
     version: int | None
     errors: list[RecordError] = field(default_factory=list)
     warnings: list[RecordError] = field(default_factory=list)
+    uscc: str | None = None  # the enterprise a record is about
+    retry: bool = False  # the very line accepted before, settled by its digest: `record` is not read again
 
     @property
     def ok(self) -> bool:
@@ -131,6 +134,7 @@ def _checked(parsed: ParsedRecord, record: EnterpriseRecord | ProgressRecord, no
     """The checks beyond the schema: warnings about the USCC, a time in the future."""
     parsed.record = record
     if isinstance(parsed.record, EnterpriseRecord):
+        parsed.uscc = parsed.record.data.uscc
         parsed.warnings = [
             RecordError(code=w.code, field="data.uscc", message=w.message, message_zh=w.message_zh)
             for w in uscc_warnings(parsed.record.data.uscc)  # the field type has checked the code itself
@@ -199,22 +203,35 @@ def batch_format(content_type: str | None, filename: str | None = None) -> str:
     )
 
 
+def ndjson_lines(body: bytes) -> list[tuple[int, str]]:
+    """(line number, text) of every record line of an NDJSON batch; the batch's size checked."""
+    lines = _lines(body)
+    _check_count(len(lines))
+    return lines
+
+
+def check_lines(
+    lines: list[tuple[int, str]], now: datetime, settled: Mapping[int, ParsedRecord] | None = None
+) -> ParsedBatch:
+    """Check every NDJSON line but those the caller settled already (by line number: lines it knows
+    unchanged); then catch record ids and enterprises repeated within the batch, settled lines included."""
+    settled = settled or {}
+    return _repeats("ndjson", [settled.get(number) or check_line(number, line, now) for number, line in lines])
+
+
 def parse_batch(body: bytes, fmt: str, now: datetime | None = None) -> ParsedBatch:
     """Decode and check every record; also catch record ids and enterprises repeated within the batch."""
     now = now or datetime.now(UTC)
     if fmt == "ndjson":
-        lines = _lines(body)
-        _check_count(len(lines))
-        checked = [check_line(number, line, now) for number, line in lines]
-    else:
-        decoded = _decode(body, fmt)
-        _check_count(len(decoded))
-        checked = [
-            ParsedRecord(index, None, None, None, None, [record_error("invalid_json", detail=json_error)])
-            if json_error is not None
-            else check_record(index, obj, now)
-            for index, obj, json_error in decoded
-        ]
+        return check_lines(ndjson_lines(body), now)
+    decoded = _decode(body, fmt)
+    _check_count(len(decoded))
+    checked = [
+        ParsedRecord(index, None, None, None, None, [record_error("invalid_json", detail=json_error)])
+        if json_error is not None
+        else check_record(index, obj, now)
+        for index, obj, json_error in decoded
+    ]
     return _repeats(fmt, checked)
 
 
@@ -242,8 +259,8 @@ def _repeats(fmt: str, records: list[ParsedRecord]) -> ParsedBatch:
                 parsed.errors.append(error)
             else:
                 first_id[rid] = index
-        if isinstance(parsed.record, EnterpriseRecord):
-            uscc = parsed.record.data.uscc
+        uscc = parsed.uscc
+        if uscc is not None:
             if uscc in first_uscc:
                 parsed.errors.append(
                     record_error("enterprise_repeated", "data.uscc", uscc=uscc, first=first_uscc[uscc])

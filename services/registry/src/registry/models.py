@@ -196,6 +196,9 @@ class PushRecord(RegistryTable, table=True):
     entity: str = Field(sa_type=String(40))  # USCC or project id
     batch_id: str = Field(sa_type=String(40))
     accepted_at: datetime = Field(sa_type=UTCDateTime())
+    # the digest of the NDJSON line this version came in (contracts.push.retries), if it had no warnings:
+    # the same line again is this record unchanged, settled without reading it again
+    line_hash: str | None = Field(default=None, sa_type=String(32), nullable=True)
 
 
 class PushBatch(RegistryTable, table=True):

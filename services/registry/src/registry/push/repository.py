@@ -17,7 +17,7 @@ from servicekit.bulk import insert_rows
 from servicekit.db import columns_of, select_where_in, table_of
 
 CHUNK = 1000
-PUSH_RECORD_FIELDS = ("kind", "version", "content_hash", "entity", "batch_id", "accepted_at")
+PUSH_RECORD_FIELDS = ("kind", "version", "content_hash", "entity", "batch_id", "accepted_at", "line_hash")
 TALLIES = ("counted", "rejected", "optional_filled", "optional_possible", "timely", "accepted")
 
 
@@ -28,21 +28,20 @@ class Accepted(NamedTuple):
     version: int
     content_hash: str
     entity: str
+    line_hash: str | None  # the NDJSON line it came in, as a digest (contracts.push.retries)
 
 
 async def accepted_records(session: AsyncSession, provider_id: str, record_ids: list[str]) -> dict[str, Accepted]:
     """The last accepted version of each record id this provider pushed before (one query per 1,000 ids)."""
     found: dict[str, Accepted] = {}
     t = table_of(PushRecord)
-    columns = [t.c.record_id, t.c.kind, t.c.version, t.c.content_hash, t.c.entity]
+    columns = [t.c.record_id, t.c.kind, t.c.version, t.c.content_hash, t.c.entity, t.c.line_hash]
     for i in range(0, len(record_ids), CHUNK):
         chunk = record_ids[i : i + CHUNK]
         query = select_where_in(
             dialect(session), t, t.c.record_id, chunk, t.c.provider_id == provider_id, columns=columns
         )
-        found |= {
-            r.record_id: Accepted(r.kind, r.version, r.content_hash, r.entity) for r in await session.execute(query)
-        }
+        found |= {r[0]: Accepted._make(r[1:]) for r in (await session.execute(query)).all()}
     return found
 
 

@@ -11,7 +11,7 @@ from contracts.api.identity import Role, TokenClaims
 from contracts.push import BatchError, BatchSummary, ProviderQuality, PushReport, parse_batch
 from contracts.push.batch import batch_format
 from registry.config import Settings
-from registry.push import service
+from registry.push import queries, service
 from registry.push.metrics import count_push
 from servicekit.auth import allow
 from servicekit.deps import Uow
@@ -51,20 +51,26 @@ async def push_records(
     """
     request.app.state.push_limit.check(actor.provider_id or actor.sub, "pushed batches")
     body = await request.body()  # read first: a slow upload must not hold the collector off
+    everything = results == "all"
     with gc_paused():
         try:
-            parsed = parse_batch(body, batch_format(request.headers.get("content-type")))
+            fmt = batch_format(request.headers.get("content-type"))
+            parsed = None if fmt == "ndjson" else parse_batch(body, fmt)
+            async with uow:
+                if parsed is None:  # lines pushed before are known by their digest, not read again
+                    report = await service.accept_lines(
+                        uow, actor, body, settings.push_timely_days, all_results=everything
+                    )
+                else:
+                    report = await service.accept_batch(
+                        uow, actor, parsed, settings.push_timely_days, all_results=everything
+                    )
+                await uow.commit()
         except BatchError as e:
             raise BatchRejected(e) from e
-        async with uow:
-            report = await service.accept_batch(
-                uow, actor, parsed, settings.push_timely_days, all_results=results == "all"
-            )
-            await uow.commit()
-        bulk = len(parsed.records) > BULK_RECORDS
         del parsed, body
     count_push(report)
-    if bulk:  # the batch's memory back to the system before the next one
+    if report.records > BULK_RECORDS:  # the batch's memory back to the system before the next one
         give_back(young=True)
     # Serialised here once: FastAPI would validate thousands of results again on the way out.
     return Response(report.model_dump_json(), media_type="application/json")
@@ -79,14 +85,14 @@ async def list_batches(
 ) -> list[BatchSummary]:
     """Recent batches, newest first: a provider's own; the city's and operators' of any provider."""
     async with uow:
-        return await service.list_batches(uow, actor, provider_id, limit)
+        return await queries.list_batches(uow, actor, provider_id, limit)
 
 
 @router.get("/push/batches/{batch_id}", response_model=PushReport, responses=ERRORS)
 async def get_batch(batch_id: str, uow: Uow, actor: ProviderOrWatchers) -> PushReport:
     """One batch's report, with the results of its rejected records."""
     async with uow:
-        return await service.get_batch(uow, actor, batch_id)
+        return await queries.get_batch(uow, actor, batch_id)
 
 
 @router.get("/push/quality", response_model=list[ProviderQuality], responses=ERRORS)
@@ -95,7 +101,7 @@ async def quality_of_all(
 ) -> list[ProviderQuality]:
     """Every provider's data-quality score over the last `days` days (providers that pushed)."""
     async with uow:
-        return await service.quality_scores(uow, actor, None, days, settings.push_timely_days)
+        return await queries.quality_scores(uow, actor, None, days, settings.push_timely_days)
 
 
 @router.get("/providers/{provider_id}/quality", response_model=ProviderQuality, responses=ERRORS)
@@ -108,4 +114,4 @@ async def provider_quality(
 ) -> ProviderQuality:
     """One provider's data-quality score over the last `days` days: the provider itself, the city, ops."""
     async with uow:
-        return (await service.quality_scores(uow, actor, provider_id, days, settings.push_timely_days))[0]
+        return (await queries.quality_scores(uow, actor, provider_id, days, settings.push_timely_days))[0]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -19,19 +20,19 @@ from contracts.api.identity import Role, TokenClaims
 from contracts.api.journey import STAGE_NAMES, ProviderStatus, Stage, TransitionCreate
 from contracts.events.registry import ProviderQualityScored
 from contracts.push import (
-    BatchSummary,
     EnterpriseRecord,
     ParsedBatch,
     ParsedRecord,
     ProgressRecord,
-    ProviderQuality,
     PushReport,
     RecordError,
     RecordResult,
     RecordStatus,
     optional_fields,
 )
+from contracts.push.batch import check_lines, ndjson_lines
 from contracts.push.messages import record_error
+from contracts.push.retries import line_digest, record_id_hint
 from registry.enterprises import repository as enterprises
 from registry.enterprises import service as enterprise_service
 from registry.journey import repository as journey_repo
@@ -41,8 +42,7 @@ from registry.models import Provider, PushBatch
 from registry.push import repository as repo
 from registry.push.repository import Accepted
 from registry.push.rules import QualityTallies, quality
-from servicekit.db import columns_of
-from servicekit.errors import DomainError, Forbidden, NotFound
+from servicekit.errors import DomainError, Forbidden
 from servicekit.uow import UnitOfWork
 
 QUALITY_EVENT_DAYS = 30  # the window of the score published as registry.provider.quality-scored
@@ -216,7 +216,7 @@ async def _apply_progress(uow: UnitOfWork, actor: TokenClaims, provider_id: str,
 
 
 async def _store_records(
-    uow: UnitOfWork, provider_id: str, batch_id: str, outcomes: list[Outcome], now: datetime
+    uow: UnitOfWork, provider_id: str, batch_id: str, outcomes: list[Outcome], digests: dict[int, str], now: datetime
 ) -> None:
     rows = []
     for o in outcomes:
@@ -233,6 +233,8 @@ async def _store_records(
                 "entity": o.entity or "",
                 "batch_id": batch_id,
                 "accepted_at": now,
+                # a line with warnings is read again when retried: its result carries them
+                "line_hash": None if o.parsed.warnings else digests.get(o.parsed.index),
             }
         )
     await repo.put_records(uow.session, rows)
@@ -257,18 +259,69 @@ def _tallies(outcomes: list[Outcome], now: datetime, timely_days: int) -> dict[s
     }
 
 
+@dataclass
+class Known:
+    """What a batch's lookups found before its records were checked: the line digests (NDJSON), the record
+    ids asked for, and the accepted versions found."""
+
+    digests: dict[int, str] = field(default_factory=dict)
+    asked: set[str] = field(default_factory=set)
+    priors: dict[str, Accepted] = field(default_factory=dict)
+
+
 async def accept_batch(
     uow: UnitOfWork, actor: TokenClaims, parsed: ParsedBatch, timely_days: int, *, all_results: bool = True
 ) -> PushReport:
     """Apply every good record of a batch; reject the others with their reasons; store the batch's report.
     The report carries a result per record, or (`all_results=False`) those of the rejected ones only."""
     provider = await check_provider(uow, actor)
+    return await _accept(uow, actor, provider, parsed, Known(), timely_days, all_results)
+
+
+async def accept_lines(
+    uow: UnitOfWork, actor: TokenClaims, body: bytes, timely_days: int, *, all_results: bool = True
+) -> PushReport:
+    """An NDJSON batch, as `accept_batch`: but a line with the digest kept for its record (the very line
+    its accepted version came in) is settled as unchanged without being read again; the others are checked
+    in full. A retried batch costs a digest and a lookup per line. Raises BatchError before anything else
+    if the body as a whole cannot be read."""
+    lines = ndjson_lines(body)
+    provider = await check_provider(uow, actor)
+    known = Known(digests={number: line_digest(text) for number, text in lines})
+    hints = {number: hint for number, text in lines if (hint := record_id_hint(text)) is not None}
+    known.asked = set(hints.values())
+    known.priors = await repo.accepted_records(uow.session, provider.provider_id, list(known.asked))
+    settled: dict[int, ParsedRecord] = {}
+    for number, hint in hints.items():
+        prior = known.priors.get(hint)
+        if prior is not None and prior.line_hash == known.digests[number]:
+            uscc = prior.entity if prior.kind == "enterprise" else None
+            settled[number] = ParsedRecord(number, None, hint, prior.kind, prior.version, uscc=uscc, retry=True)
+    parsed = check_lines(lines, datetime.now(UTC), settled)
+    del lines, hints, settled  # the batch's text is not needed any more: less held while it is written
+    return await _accept(uow, actor, provider, parsed, known, timely_days, all_results)
+
+
+async def _accept(
+    uow: UnitOfWork,
+    actor: TokenClaims,
+    provider: Provider,
+    parsed: ParsedBatch,
+    known: Known,
+    timely_days: int,
+    all_results: bool,
+) -> PushReport:
     provider_id = provider.provider_id
     now = datetime.now(UTC)
     batch_id = f"pb_{secrets.token_hex(8)}"
     outcomes = [Outcome(p, RecordStatus.REJECTED) for p in parsed.records]
     good = [o for o in outcomes if o.parsed.ok]
-    priors = await repo.accepted_records(uow.session, provider_id, [o.parsed.record.record_id for o in good])  # type: ignore[union-attr]
+    unasked = [rid for o in good if (rid := o.parsed.record.record_id) not in known.asked]  # type: ignore[union-attr]
+    priors = known.priors | await repo.accepted_records(uow.session, provider_id, unasked)
+    for o in outcomes:
+        if o.parsed.retry and not o.parsed.errors:  # the line its accepted version came in: a retry
+            o.prior = priors[o.parsed.record_id or ""]
+            o.status, o.first_delivery, o.entity = RecordStatus.UNCHANGED, False, o.prior.entity
     enterprise_todo: list[Outcome] = []
     progress_todo: list[Outcome] = []
     for o in good:
@@ -285,8 +338,9 @@ async def accept_batch(
     await _apply_enterprises(uow, actor, provider_id, enterprise_todo, now)
     for o in progress_todo:
         await _apply_progress(uow, actor, provider_id, o)
-    await _store_records(uow, provider_id, batch_id, outcomes, now)
-    counts = {s.value: sum(1 for o in outcomes if o.status == s) for s in RecordStatus}
+    await _store_records(uow, provider_id, batch_id, outcomes, known.digests, now)
+    tally = Counter(o.status for o in outcomes)
+    counts = {s.value: tally[s] for s in RecordStatus}
     rejected = [o.result() for o in outcomes if o.status == RecordStatus.REJECTED]
     results = [o.result() for o in outcomes] if all_results else rejected
     summary: dict[str, Any] = {
@@ -329,40 +383,3 @@ async def _publish_quality(uow: UnitOfWork, provider: Provider, now: datetime, t
             scored_at=now,
         )
     )
-
-
-def scope(actor: TokenClaims, provider_id: str | None) -> str | None:
-    """The provider whose data the caller may see: a provider its own; the city and ops any (or all)."""
-    if actor.role == Role.PROVIDER:
-        if provider_id is not None and provider_id != actor.provider_id:
-            raise Forbidden("a provider sees only its own pushes and quality")
-        return actor.provider_id
-    return provider_id
-
-
-async def list_batches(uow: UnitOfWork, actor: TokenClaims, provider_id: str | None, limit: int) -> list[BatchSummary]:
-    rows = await repo.list_batches(uow.session, scope(actor, provider_id), limit)
-    return [BatchSummary.model_validate(r, from_attributes=True) for r in rows]
-
-
-async def get_batch(uow: UnitOfWork, actor: TokenClaims, batch_id: str) -> PushReport:
-    """One batch's report with its rejected records' results; another provider's batch is not found."""
-    row = await repo.get_batch(uow.session, batch_id)
-    if row is None:
-        raise NotFound(f"no batch {batch_id}")
-    if actor.role == Role.PROVIDER and row.provider_id != actor.provider_id:
-        raise Forbidden("a provider sees only its own batches")
-    return PushReport.model_validate({**columns_of(row), "results": row.rejected_results})
-
-
-async def quality_scores(
-    uow: UnitOfWork, actor: TokenClaims, provider_id: str | None, days: int, timely_days: int
-) -> list[ProviderQuality]:
-    """Data-quality scores over the last `days` days: of one provider (always answered, zero records
-    included), or of every provider that pushed."""
-    wanted = scope(actor, provider_id)
-    since = datetime.now(UTC) - timedelta(days=days)
-    rows = await repo.quality_tallies(uow.session, since, wanted)
-    if wanted is not None and not rows:
-        rows = [QualityTallies(provider_id=wanted)]
-    return [quality(r, days, timely_days) for r in rows]
