@@ -72,8 +72,42 @@ def test_a_cycle_left_by_a_paused_batch_is_freed_by_the_young_collection_after_i
         watch = weakref.ref(batch[-1])
         del batch
         assert watch() is not None  # nothing collects while the batch is applied
-        give_back(young=True)
+    give_back(young=True)
     assert watch() is None
+
+
+def test_the_young_collection_is_left_to_the_last_batch_out(monkeypatch: pytest.MonkeyPatch) -> None:
+    from servicekit import memory
+
+    monkeypatch.setattr(memory, "_last_full_pass", time.perf_counter())  # a full pass just now
+    with gc_paused():  # another batch, still being applied
+        with gc_paused():
+            batch = [_Node() for _ in range(1000)]
+            watch = weakref.ref(batch[-1])
+            del batch
+        give_back(young=True)  # this batch is done; the other's live objects are not walked now
+        assert watch() is not None
+    give_back(young=True)  # the last one out
+    assert watch() is None
+
+
+def test_the_full_pass_is_not_put_off_by_other_batches(monkeypatch: pytest.MonkeyPatch) -> None:
+    from servicekit import memory
+
+    passes: list[int] = []
+
+    def collect(generation: int = 2) -> int:
+        passes.append(generation)
+        return 0
+
+    monkeypatch.setattr(memory.gc, "collect", collect)
+    monkeypatch.setattr(memory, "_last_full_pass", time.perf_counter())
+    with gc_paused():
+        give_back(young=True)
+        assert passes == []
+        monkeypatch.setattr(memory, "FULL_PASS_EVERY_S", 0.0)  # the interval is over
+        give_back(young=True)
+        assert passes == [2]
 
 
 def test_a_young_give_back_still_walks_the_whole_heap_now_and_then(monkeypatch: pytest.MonkeyPatch) -> None:
