@@ -16,7 +16,7 @@ from registry.push.rules import QualityTallies
 from servicekit.bulk import insert_rows
 from servicekit.db import columns_of, select_where_in, table_of
 
-CHUNK = 1000
+CHUNK = 10_000  # keys per lookup: a whole batch in one statement (the keys travel as one parameter)
 PUSH_RECORD_FIELDS = ("kind", "version", "content_hash", "entity", "batch_id", "accepted_at", "line_hash")
 TALLIES = ("counted", "rejected", "optional_filled", "optional_possible", "timely", "accepted")
 
