@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 
 from contracts.push import ParsedRecord, retries
-from contracts.push import batch as batch_module
 from contracts.push.batch import check_lines, ndjson_lines
 from contracts.push.retries import line_digest, record_id_hint
+from testkit.line_reads import count_lines_read
 
 NOW = datetime.now(UTC)
 
@@ -62,14 +62,7 @@ def test_the_record_id_hint(text: str, hint: str | None) -> None:
 def test_settled_lines_are_not_read_again_but_count_for_repeats(monkeypatch: pytest.MonkeyPatch) -> None:
     body = "\n".join([line("r1"), "this line would be invalid", line("r2", uscc="91350100M000100Y43")]).encode()
     lines = ndjson_lines(body)
-    read: list[int] = []
-    check_line = batch_module.check_line
-
-    def counting(index: int, text: str, now: datetime) -> ParsedRecord:
-        read.append(index)
-        return check_line(index, text, now)
-
-    monkeypatch.setattr(batch_module, "check_line", counting)
+    read = count_lines_read(monkeypatch)
     settled = {2: ParsedRecord(2, None, "r0", "enterprise", 1, uscc="91350100M000100Y43", retry=True)}
     parsed = check_lines(lines, NOW, settled)
     assert read == [1, 3]  # line 2 is settled: its text is never read

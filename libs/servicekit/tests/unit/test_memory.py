@@ -94,13 +94,7 @@ def test_the_young_collection_is_left_to_the_last_batch_out(monkeypatch: pytest.
 def test_the_full_pass_is_not_put_off_by_other_batches(monkeypatch: pytest.MonkeyPatch) -> None:
     from servicekit import memory
 
-    passes: list[int] = []
-
-    def collect(generation: int = 2) -> int:
-        passes.append(generation)
-        return 0
-
-    monkeypatch.setattr(memory.gc, "collect", collect)
+    passes = recorded_passes(monkeypatch)
     monkeypatch.setattr(memory, "_last_full_pass", time.perf_counter())
     with gc_paused():
         give_back(young=True)
@@ -110,7 +104,8 @@ def test_the_full_pass_is_not_put_off_by_other_batches(monkeypatch: pytest.Monke
         assert passes == [2]
 
 
-def test_a_young_give_back_still_walks_the_whole_heap_now_and_then(monkeypatch: pytest.MonkeyPatch) -> None:
+def recorded_passes(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The generations of the collector's passes from now on (recorded, not run)."""
     from servicekit import memory
 
     passes: list[int] = []
@@ -120,6 +115,13 @@ def test_a_young_give_back_still_walks_the_whole_heap_now_and_then(monkeypatch: 
         return 0
 
     monkeypatch.setattr(memory.gc, "collect", collect)
+    return passes
+
+
+def test_a_young_give_back_still_walks_the_whole_heap_now_and_then(monkeypatch: pytest.MonkeyPatch) -> None:
+    from servicekit import memory
+
+    passes = recorded_passes(monkeypatch)
     monkeypatch.setattr(memory, "_last_full_pass", time.perf_counter())  # a full pass just now
     give_back(young=True)
     give_back(young=True)

@@ -5,18 +5,17 @@ from __future__ import annotations
 
 import json
 import random
-from datetime import datetime
 from typing import Any
 
 import pytest
 
-from contracts.push import ParsedRecord, retries
-from contracts.push import batch as batch_module
+from contracts.push import retries
 from contracts.uscc import check_character
 from registry.main import spec
 from registry.models import Enterprise, tables
 from testkit.data import random_uscc
 from testkit.databases import MigratedDbFactory
+from testkit.line_reads import count_lines_read
 from testkit.push import NDJSON, as_provider, enterprise_record, ndjson, registry_with_providers
 from testkit.services import RunningService
 
@@ -26,15 +25,7 @@ ODD_USCC = "91350100M000100Y5" + check_character("91350100M000100Y5")  # accepte
 @pytest.fixture
 def lines_read(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """The line numbers the push reads and checks in full."""
-    read: list[int] = []
-    check_line = batch_module.check_line
-
-    def counting(index: int, text: str, now: datetime) -> ParsedRecord:
-        read.append(index)
-        return check_line(index, text, now)
-
-    monkeypatch.setattr(batch_module, "check_line", counting)
-    return read
+    return count_lines_read(monkeypatch)
 
 
 async def push(registry: RunningService, pid: str, records: list[dict[str, Any]], fmt: str = "ndjson") -> Any:
