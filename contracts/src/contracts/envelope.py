@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar, Self
 
 from pydantic import BaseModel, ConfigDict
 
@@ -28,6 +28,21 @@ class Event(BaseModel):
     def key(self) -> str:
         """The aggregate id this event is about (the Kafka key)."""
         return str(getattr(self, self.KEY_FIELD))
+
+    @classmethod
+    def trusted(cls, **values: Any) -> Self:
+        """The event from values already checked (by the command that carried them and the rules that derived
+        them), every field given: nothing validated again. About 1 µs, where `model_construct` takes about 7
+        (the registry builds one per registered enterprise, a million in a first load)."""
+        if values.keys() != cls.model_fields.keys():
+            missing, unknown = cls.model_fields.keys() - values.keys(), values.keys() - cls.model_fields.keys()
+            raise TypeError(f"{cls.__name__}.trusted: missing {sorted(missing)}, unknown {sorted(unknown)}")
+        event = cls.__new__(cls)
+        object.__setattr__(event, "__dict__", values)
+        object.__setattr__(event, "__pydantic_fields_set__", set(values))
+        object.__setattr__(event, "__pydantic_extra__", None)
+        object.__setattr__(event, "__pydantic_private__", None)
+        return event
 
     @classmethod
     def dataschema(cls) -> str:

@@ -4,6 +4,8 @@ characters in any text (they break exports, logs and XML, and no name or note ne
 from __future__ import annotations
 
 import re
+from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, field_validator
@@ -11,6 +13,8 @@ from pydantic import BaseModel, ConfigDict, field_validator
 # C0 and C1 controls except tab, newline and carriage return; lone surrogates; the two non-characters.
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 
+
+_NO_TEXT = frozenset({int, float, bool, Decimal, datetime, date, type(None)})
 
 # For a free-text query parameter: the same characters refused (FastAPI answers 422 naming the parameter).
 NO_CONTROL_CHARACTERS = "^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$"
@@ -34,6 +38,11 @@ class InputModel(BaseModel):
     @field_validator("*", mode="after")
     @classmethod
     def _no_control_characters(cls, value: Any) -> Any:
+        # Called for every field of every record (a dozen per pushed enterprise): what holds no text, and
+        # text without controls, pass at once.
+        kind = type(value)
+        if kind in _NO_TEXT or (kind is str and _CONTROL.search(value) is None):
+            return value
         found = control_character(value)
         if found is not None:
             raise ValueError(f"control character U+{ord(found):04X} is not allowed in text")

@@ -3,6 +3,7 @@ happened) around the data of one kind."""
 
 from __future__ import annotations
 
+from operator import attrgetter
 from typing import Annotated, Literal
 
 from pydantic import AwareDatetime, Field, TypeAdapter
@@ -67,8 +68,13 @@ OPTIONAL_FIELDS: dict[str, tuple[str, ...]] = {
 }
 
 
+_OPTIONAL_VALUES = {  # each gives a tuple of the record's optional values
+    kind: attrgetter(*names) if len(names) > 1 else (lambda data, name=names[0]: (getattr(data, name),))
+    for kind, names in OPTIONAL_FIELDS.items()
+}
+
+
 def optional_fields(record: EnterpriseRecord | ProgressRecord) -> tuple[int, int]:
-    """(filled, possible) optional fields of one record."""
-    names = OPTIONAL_FIELDS[record.kind]
-    filled = sum(1 for n in names if getattr(record.data, n) not in (None, [], ""))
-    return filled, len(names)
+    """(filled, possible) optional fields of one record (once per pushed record)."""
+    values = _OPTIONAL_VALUES[record.kind](record.data)
+    return len([v for v in values if v is not None and v != [] and v != ""]), len(values)

@@ -138,13 +138,11 @@ _PLAIN = frozenset({str, int, float, bool})
 def first_changes(new: Mapping[str, Any], fields: Iterable[str]) -> dict[str, dict[str, Any]]:
     """What a registration sets: `changes({}, new, fields)`, without comparing with nothing. (Once per
     registered enterprise on the bulk paths: plain values are settled without a call.)"""
-    out: dict[str, dict[str, Any]] = {}
-    for f in fields:
-        value = new.get(f)
-        if value is None:
-            continue
-        out[f] = {"before": None, "after": value if type(value) in _PLAIN else _comparable(value)}
-    return out
+    return {
+        f: {"before": None, "after": value if type(value) in _PLAIN else _comparable(value)}
+        for f in fields
+        if (value := new.get(f)) is not None
+    }
 
 
 def changes(old: Mapping[str, Any], new: Mapping[str, Any], fields: Iterable[str]) -> dict[str, dict[str, Any]]:

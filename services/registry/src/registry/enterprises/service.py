@@ -127,7 +127,7 @@ def first_version(values: Profile, actor: TokenClaims, action: str) -> dict[str,
 def registered_event(values: Profile) -> EnterpriseRegistered:
     """The registration event; built without re-validation (the values come from a validated command
     and the derivation rules; the contract tests check what is published)."""
-    return EnterpriseRegistered.model_construct(
+    return EnterpriseRegistered.trusted(
         uscc=values["uscc"],
         name=values["name"],
         district_code=values["district_code"],

@@ -244,12 +244,13 @@ def _tallies(outcomes: list[Outcome], now: datetime, timely_days: int) -> dict[s
     counted = [o for o in outcomes if o.first_delivery]
     accepted = [o for o in counted if o.status != RecordStatus.REJECTED]
     filled = possible = timely = 0
+    since = now - timedelta(days=timely_days)
     for o in accepted:
         record = o.parsed.record
         assert record is not None
         f, p = optional_fields(record)
         filled, possible = filled + f, possible + p
-        timely += now - record.occurred_at <= timedelta(days=timely_days)
+        timely += record.occurred_at >= since
     return {
         "counted": len(counted),
         "accepted": len(accepted),
