@@ -7,6 +7,7 @@ page or two — the query log's group commit of 32 rows went from ~1 ms to ~150 
 
 from __future__ import annotations
 
+import os
 import secrets
 import time
 
@@ -15,3 +16,14 @@ def time_ordered_id(prefix: str) -> str:
     """`prefix` + 12 hex digits of milliseconds since the epoch + 16 random hex digits (64 random bits: ids
     made in the same millisecond, by any number of processes, do not collide in practice)."""
     return f"{prefix}{time.time_ns() // 1_000_000:012x}{secrets.token_hex(8)}"
+
+
+def event_id() -> str:
+    """A UUID version 7 (RFC 9562): 48 bits of milliseconds since the epoch, then 74 random bits. The events of a
+    batch sort together, so the outbox's unique index on event_id (and a consumer's inbox, keyed by it) grows at
+    its end instead of at 10,000 random pages per batch, as with version 4."""
+    value = (time.time_ns() // 1_000_000) << 80 | int.from_bytes(os.urandom(10), "big")
+    value = value & ~(0xF << 76) | 0x7 << 76  # the version
+    value = value & ~(0x3 << 62) | 0x2 << 62  # the RFC variant
+    h = f"{value:032x}"
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime
 from types import TracebackType
@@ -15,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from contracts.api.identity import TokenClaims
 from contracts.envelope import Event
 from servicekit.bulk import insert_rows
+from servicekit.ids import event_id as new_event_id
 from servicekit.tables import RuntimeTables
 from servicekit.telemetry import current_traceparent
 
@@ -31,7 +31,7 @@ def outbox_row(
     """The outbox row that publishes `event`."""
     key = event.key()
     return {
-        "event_id": event_id or str(uuid.uuid4()),
+        "event_id": event_id or new_event_id(),
         "topic": event.TOPIC.name,
         "key": key,
         "event_type": event.TYPE,
