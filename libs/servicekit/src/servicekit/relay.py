@@ -3,7 +3,8 @@
 One round reads up to `relay_batch_size` pending rows in id order, groups them by the partition their
 key maps to (the producer's own partitioner, so a key always lands where Kafka would put it), fills one
 record batch per partition in id order and hands the batches to the producer without awaiting each
-message. When the broker has acknowledged them, the rows are marked sent in one statement. A failed
+message. When the broker has acknowledged them, they are taken off the outbox's queue in one statement
+(`servicekit.outbox`). A failed
 partition batch leaves its rows, and every later row of that partition, pending: they go again in id
 order on the next round (at least once; consumers deduplicate by event id).
 """
@@ -12,7 +13,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -21,12 +21,11 @@ from typing import Any
 
 from aiokafka import AIOKafkaProducer
 from opentelemetry import trace
-from sqlalchemy import Select, String, any_, bindparam, column, func, select, type_coerce, update
-from sqlalchemy.dialects import postgresql
+from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from contracts.envelope import SPEC_VERSION, TRACEPARENT
-from servicekit import metrics
+from servicekit import metrics, outbox
 from servicekit.codec import Envelope
 from servicekit.kafka import ProducerHolder
 from servicekit.partitioning import partition_of
@@ -123,7 +122,7 @@ class OutboxRelay:
     ) -> None:
         self.settings = settings
         self.engine = engine
-        self.outbox = tables.outbox
+        self.tables = tables
         self.producers = producers
         self.source = f"/shuzhuan/{settings.service_name}"
         self.headers = HeaderCache(self.source)
@@ -141,10 +140,7 @@ class OutboxRelay:
 
     async def backlog(self) -> int:
         async with self.engine.connect() as conn:
-            n = await conn.scalar(
-                select(func.count()).select_from(self.outbox).where(self.outbox.c.published_at.is_(None))
-            )
-        return int(n or 0)
+            return await outbox.backlog(conn, self.tables)
 
     async def _run(self) -> None:
         backoff = 0.2
@@ -171,17 +167,8 @@ class OutboxRelay:
             await self._loop.pause(self.settings.relay_poll_interval_s)
 
     async def _pending(self) -> Sequence[Any]:
-        o = self.outbox
-        columns: list[Any] = [o.c.id, o.c.event_id, o.c.topic, o.c.key, o.c.event_type, o.c.event_version]
-        columns += [
-            o.c.subject,
-            o.c.payload,
-            o.c.traceparent,
-            type_coerce(o.c.occurred_at, String).label("occurred_at"),
-        ]
-        query = select(*columns).where(o.c.published_at.is_(None)).order_by(o.c.id)
         async with self.engine.connect() as conn:
-            return (await conn.execute(query.limit(self.settings.relay_batch_size))).all()
+            return (await conn.execute(outbox.pending_rows(self.tables, self.settings.relay_batch_size))).all()
 
     async def _partition_of(self, producer: AIOKafkaProducer, topic: str) -> list[int]:
         partitions = producer.client.cluster.partitions_for_topic(topic)
@@ -271,24 +258,14 @@ class OutboxRelay:
         return len(sent)
 
     async def _mark_sent(self, rows: Sequence[Any], failure: BaseException | None, failed_row: Any) -> None:
-        """One statement marks the delivered rows sent; the first undelivered one records the error. On SQLite
-        the transaction goes before the requests waiting to write (`writes_first`): every consumer of the
-        suite waits for this round."""
-        o = self.outbox
-        ids = [r.id for r in rows]
+        """One statement takes the delivered rows off the queue; the first undelivered one records the error.
+        On SQLite the transaction goes before the requests waiting to write (`writes_first`): every consumer of
+        the suite waits for this round."""
+        o = self.tables.outbox
         with writes_first():
             async with self.engine.begin() as conn:
-                if ids:
-                    now = datetime.now(UTC)
-                    if conn.dialect.name == "postgresql":
-                        array = bindparam("ids", ids, type_=postgresql.ARRAY(o.c.id.type))
-                        await conn.execute(update(o).where(o.c.id == any_(array)).values(published_at=now))
-                    else:  # SQLite: the ids as one JSON array (one parameter, nothing to compile per id)
-                        listed: Select[Any] = select(column("value")).select_from(
-                            func.json_each(bindparam("ids", json.dumps(ids)))
-                        )
-                        sent = update(o).where(o.c.id.in_(listed.scalar_subquery())).values(published_at=now)
-                        await conn.execute(sent)
+                if rows:
+                    await outbox.mark_sent(conn, self.tables, [r.id for r in rows])
                 if failure is not None:
                     message = f"{type(failure).__name__}: {failure}"[:2000]
                     failed = update(o).where(o.c.id == failed_row.id)
@@ -296,14 +273,9 @@ class OutboxRelay:
 
 
 async def mark_for_replay(engine: AsyncEngine, tables: RuntimeTables, since: datetime | None = None) -> int:
-    """Mark outbox history (all, or since a time) pending again; the relay re-publishes it in order.
+    """Queue outbox history (all, or since a time) again; the relay re-publishes it in order.
 
     Event ids are kept, so consumers that already applied an event skip it (their inbox).
     """
-    o = tables.outbox
-    stmt = update(o).values(published_at=None)
-    if since is not None:
-        stmt = stmt.where(o.c.occurred_at >= since)
     async with engine.begin() as conn:
-        result = await conn.execute(stmt)
-    return int(result.rowcount or 0)
+        return await outbox.queue_again(conn, tables, since)

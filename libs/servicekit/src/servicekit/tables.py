@@ -15,6 +15,7 @@ _ID = BigInteger().with_variant(Integer(), "sqlite")
 @dataclass(frozen=True)
 class RuntimeTables:
     outbox: Table
+    outbox_pending: Table
     inbox: Table
     audit_log: Table
     revoked_clients: Table
@@ -35,11 +36,17 @@ def runtime_tables(metadata: MetaData) -> RuntimeTables:
         Column("payload", Text, nullable=False),
         Column("traceparent", String(64), nullable=True),
         Column("occurred_at", UTCDateTime(), nullable=False),
-        Column("published_at", UTCDateTime(), nullable=True),
         Column("attempts", Integer, nullable=False, default=0),
         Column("last_error", Text, nullable=True),
-        Index("ix_outbox_pending", "published_at", "id"),
         Index("ix_outbox_occurred_at", "occurred_at"),
+    )
+    # The outbox rows not yet published, by id: a queue the relay reads in id order and deletes from once the
+    # broker has acknowledged. Outbox rows themselves are written once and never updated (an UPDATE of a
+    # published-at column cost a new tuple and an entry in each of the outbox's indexes per row on PostgreSQL).
+    outbox_pending = Table(
+        "outbox_pending",
+        metadata,
+        Column("id", _ID, primary_key=True, autoincrement=False),
     )
     inbox = Table(
         "inbox",
@@ -72,4 +79,10 @@ def runtime_tables(metadata: MetaData) -> RuntimeTables:
         Column("tokens_issued_before", UTCDateTime(), nullable=False),
         Column("revoked_at", UTCDateTime(), nullable=False),
     )
-    return RuntimeTables(outbox=outbox, inbox=inbox, audit_log=audit_log, revoked_clients=revoked_clients)
+    return RuntimeTables(
+        outbox=outbox,
+        outbox_pending=outbox_pending,
+        inbox=inbox,
+        audit_log=audit_log,
+        revoked_clients=revoked_clients,
+    )

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from contracts.api.identity import TokenClaims
 from contracts.envelope import Event
-from servicekit.bulk import insert_rows
+from servicekit import outbox
 from servicekit.ids import event_id as new_event_id
 from servicekit.tables import RuntimeTables
 from servicekit.telemetry import current_traceparent
@@ -109,7 +109,7 @@ class UnitOfWork:
             # One trace context and one timestamp for every event of the transaction.
             tp, now = current_traceparent(), datetime.now(UTC)
             rows = [outbox_row(e, occurred_at=now, traceparent=tp) for e in self._events]
-            await insert_rows(self.session, self.tables.outbox, rows)
+            await outbox.write(self.session, self.tables, rows)
         if self._audit:
             await self.session.execute(insert(self.tables.audit_log), self._audit)
         await self.session.commit()
