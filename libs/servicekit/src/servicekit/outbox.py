@@ -15,14 +15,16 @@ from datetime import datetime
 from typing import Any
 
 import orjson
-from sqlalchemy import BigInteger, Select, String, bindparam, func, insert, select, text, type_coerce
+from sqlalchemy import BigInteger, Select, String, any_, bindparam, func, insert, select, text, type_coerce
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from servicekit.bulk import insert_rows
 from servicekit.tables import RuntimeTables
 
-_NEXT_IDS = text("SELECT nextval(pg_get_serial_sequence('outbox', 'id')) FROM generate_series(1, :n)")
+# The outbox's id is a BIGSERIAL, whose sequence PostgreSQL names outbox_id_seq. Named here rather than looked up
+# with pg_get_serial_sequence(), which the planner calls again for every id (3 µs each, against 1 µs).
+_NEXT_IDS = text("SELECT nextval('outbox_id_seq') FROM generate_series(1, :n)")
 
 
 def _json_values(name: str, values: Sequence[Any]) -> Select[Any]:
@@ -31,18 +33,24 @@ def _json_values(name: str, values: Sequence[Any]) -> Select[Any]:
     return select(listed.table_valued("value").c.value)
 
 
-def _listed_ids(dialect: str, ids: Sequence[int]) -> Select[Any]:
-    """SELECT of a list of ids sent as one parameter: an array on PostgreSQL, a JSON array on SQLite."""
+def _array(ids: Sequence[int]) -> Any:
+    return bindparam("ids", list(ids), type_=postgresql.ARRAY(BigInteger))
+
+
+def _id_in(column: Any, dialect: str, ids: Sequence[int]) -> Any:
+    """`column` is one of `ids`, sent as one parameter. PostgreSQL: `= ANY(array)`, one index scan over the
+    sorted ids (3.5 ms for 5,000 of 500,000 rows, against 13.7 ms for IN (SELECT unnest(…)), a hash and a
+    sort). SQLite: a JSON array read with json_each()."""
     if dialect == "postgresql":
-        return select(func.unnest(bindparam("ids", list(ids), type_=postgresql.ARRAY(BigInteger))))
-    return _json_values("ids", ids)
+        return column == any_(_array(ids))
+    return column.in_(_json_values("ids", ids))
 
 
 async def write(session: AsyncSession, tables: RuntimeTables, rows: Sequence[Mapping[str, Any]]) -> None:
     """Insert outbox rows and queue each for the relay, in the session's transaction.
 
     PostgreSQL: the ids are taken from the outbox's sequence first (one statement), so the queue is one
-    INSERT of an array. SQLite (one writer at a time): the rows are inserted, then queued by their event ids.
+    INSERT of an array. SQLite (one writer at a time): the rows are inserted, then queued as the last ids of the table.
     """
     if not rows:
         return
@@ -51,26 +59,35 @@ async def write(session: AsyncSession, tables: RuntimeTables, rows: Sequence[Map
     if connection.dialect.name == "postgresql":
         ids = list((await connection.execute(_NEXT_IDS, {"n": len(rows)})).scalars())
         await insert_rows(session, o, [{"id": i, **row} for i, row in zip(ids, rows, strict=True)])
-        await connection.execute(insert(pending).from_select(["id"], _listed_ids("postgresql", ids)))
+        await connection.execute(insert(pending).from_select(["id"], select(func.unnest(_array(ids)))))
         return
     await insert_rows(session, o, rows)
-    listed = _json_values("event_ids", [row["event_id"] for row in rows])
-    await connection.execute(insert(pending).from_select(["id"], select(o.c.id).where(o.c.event_id.in_(listed))))
+    # SQLite gives each new row the highest rowid plus one, and this transaction is the only writer from its
+    # first write to its commit: the rows just inserted are the last len(rows) ids.
+    last = select(func.max(o.c.id)).scalar_subquery() - bindparam("n", len(rows))
+    await connection.execute(insert(pending).from_select(["id"], select(o.c.id).where(o.c.id > last)))
 
 
-def pending_rows(tables: RuntimeTables, limit: int) -> Select[Any]:
-    """The first `limit` queued outbox rows in id order, with what publishing them needs."""
+async def pending_rows(conn: AsyncConnection, tables: RuntimeTables, limit: int) -> Sequence[Any]:
+    """The first `limit` queued outbox rows in id order, with what publishing them needs.
+
+    Two statements: the queue's first ids, then those rows by primary key. (As one join, PostgreSQL chose a
+    merge join that walked the outbox's published history from its first row: a round's read grew from
+    14 to 47 ms over 200,000 rows.)"""
     o, pending = tables.outbox, tables.outbox_pending
-    first = select(pending.c.id).order_by(pending.c.id).limit(limit).subquery("first")
+    ids = list((await conn.execute(select(pending.c.id).order_by(pending.c.id).limit(limit))).scalars())
+    if not ids:
+        return []
     columns: list[Any] = [o.c.id, o.c.event_id, o.c.topic, o.c.key, o.c.event_type, o.c.event_version]
     columns += [o.c.subject, o.c.payload, o.c.traceparent, type_coerce(o.c.occurred_at, String).label("occurred_at")]
-    return select(*columns).join_from(first, o, o.c.id == first.c.id).order_by(o.c.id)
+    wanted = select(*columns).where(_id_in(o.c.id, conn.dialect.name, ids)).order_by(o.c.id)
+    return (await conn.execute(wanted)).all()
 
 
 async def mark_sent(conn: AsyncConnection, tables: RuntimeTables, ids: Sequence[int]) -> None:
     """Take published rows off the queue (one statement)."""
     pending = tables.outbox_pending
-    await conn.execute(pending.delete().where(pending.c.id.in_(_listed_ids(conn.dialect.name, ids))))
+    await conn.execute(pending.delete().where(_id_in(pending.c.id, conn.dialect.name, ids)))
 
 
 async def backlog(conn: AsyncConnection, tables: RuntimeTables) -> int:
@@ -86,3 +103,4 @@ async def queue_again(conn: AsyncConnection, tables: RuntimeTables, since: datet
         history = history.where(o.c.occurred_at >= since)
     result = await conn.execute(insert(pending).from_select(["id"], history))
     return int(result.rowcount or 0)
+

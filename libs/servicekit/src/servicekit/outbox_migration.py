@@ -29,7 +29,5 @@ def downgrade() -> None:
     with op.batch_alter_table("outbox", schema=None) as batch_op:
         batch_op.add_column(sa.Column("published_at", sa.DateTime(timezone=True), nullable=True))
         batch_op.create_index("ix_outbox_pending", ["published_at", "id"], unique=False)
-    op.execute(
-        "UPDATE outbox SET published_at = CURRENT_TIMESTAMP WHERE id NOT IN (SELECT id FROM outbox_pending)"
-    )
+    op.execute("UPDATE outbox SET published_at = CURRENT_TIMESTAMP WHERE id NOT IN (SELECT id FROM outbox_pending)")
     op.drop_table("outbox_pending")

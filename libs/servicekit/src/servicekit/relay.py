@@ -168,7 +168,7 @@ class OutboxRelay:
 
     async def _pending(self) -> Sequence[Any]:
         async with self.engine.connect() as conn:
-            return (await conn.execute(outbox.pending_rows(self.tables, self.settings.relay_batch_size))).all()
+            return await outbox.pending_rows(conn, self.tables, self.settings.relay_batch_size)
 
     async def _partition_of(self, producer: AIOKafkaProducer, topic: str) -> list[int]:
         partitions = producer.client.cluster.partitions_for_topic(topic)
