@@ -34,7 +34,7 @@ async def add_enterprises(session: AsyncSession, rows: Sequence[dict[str, Any]])
     """Insert many (column values); rows may leave different optional fields out (one executemany needs
     the same keys, so every column is given)."""
     empty = dict.fromkeys(c.name for c in table_of(Enterprise).columns if c.server_default is None)
-    await insert_rows(session, Enterprise, [empty | dict(r) for r in rows])
+    await insert_rows(session, Enterprise, [empty | r for r in rows])
 
 
 async def existing_usccs(session: AsyncSession, usccs: list[str]) -> set[str]:
