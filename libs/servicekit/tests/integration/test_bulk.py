@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from pydantic import BaseModel
 from sqlalchemy import Boolean, Column, Date, Integer, MetaData, String, Table, insert, select, text, update
+from sqlalchemy.exc import IntegrityError
 
 from servicekit.bulk import insert_rows, update_rows, upsert_add
 from servicekit.db import DecimalText, JSONText, UTCDateTime, make_engine, sessionmaker
@@ -70,6 +71,30 @@ async def test_the_same_row_written_both_ways_reads_back_the_same(make_db: DbFac
             assert {k: v for k, v in got[a].items() if k != "id"} == {k: v for k, v in got[b].items() if k != "id"}
         assert got["bulk"]["at"] == AT and got["bulk"]["tiers"][0].since == date(2025, 5, 1)
         assert got["bulk"]["amount"] == Decimal("1234.50")
+    finally:
+        await engine.dispose()
+
+
+async def test_a_plain_insert_belongs_to_the_sessions_transaction(make_db: DbFactory, db_kind: str) -> None:
+    """On PostgreSQL a plain insert goes by COPY on the session's connection: as the first statement of a
+    transaction it is still rolled back with it, and a duplicate key is SQLAlchemy's IntegrityError (routes
+    turn that into 409), leaving nothing of its batch."""
+    url = await make_db(db_kind)
+    await create_tables(url, metadata)
+    engine = make_engine(url)
+    try:
+        async with sessionmaker(engine)() as s:
+            await insert_rows(s, things, [row("x1"), row("x2")])  # the first statement of the transaction
+            await s.rollback()
+            await insert_rows(s, things, [row("kept")])
+            await s.commit()
+            with pytest.raises(IntegrityError):
+                await insert_rows(s, things, [row("new"), row("kept")])
+            await s.rollback()
+            await insert_rows(s, things, [row(f"r{i}") for i in range(2_500)])
+            await s.commit()
+            got = set((await s.execute(select(things.c.id))).scalars())
+        assert got == {"kept", *(f"r{i}" for i in range(2_500))}
     finally:
         await engine.dispose()
 
