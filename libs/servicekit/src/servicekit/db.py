@@ -217,11 +217,15 @@ def select_where_in(
         wanted = func.unnest(array).table_valued("key").render_derived(name="wanted")
         return select(*wanted_columns).select_from(source).join(wanted, column == wanted.c.key).where(*where)
     if all(type(v) is str for v in values):
-        keys = func.json_each(bindparam("wanted", orjson.dumps(list(values)).decode(), type_=String)).table_valued(
-            "value"
-        )
-        return select(*wanted_columns).where(column.in_(select(keys.c.value)), *where)
+        return select(*wanted_columns).where(column.in_(json_values("wanted", values)), *where)
     return select(*wanted_columns).where(column.in_(values), *where)
+
+
+def json_values(name: str, values: Sequence[Any]) -> Select[Any]:
+    """SQLite: `SELECT value` over a list sent as one JSON array parameter, read with json_each(): one
+    parameter and one statement compiled once, whatever the list's length (text keys, ids)."""
+    listed = func.json_each(bindparam(name, orjson.dumps(list(values)).decode(), type_=String))
+    return select(listed.table_valued("value").c.value)
 
 
 def upsert(
