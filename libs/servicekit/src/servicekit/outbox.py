@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import BigInteger, String, any_, bindparam, func, insert, select, text, type_coerce
 from sqlalchemy.dialects import postgresql
@@ -25,6 +25,22 @@ from servicekit.tables import RuntimeTables
 # The outbox's id is a BIGSERIAL, whose sequence PostgreSQL names outbox_id_seq. Named here rather than looked up
 # with pg_get_serial_sequence(), which the planner calls again for every id (3 µs each, against 1 µs).
 _NEXT_IDS = text("SELECT nextval('outbox_id_seq') FROM generate_series(1, :n)")
+
+
+class Pending(NamedTuple):
+    """A queued outbox row as the relay publishes it. (A named tuple: a SQLAlchemy row's attribute access cost
+    0.26 µs, a dozen per row in the relay; a named tuple's 0.03.)"""
+
+    id: int
+    event_id: str
+    topic: str
+    key: str
+    event_type: str
+    event_version: int
+    subject: str
+    payload: str
+    traceparent: str | None
+    occurred_at: str  # as stored: SQLite's text, PostgreSQL's timestamptz as text
 
 
 def _array(ids: Sequence[int]) -> Any:
@@ -65,7 +81,7 @@ async def write(session: AsyncSession, tables: RuntimeTables, rows: Sequence[dic
     await connection.execute(insert(pending).from_select(["id"], select(o.c.id).where(o.c.id > last)))
 
 
-async def pending_rows(conn: AsyncConnection, tables: RuntimeTables, limit: int) -> Sequence[Any]:
+async def pending_rows(conn: AsyncConnection, tables: RuntimeTables, limit: int) -> list[Pending]:
     """The first `limit` queued outbox rows in id order, with what publishing them needs.
 
     Two statements: the queue's first ids, then those rows by primary key. (As one join, PostgreSQL chose a
@@ -78,7 +94,7 @@ async def pending_rows(conn: AsyncConnection, tables: RuntimeTables, limit: int)
     columns: list[Any] = [o.c.id, o.c.event_id, o.c.topic, o.c.key, o.c.event_type, o.c.event_version]
     columns += [o.c.subject, o.c.payload, o.c.traceparent, type_coerce(o.c.occurred_at, String).label("occurred_at")]
     wanted = select(*columns).where(_id_in(o.c.id, conn.dialect.name, ids)).order_by(o.c.id)
-    return (await conn.execute(wanted)).all()
+    return list(map(Pending._make, await conn.execute(wanted)))
 
 
 async def mark_sent(conn: AsyncConnection, tables: RuntimeTables, ids: Sequence[int]) -> None:

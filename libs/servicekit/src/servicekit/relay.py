@@ -26,7 +26,6 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from contracts.envelope import SPEC_VERSION, TRACEPARENT
 from servicekit import metrics, outbox
-from servicekit.codec import Envelope
 from servicekit.kafka import ProducerHolder
 from servicekit.partitioning import partition_of
 from servicekit.settings import ServiceSettings
@@ -38,21 +37,6 @@ from servicekit.worker import BackgroundLoop
 log = logging.getLogger(__name__)
 MAX_BACKOFF_S = 5.0
 MAX_LINKS = 32  # request traces linked from one publish span
-
-
-def envelope_of(row: Any, source: str) -> Envelope:
-    """The CloudEvent an outbox row publishes (its stored JSON is sent as it is)."""
-    return Envelope(
-        id=row.event_id,
-        type=row.event_type,
-        source=source,
-        time=row.occurred_at if row.occurred_at.tzinfo else row.occurred_at.replace(tzinfo=UTC),
-        subject=row.subject,
-        data=row.payload.encode(),
-        dataschema=f"urn:shuzhuan:schema:{row.event_type}:v{row.event_version}",
-        traceparent=row.traceparent,
-        key=row.key,
-    )
 
 
 class HeaderCache:
@@ -111,6 +95,7 @@ class _PartitionBatches:
     topic: str
     partition: int
     rows: list[Any]
+    keys: list[bytes]  # each row's key, encoded once (for the partition and the record)
     futures: list[tuple[asyncio.Future[Any], int]]  # (delivery, how many rows it carries)
 
 
@@ -166,7 +151,7 @@ class OutboxRelay:
                 continue
             await self._loop.pause(self.settings.relay_poll_interval_s)
 
-    async def _pending(self) -> Sequence[Any]:
+    async def _pending(self) -> list[outbox.Pending]:
         async with self.engine.connect() as conn:
             return await outbox.pending_rows(conn, self.tables, self.settings.relay_batch_size)
 
@@ -187,15 +172,17 @@ class OutboxRelay:
                 topic = self.settings.topic(row.topic)
                 found = partitions[row.topic] = (topic, await self._partition_of(producer, topic))
             topic, parts = found
-            partition = partition_of(row.key.encode(), parts)
+            key = row.key.encode()
+            partition = partition_of(key, parts)
             group = groups.get((topic, partition))
             if group is None:
-                group = groups[(topic, partition)] = _PartitionBatches(topic, partition, [], [])
+                group = groups[(topic, partition)] = _PartitionBatches(topic, partition, [], [], [])
             group.rows.append(row)
+            group.keys.append(key)
         for group in groups.values():
             batch, count = producer.create_batch(), 0
-            for row in group.rows:
-                key, value, headers = row.key.encode(), row.payload.encode(), self.headers.of(row)
+            for row, key in zip(group.rows, group.keys, strict=True):
+                value, headers = row.payload.encode(), self.headers.of(row)
                 if batch.append(key=key, value=value, timestamp=None, headers=headers) is None:
                     group.futures.append((await self._submit(producer, batch, group), count))
                     batch, count = producer.create_batch(), 0
