@@ -1,11 +1,12 @@
 """The outbox and its queue of rows to publish: written with a unit of work's events, read and emptied by the relay.
 
-An outbox row is written once and never updated. Whether it still has to be published is one row in
-`outbox_pending` (its id), inserted in the same transaction and deleted in one statement per round once the
-broker has acknowledged it. Marking a round sent used to be an UPDATE of an indexed published-at column: on
-PostgreSQL a new copy of every row and an entry in each of the outbox's indexes (about 100 ms per 10,000 rows);
-a DELETE from the narrow queue costs about 8 ms (bench/results.md). A row whose transaction commits after a
-later one was published is still in the queue when it becomes visible: nothing relies on ids committing in order.
+Publishing never updates an outbox row (a failed delivery only records its attempts and error on it).
+Whether it still has to be published is one row in `outbox_pending` (its id), inserted in the same
+transaction and deleted in one statement per round once the broker has acknowledged it. Marking a round
+sent used to be an UPDATE of an indexed published-at column: on PostgreSQL a new copy of every row and an
+entry in each of the outbox's indexes (about 100 ms per 10,000 rows); a DELETE from the narrow queue costs
+about 8 ms (bench/results.md). A row whose transaction commits after a later one was published is still in
+the queue when it becomes visible: nothing relies on ids committing in order.
 """
 
 from __future__ import annotations

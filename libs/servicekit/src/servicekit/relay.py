@@ -94,7 +94,7 @@ class _PartitionBatches:
 
     topic: str
     partition: int
-    rows: list[Any]
+    rows: list[outbox.Pending]
     keys: list[bytes]  # each row's key, encoded once (for the partition and the record)
     futures: list[tuple[asyncio.Future[Any], int]]  # (delivery, how many rows it carries)
 

@@ -41,8 +41,8 @@ def runtime_tables(metadata: MetaData) -> RuntimeTables:
         Index("ix_outbox_occurred_at", "occurred_at"),
     )
     # The outbox rows not yet published, by id: a queue the relay reads in id order and deletes from once the
-    # broker has acknowledged. Outbox rows themselves are written once and never updated (an UPDATE of a
-    # published-at column cost a new tuple and an entry in each of the outbox's indexes per row on PostgreSQL).
+    # broker has acknowledged. Publishing never updates an outbox row (only a failed delivery records its error):
+    # an UPDATE of a published-at column cost a new tuple and an entry in each outbox index per row on PostgreSQL.
     outbox_pending = Table(
         "outbox_pending",
         metadata,
