@@ -24,6 +24,7 @@ import argparse
 import asyncio
 import os
 import platform
+import signal
 import subprocess
 import sys
 import tempfile
@@ -63,12 +64,14 @@ class Run:
     checks: dict[str, int] = field(default_factory=dict)
     alone: dict[str, float] = field(default_factory=dict)  # consumer → events/s applied with nothing else running
     retry_s: float = 0.0  # the same N pushed again, every record unchanged
+    push_alone_s: float = 0.0  # N other enterprises pushed with the consumers stopped
     checks_alone: dict[str, int] = field(default_factory=dict)
 
 
-def batches(n: int, occurred: datetime) -> Iterator[tuple[bytes, int]]:
-    """The n records as 10,000-record NDJSON bodies, each with its number of records."""
-    source = records(n, occurred=occurred)
+def batches(n: int, occurred: datetime, start: int = 0) -> Iterator[tuple[bytes, int]]:
+    """The n records (ids from `start`, other enterprises for another start) as 10,000-record NDJSON bodies,
+    each with its number of records."""
+    source = records(n, seed=2024 + start, start=start, occurred=occurred)
     for b in range(0, n, BATCH):
         size = min(BATCH, n - b)
         yield ndjson([next(source) for _ in range(size)]), size
@@ -131,6 +134,17 @@ async def measure(args: argparse.Namespace) -> Run:
             if args.alone:  # the read models rebuilt alone must hold exactly the same
                 async with httpx.AsyncClient(timeout=60) as client:
                     run.checks_alone = await suite.read_model_counts(client)
+            # The push stage alone (issue 9's ≥ 20,000 records/s): the consumers stopped, N other enterprises
+            # pushed over HTTP into the same registry (its relay still publishing), their bodies made beforehand.
+            for name in CONSUMERS:
+                await asyncio.to_thread(suite.suite.kill, name, signal.SIGTERM)
+            others = list(batches(args.n, datetime.now(UTC) - timedelta(hours=1), start=args.n))
+            async with httpx.AsyncClient(timeout=600) as client:
+                run.push_alone_s = await push_all(
+                    client, suite.url("registry"), credentials, others, args.in_flight, expect="created"
+                )
+            del others
+            print(f"push alone: {args.n / run.push_alone_s:,.0f} records/s", flush=True)
             run.ceilings |= await storage_ceiling(args.n, Path(tmp), args.postgres)
             run.ceilings |= await kafka_ceiling(suite.bootstrap, args.n)
     for name, count in (run.checks | {f"{k}, rebuilt alone": v for k, v in run.checks_alone.items()}).items():
@@ -175,6 +189,10 @@ def report(run: Run) -> str:
         "",
         f"Retry: the same {n:,} records pushed again after the run (every one `unchanged`): {run.retry_s:,.1f} s, "
         f"**{rate(run.retry_s)} records/s** answered over HTTP (target 100,000).",
+        "",
+        f"Push alone: {n:,} other enterprises pushed over HTTP with the consumers stopped (into the registry holding "
+        f"the first {n:,}; its relay publishing): {run.push_alone_s:,.1f} s, **{rate(run.push_alone_s)} records/s** "
+        "(target 20,000).",
         "",
         f"Ceilings in the same run: {'COPY' if run.database == 'postgresql' else 'executemany'} of the same rows "
         f"into a plain table {store:,.0f} rows/s; raw aiokafka on the same broker: produce {produce:,.0f}/s, "

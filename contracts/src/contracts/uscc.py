@@ -15,6 +15,7 @@ _WEIGHTED = [{c: v * w for c, v in _VALUE.items()} for w in WEIGHTS]
 _ORG_VALUE = {**{str(d): d for d in range(10)}, **{chr(o): o - ord("A") + 10 for o in range(ord("A"), ord("Z") + 1)}}
 _ORG_WEIGHTED = [{c: v * w for c, v in _ORG_VALUE.items()} for w in _ORG_WEIGHTS]
 _WELL_FORMED = re.compile(r"[0-9A-HJ-NPQRTUWXY]{18}")
+_STRUCTURE: dict[str, tuple[str, str] | None] = {}  # positions 1-8 → what is wrong with them (None: nothing)
 
 
 @dataclass(frozen=True)
@@ -44,8 +45,7 @@ def check_character(first17: str) -> str:
     """Return the 18th (check) character for the first 17 characters."""
     if len(first17) != 17:
         raise ValueError("the check character is computed over exactly 17 characters")
-    total = sum(map(dict.__getitem__, _WEIGHTED, first17))
-    return CHARSET[(31 - total % 31) % 31]
+    return CHARSET[-sum(map(dict.__getitem__, _WEIGHTED, first17)) % 31]
 
 
 def org_code_check(eight: str) -> str | None:
@@ -102,9 +102,14 @@ def uscc_error(code: str) -> tuple[str, str] | None:
     if not _WELL_FORMED.fullmatch(code):
         result = check_uscc(code)
         return (result.error or "", result.error_zh or "")
-    if code[17] != check_character(code[:17]):
+    if code[17] != CHARSET[-sum(map(dict.__getitem__, _WEIGHTED, code[:17])) % 31]:  # check_character, inline
         return _check_character_error(code)
-    return _structure_error(code)
+    head = code[:8]  # positions 1-8 decide the structure: the few thousand seen are remembered
+    if head not in _STRUCTURE:
+        if len(_STRUCTURE) > 4096:
+            _STRUCTURE.clear()
+        _STRUCTURE[head] = _structure_error(code)
+    return _STRUCTURE[head]
 
 
 def _check_character_error(code: str) -> tuple[str, str]:

@@ -4,7 +4,7 @@ import pytest
 from pydantic import TypeAdapter, ValidationError
 
 from contracts.fields import USCC
-from contracts.uscc import CHARSET, WEIGHTS, check_character, check_uscc
+from contracts.uscc import CHARSET, WEIGHTS, check_character, check_uscc, uscc_error
 
 VALID = [
     "914403001922038216",
@@ -116,3 +116,24 @@ def test_the_code_table_is_the_standards() -> None:
     assert types["9"] == {"1": "企业", "2": "个体工商户", "3": "农民专业合作社"}
     assert set(types) == set("123456789ANY")
     assert types["Y"] == {"1": "（不再细分）"}
+
+
+def test_the_fast_check_agrees_with_the_full_one_every_time_it_is_asked() -> None:
+    """`uscc_error` (every event's field check) remembers what positions 1-8 say: a code sharing the first
+    positions of a valid one but not its division, or its authority, is still refused, however often asked."""
+    rng = random.Random(7)
+    bodies = [
+        "91500103MA5U1W7X0",
+        "91500221MA5U1W7X0",
+        "91990300192203821",
+        "94440300192203821",
+        "91AB0300192203821",
+        "91500103MA5U1W7X1",
+        "01440300192203821",
+        *("915001" + "".join(rng.choice(CHARSET) for _ in range(11)) for _ in range(50)),
+    ]
+    codes = [b + check_character(b) for b in bodies] + ["91500103MA5U1W7X0Q", "915001"]
+    for _ in range(2):
+        for code in codes:
+            full = check_uscc(code)
+            assert uscc_error(code) == (None if full.ok else (full.error, full.error_zh)), code

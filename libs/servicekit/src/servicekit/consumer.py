@@ -32,6 +32,7 @@ E = TypeVar("E", bound=Event)
 _SCHEMA_VERSION = re.compile(r":v(\d+)$")
 _SPEC = SPEC_VERSION.encode()
 AGE_SAMPLE = 200  # event ages observed per applied batch, at most
+_new_tuple = tuple.__new__  # a named tuple from a tuple, without its generated __new__ (once per event)
 
 
 class Received(NamedTuple, Generic[E]):
@@ -109,6 +110,8 @@ class ConsumerRunner:
         self.polls = 0
         self.empty_polls = 0
         self._subscriptions: dict[tuple[bytes, bytes | None], Subscription | None] = {}
+        # Each subscription's pydantic-core validator (model_validate_json's wrapper: 0.6 µs of a 5 µs validation).
+        self._validators = {s.event: s.event.__pydantic_validator__.validate_json for s in subscriptions}
         self._times: dict[bytes, datetime] = {}
 
     def start(self) -> None:
@@ -199,35 +202,34 @@ class ConsumerRunner:
                 )
 
     def _parse(self, record: ConsumerRecord[bytes, bytes]) -> _Item | None:
-        """Decode and validate a record; None if no subscription wants it; PoisonMessage if broken.
-
-        The payload is validated straight from its JSON bytes (pydantic-core), without a dict between;
-        the subscription of a (type, schema) pair and the time of a ce_time are looked up once.
-        """
+        """Decode and validate a record; None if no subscription wants it; PoisonMessage if broken. The payload is
+        validated from its JSON bytes by pydantic-core; a (type, schema)'s subscription and a ce_time's time are
+        looked up once."""
         h = dict(record.headers)
+        ce_id, ce_type, ce_source, ce_time = h.get("ce_id"), h.get("ce_type"), h.get("ce_source"), h.get("ce_time")
         if h.get("ce_specversion") != _SPEC:
             raise PoisonMessage(f"ce_specversion must be {SPEC_VERSION}, got {h.get('ce_specversion')!r}")
-        for required in ("ce_id", "ce_type", "ce_source", "ce_time"):
-            if not h.get(required):
-                raise PoisonMessage(f"missing header {required}")
-        sub = self._subscription(h["ce_type"], h.get("ce_dataschema"))
+        if not (ce_id and ce_type and ce_source and ce_time):
+            missing = next(k for k in ("ce_id", "ce_type", "ce_source", "ce_time") if not h.get(k))
+            raise PoisonMessage(f"missing header {missing}")
+        sub = self._subscription(ce_type, h.get("ce_dataschema"))
         if sub is None:
             return None
-        time = self._time(h["ce_time"])
+        time = self._time(ce_time)
         if record.value is None:
             raise PoisonMessage("empty value (tombstone) where an event was expected")
         try:
-            payload = sub.event.model_validate_json(record.value)
+            payload = self._validators[sub.event](record.value)
         except ValidationError as e:
             if e.errors()[0]["type"] == "json_invalid":
                 raise PoisonMessage(f"value is not JSON: {e.errors()[0]['msg']}") from e
             raise PoisonMessage(f"payload does not match {sub.event.TYPE} v{sub.event.VERSION}: {e}") from e
+        parent = h.get(TRACEPARENT)
         try:
-            event_id, source = h["ce_id"].decode(), h["ce_source"].decode()
-            traceparent = h[TRACEPARENT].decode() if h.get(TRACEPARENT) else None
+            received = (ce_id.decode(), time, ce_source.decode(), payload, parent.decode() if parent else None)
         except UnicodeDecodeError as e:
             raise PoisonMessage("a header is not UTF-8") from e
-        return _Item(record, Received(event_id, time, source, payload, traceparent), sub)
+        return _Item(record, _new_tuple(Received, received), sub)
 
     def _subscription(self, ce_type: bytes, dataschema: bytes | None) -> Subscription | None:
         key = (ce_type, dataschema)
