@@ -231,6 +231,9 @@ def main() -> int:
     parser.add_argument("--alone", action="store_true", help="then each consumer alone, on a fresh database")
     parser.add_argument("--no-write", action="store_true", help="print the results only")
     args = parser.parse_args()
+    # Stopped by SIGTERM (`timeout`, a CI job's end) as by Ctrl-C: the suite's processes are stopped on the way
+    # out, not left running (and taking the machine's cores from the next run).
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
     text = asyncio.run(freshness(args)) if args.freshness else report(asyncio.run(measure(args)))
     print(text)
     if not args.no_write:

@@ -14,6 +14,7 @@ import argparse
 import asyncio
 import random
 import resource
+import signal
 import sys
 import tempfile
 import time
@@ -169,4 +170,5 @@ async def main() -> None:
 
 
 if __name__ == "__main__":
+    signal.signal(signal.SIGTERM, signal.default_int_handler)  # stopped by SIGTERM: its services stopped too
     asyncio.run(main())
