@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import platform
-import random
 import time
 import uuid
 from collections.abc import Callable, Sequence
@@ -26,10 +25,9 @@ from typing import Any
 
 from aiokafka import ConsumerRecord
 from pydantic import BaseModel
-from run import RESULTS
+from run import events, write_down
 from sqlalchemy import MetaData
 
-from contracts import codes
 from contracts.events.registry import EnterpriseRegistered
 from contracts.uscc import _WELL_FORMED, uscc_error
 from servicekit.consumer import ConsumerRunner, Received, Subscription
@@ -37,7 +35,6 @@ from servicekit.ids import event_id
 from servicekit.relay import HeaderCache
 from servicekit.settings import ServiceSettings
 from servicekit.tables import runtime_tables
-from testkit.data import random_uscc
 
 
 class PlainRegistered(BaseModel):
@@ -81,21 +78,11 @@ async def _ignore(_uow: Any, _events: list[Received[Any]]) -> None:
 
 
 def records(n: int) -> list[ConsumerRecord[bytes, bytes]]:
-    rng = random.Random(5)
-    units, divisions = list(codes.districts()), list(codes.industry_divisions())
+    """`bench/run.py`'s events (one registration time for all, as the events of one push share theirs) as the
+    relay publishes them."""
     headers = HeaderCache("/shuzhuan/registry")
-    now = datetime.now(UTC)  # one time for all, as the events of one push share theirs
     out = []
-    for i in range(n):
-        d = rng.choice(divisions)
-        e = EnterpriseRegistered(
-            uscc=random_uscc(rng),
-            name=f"重庆市企业{i:07d}制造有限公司",
-            district_code=rng.choice(units),
-            industry_code=d,
-            industry_division=d,
-            registered_at=now,
-        )
+    for i, e in enumerate(events(n)):
         value = e.model_dump_json().encode()
         out.append(
             ConsumerRecord("t", 0, i, 0, 0, e.uscc.encode(), value, None, 18, len(value), tuple(headers.of(_Row(e))))
@@ -154,11 +141,7 @@ def main() -> None:
     ]
     for name, us, base, base_us in rows:
         lines.append(f"| {name} | {us:.2f} | {base} | {base_us:.2f} | {us / base_us:.1f}× |")
-    text = "\n".join(lines) + "\n"
-    print(text)
-    with RESULTS.open("a", encoding="utf-8") as f:
-        f.write(text)
-    print(f"appended to {RESULTS}")
+    write_down("\n".join(lines) + "\n")
 
 
 if __name__ == "__main__":

@@ -42,6 +42,14 @@ from testkit.databases import pg_admin
 RESULTS = Path(__file__).parent / "results.md"
 
 
+def write_down(text: str) -> None:
+    """Print a benchmark's results and append them to bench/results.md."""
+    print(text)
+    with RESULTS.open("a", encoding="utf-8") as f:
+        f.write(text)
+    print(f"appended to {RESULTS}")
+
+
 def events(n: int) -> list[EnterpriseRegistered]:
     rng = random.Random(1)
     districts, divisions = list(codes.districts()), list(codes.industry_divisions())

@@ -22,7 +22,7 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from run import RESULTS
+from run import write_down
 
 from testkit.data import random_uscc
 
@@ -34,8 +34,8 @@ UPSERT = (
 )
 
 
-def load(path: Path, keys: list[str], batch: int) -> list[float]:
-    """Rows/s for each fifth of the keys."""
+def load(path: Path, keys: list[str], batch: int) -> list[tuple[int, float]]:
+    """(rows in the table, rows/s since the previous mark) at each fifth of the keys (at the batch that reaches it)."""
     conn = sqlite3.connect(path, isolation_level=None)
     conn.execute("PRAGMA journal_mode=WAL")
     conn.execute("PRAGMA synchronous=NORMAL")
@@ -43,7 +43,9 @@ def load(path: Path, keys: list[str], batch: int) -> list[float]:
     conn.execute(TABLE)
     conn.execute("CREATE INDEX ix_known_district ON known (district_code)")
     when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
-    fifth, rates, mark = len(keys) // 5, [], time.perf_counter()
+    fifth = max(1, len(keys) // 5)
+    rates: list[tuple[int, float]] = []
+    mark, marked, next_mark = time.perf_counter(), 0, fifth
     for n, i in enumerate(range(0, len(keys), batch), start=1):
         chunk = keys[i : i + batch]
         rows = [(k, f"重庆市企业{j:07d}制造有限公司", "500112", "C36", when, 1) for j, k in enumerate(chunk, start=i)]
@@ -55,10 +57,11 @@ def load(path: Path, keys: list[str], batch: int) -> list[float]:
         conn.execute("COMMIT")
         if n % 10 == 0:
             conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
-        if (i + batch) % fifth == 0:
+        done = i + len(chunk)
+        if done >= next_mark or done == len(keys):  # the rows/s since the last mark, at each fifth
             now = time.perf_counter()
-            rates.append(fifth / (now - mark))
-            mark = now
+            rates.append((done, (done - marked) / (now - mark)))
+            mark, marked, next_mark = now, done, next_mark + fifth
     conn.close()
     return rates
 
@@ -76,23 +79,20 @@ def main() -> None:
             "random USCCs": load(Path(tmp) / "random.db", randoms, args.batch),
             "the same keys in order (baseline)": load(Path(tmp) / "ordered.db", ordered, args.batch),
         }
-    fifths = [f"{args.rows * k // 5:,}" for k in range(1, 6)]
+    marks = [f"{done:,}" for done, _ in next(iter(results.values()))]
     lines = [
         f"\n## SQLite, a table keyed by USCC — {datetime.now(UTC):%Y-%m-%d %H:%M} UTC — {platform.machine()}, "
         f"{platform.python_version()}, 2 cores\n",
         f"{args.rows:,} rows in transactions of {args.batch:,} (each batch's keys read first, then upserted); rows/s "
         "over each fifth, the table's size at its end:\n",
-        "| keys | " + " | ".join(fifths) + " | all |",
-        "|---|" + "---|" * (len(fifths) + 1),
+        "| keys | " + " | ".join(marks) + " | all |",
+        "|---|" + "---|" * (len(marks) + 1),
     ]
     for name, rates in results.items():
-        total = len(rates) / sum(1 / r for r in rates)
-        lines.append(f"| {name} | " + " | ".join(f"{r:,.0f}" for r in rates) + f" | {total:,.0f} |")
-    text = "\n".join(lines) + "\n"
-    print(text)
-    with RESULTS.open("a", encoding="utf-8") as f:
-        f.write(text)
-    print(f"appended to {RESULTS}")
+        starts = [0] + [done for done, _ in rates[:-1]]
+        total = args.rows / sum((done - start) / r for start, (done, r) in zip(starts, rates, strict=True))
+        lines.append(f"| {name} | " + " | ".join(f"{r:,.0f}" for _, r in rates) + f" | {total:,.0f} |")
+    write_down("\n".join(lines) + "\n")
 
 
 if __name__ == "__main__":
