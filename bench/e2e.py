@@ -6,16 +6,17 @@
 Starts the suite as `make run` does (broker, migrations, the five services; SQLite files by default,
 `--postgres` for one PostgreSQL database per service), creates and approves a provider with its own
 client, and pushes N realistic enterprises (bench/enterprises.py) as that provider would: NDJSON
-batches of 10,000 records over HTTP. It measures until every consumer of enterprise events has
-applied all N (their `events_consumed_total`) and then checks the read models exactly: the indexer
-counts N, catalog, assessment and finance each know N.
+batches of 10,000 records over HTTP, from export files made before the clock starts. It measures until
+every consumer of enterprise events has applied all N (their `events_consumed_total`) and then checks the
+read models exactly: the indexer counts N, catalog, assessment and finance each know N. Then the same
+files are pushed again (the retry), and, with the consumers stopped, N other enterprises (the push alone).
 
 Reported: total wall time; records/s per stage (push answered, relay published, each consumer
-applied); CPU seconds and peak RSS per process; and, in the same run, the machine's ceilings: the
-same rows through `executemany` (SQLite) or COPY (PostgreSQL) into a plain table, and N messages of
-the same size produced and consumed raw through aiokafka on the same broker. `--freshness` instead
-sends steady single changes and reports event-to-indexer latency p50/p99. Results are appended to
-bench/results.md.
+applied), of the retry and of the push alone; CPU seconds and peak RSS per process; and, in the same
+run, the machine's ceilings: the same rows through `executemany` (SQLite) or COPY (PostgreSQL) into a
+plain table, and N messages of the same size produced and consumed raw through aiokafka on the same
+broker. `--freshness` instead sends steady single changes and reports event-to-indexer latency p50/p99.
+Results are appended to bench/results.md.
 """
 
 from __future__ import annotations
