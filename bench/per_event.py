@@ -24,7 +24,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from aiokafka import ConsumerRecord
-from pydantic import BaseModel
+from pydantic import create_model
 from run import events, write_down
 from sqlalchemy import MetaData
 
@@ -36,22 +36,13 @@ from servicekit.relay import HeaderCache
 from servicekit.settings import ServiceSettings
 from servicekit.tables import runtime_tables
 
-
-class PlainRegistered(BaseModel):
-    """EnterpriseRegistered's fields without their checks: what pydantic-core costs alone."""
-
-    uscc: str
-    name: str
-    district_code: str
-    industry_code: str
-    industry_division: str
-    registered_at: datetime
-    key_industry_id: int | None = None
-    size_class: str | None = None
-    above_scale: bool | None = None
-    current_tier: str | None = None
-    sub_industry: str | None = None
-    chain_platforms: list[str] = []
+# EnterpriseRegistered's fields with their bare types, without its checks (USCC, unit and industry codes, lengths,
+# patterns): what pydantic-core costs alone. Derived from the contract, so it follows the contract's fields.
+_PLAIN_FIELDS: dict[str, Any] = {
+    name: (f.annotation, ... if f.is_required() else f.get_default(call_default_factory=True))
+    for name, f in EnterpriseRegistered.model_fields.items()
+}
+PlainRegistered = create_model("PlainRegistered", **_PLAIN_FIELDS)
 
 
 def best_us(call: Callable[[Any], object], values: Sequence[Any]) -> float:
