@@ -112,7 +112,10 @@ def enterprises(n: int, solution_ids: list[str], rng: random.Random, now: dateti
         out[EnterpriseProfile].append(
             {
                 "uscc": uscc,
+                "name": d["name"],
                 "district_code": d["district_code"],
+                "industry_division": code[:3],
+                "registered_at": now,
                 "industry_code": code,
                 "sub_industry": None,
                 "version": 1,

@@ -55,8 +55,10 @@ def rows(n: int) -> dict[Any, list[dict[str, Any]]]:
         out[EnterpriseFacts].append(
             {
                 "uscc": uscc,
+                "name": d["name"],
                 "district_code": d["district_code"],
                 "industry_division": d["industry_code"][:3],
+                "registered_at": now,
                 "key_industry_id": None,
                 "sub_industry": None,
                 "size_class": rng.choices(["micro", "small", "medium"], [70, 25, 5])[0],

@@ -13,7 +13,7 @@ from sqlmodel import select
 from servicekit.bulk import insert_rows
 from servicekit.db import latest_per_key, table_of, upsert
 
-ENTERPRISE_FACTS = ("name", "district_code", "industry_division", "version")
+KEPT_ON_UPDATE = ("uscc", "registered_at")  # the key, and the time of the registration (if it was seen first)
 
 
 async def add_enterprises(session: AsyncSession, model: Any, rows: Sequence[dict[str, Any]]) -> None:
@@ -22,10 +22,13 @@ async def add_enterprises(session: AsyncSession, model: Any, rows: Sequence[dict
 
 
 async def update_enterprises(session: AsyncSession, model: Any, rows: Sequence[dict[str, Any]]) -> None:
-    """Updates (the full facts and the version): only a newer version moves a row; an unknown
-    enterprise gets a row (its registration may arrive later, or never after a partial replay)."""
+    """Updates (the full facts and the version; a service's own columns too): only a newer version moves a row;
+    an unknown enterprise gets a row (its registration may arrive later, or never after a partial replay)."""
+    if not rows:
+        return
     latest = latest_per_key(rows, ["uscc"], "version")
-    await insert_rows(session, model, latest, conflict=["uscc"], update=ENTERPRISE_FACTS, newer="version")
+    update = [c for c in rows[0] if c not in KEPT_ON_UPDATE]
+    await insert_rows(session, model, latest, conflict=["uscc"], update=update, newer="version")
 
 
 async def add_projects(session: AsyncSession, model: Any, rows: Sequence[dict[str, Any]]) -> None:

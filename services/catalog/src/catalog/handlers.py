@@ -3,15 +3,16 @@ finalised assessments (the demands derived from their weakest scenes). Every han
 
 from __future__ import annotations
 
-from catalog.demands import repository as enterprises
+from typing import Any
+
 from catalog.demands import service as demands
 from catalog.matching import repository as matching
-from catalog.models import KnownEnterprise, KnownProject
+from catalog.models import EnterpriseProfile, KnownProject
 from catalog.providers import repository as providers
 from contracts.events.assessment import AssessmentFinalised
 from contracts.events.registry import (
     EnterpriseRegistered,
-    EnterpriseUpdated,
+    EnterpriseSnapshot,
     ProviderQualityScored,
     ProviderRegistered,
     ProviderStatusChanged,
@@ -22,32 +23,9 @@ from servicekit.subscriptions import merged
 from servicekit.uow import UnitOfWork
 
 
-async def on_enterprise_registered(uow: UnitOfWork, events: list[Received[EnterpriseRegistered]]) -> None:
-    rows = [
-        {
-            "uscc": p.uscc,
-            "district_code": p.district_code,
-            "industry_code": p.industry_code,
-            "sub_industry": p.sub_industry,
-            "version": 1,
-        }
-        for p in (e.payload for e in events)
-    ]
-    await enterprises.put_profiles(uow.session, rows)
-
-
-async def on_enterprise_updated(uow: UnitOfWork, events: list[Received[EnterpriseUpdated]]) -> None:
-    rows = [
-        {
-            "uscc": e.payload.uscc,
-            "district_code": p.district_code,
-            "industry_code": p.industry_code,
-            "sub_industry": p.sub_industry,
-            "version": e.payload.version,
-        }
-        for e, p in ((e, e.payload.profile) for e in events)
-    ]
-    await enterprises.put_profiles(uow.session, rows)
+def _matching(p: EnterpriseRegistered | EnterpriseSnapshot) -> dict[str, Any]:
+    """What matching needs of an enterprise, beside the shared read model's columns (the same row)."""
+    return {"industry_code": p.industry_code, "sub_industry": p.sub_industry}
 
 
 async def on_provider_registered(uow: UnitOfWork, events: list[Received[ProviderRegistered]]) -> None:
@@ -75,11 +53,9 @@ async def on_assessment_finalised(uow: UnitOfWork, events: list[Received[Assessm
 
 
 SUBSCRIPTIONS = merged(
-    enterprise_subscriptions(KnownEnterprise),
+    enterprise_subscriptions(EnterpriseProfile, own=_matching),
     project_subscriptions(KnownProject),
     [
-        Subscription(EnterpriseRegistered, on_enterprise_registered, idempotent=True),
-        Subscription(EnterpriseUpdated, on_enterprise_updated, idempotent=True),
         Subscription(ProviderRegistered, on_provider_registered, idempotent=True),
         Subscription(ProviderStatusChanged, on_provider_status_changed, idempotent=True),
         Subscription(ProviderQualityScored, on_quality_scored, idempotent=True),

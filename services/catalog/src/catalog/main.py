@@ -13,7 +13,6 @@ from catalog.matching.routes import FAST_ROUTES
 from catalog.matching.routes import router as matching_router
 from catalog.models import (
     EnterpriseProfile,
-    KnownEnterprise,
     KnownProject,
     KnownProvider,
     LatestAssessment,
@@ -49,15 +48,13 @@ spec = ServiceSpec(
         adoptions_router,
         complaints_router,
         providers_router,
-        enterprise_router(KnownEnterprise),
+        enterprise_router(EnterpriseProfile),
         project_router(KnownProject),
     ],
     subscriptions=SUBSCRIPTIONS,
     produces=[SOLUTIONS, DEMANDS, ADOPTIONS],
     fast_routes=FAST_ROUTES,
-    read_model_tables=[
-        table_of(m) for m in (KnownEnterprise, KnownProject, EnterpriseProfile, KnownProvider, LatestAssessment)
-    ],
+    read_model_tables=[table_of(m) for m in (KnownProject, EnterpriseProfile, KnownProvider, LatestAssessment)],
 )
 
 

@@ -26,24 +26,18 @@ metadata = CatalogTable.metadata
 tables = runtime_tables(metadata)
 
 
-class KnownEnterprise(KnownEnterpriseFields, CatalogTable, table=True):
-    __tablename__ = "known_enterprises"
-
-
 class KnownProject(KnownProjectFields, CatalogTable, table=True):
     __tablename__ = "known_projects"
 
 
-class EnterpriseProfile(CatalogTable, table=True):
-    """What matching needs of an enterprise (the registry's enterprise events)."""
+class EnterpriseProfile(KnownEnterpriseFields, CatalogTable, table=True):
+    """An enterprise as the catalog knows it from the registry's enterprise events: the shared read model
+    (GET /v1/known-enterprises) and what matching needs, in one row (readmodels.handlers)."""
 
     __tablename__ = "enterprise_profiles"
 
-    uscc: str = Field(primary_key=True, sa_type=String(18))
-    district_code: str = Field(sa_type=String(8), index=True)
     industry_code: str = Field(sa_type=String(8))
     sub_industry: str | None = Field(default=None, sa_type=String(24))
-    version: int = Field(default=1, sa_type=Integer)
 
 
 class LatestAssessment(CatalogTable, table=True):

@@ -11,12 +11,12 @@ from contracts.events.assessment import (
     ProjectLevelChanged,
 )
 from contracts.events.catalog import AdoptionRecorded, SolutionListed
-from contracts.events.registry import EnterpriseRegistered, EnterpriseUpdated, ProjectCreated, ProjectStageChanged
+from contracts.events.registry import EnterpriseRegistered, EnterpriseSnapshot, ProjectCreated, ProjectStageChanged
 from finance.facts import repository as facts
 from finance.facts.standing_repository import refresh_standings
 from finance.funding import repository as funding_store
 from finance.funding import service as funding
-from finance.models import KnownEnterprise, KnownLevelChange, KnownProject
+from finance.models import EnterpriseFacts, KnownLevelChange, KnownProject
 from finance.subsidies import service as subsidies
 from readmodels.handlers import enterprise_subscriptions, level_change_subscriptions, project_subscriptions
 from servicekit.consumer import Received, Subscription
@@ -25,42 +25,16 @@ from servicekit.subscriptions import merged
 from servicekit.uow import UnitOfWork
 
 
-async def on_enterprise_registered(uow: UnitOfWork, events: list[Received[EnterpriseRegistered]]) -> None:
-    rows = [
-        {
-            "uscc": p.uscc,
-            "district_code": p.district_code,
-            "industry_division": p.industry_division,
-            "key_industry_id": p.key_industry_id,
-            "sub_industry": p.sub_industry,
-            "size_class": p.size_class,
-            "above_scale": p.above_scale,
-            "tier": p.current_tier,
-            "chain_platforms": list(p.chain_platforms),
-            "version": 1,
-        }
-        for p in (e.payload for e in events)
-    ]
-    await facts.put_facts(uow.session, rows)
-
-
-async def on_enterprise_updated(uow: UnitOfWork, events: list[Received[EnterpriseUpdated]]) -> None:
-    rows = [
-        {
-            "uscc": e.payload.uscc,
-            "district_code": p.district_code,
-            "industry_division": p.industry_division,
-            "key_industry_id": p.key_industry_id,
-            "sub_industry": p.sub_industry,
-            "size_class": p.size_class,
-            "above_scale": p.above_scale,
-            "tier": p.current_tier,
-            "chain_platforms": list(p.chain_platforms),
-            "version": e.payload.version,
-        }
-        for e, p in ((e, e.payload.profile) for e in events)
-    ]
-    await facts.put_facts(uow.session, rows)
+def _facts(p: EnterpriseRegistered | EnterpriseSnapshot) -> dict[str, Any]:
+    """What eligibility rules need of an enterprise, beside the shared read model's columns (the same row)."""
+    return {
+        "key_industry_id": p.key_industry_id,
+        "sub_industry": p.sub_industry,
+        "size_class": p.size_class,
+        "above_scale": p.above_scale,
+        "tier": p.current_tier,
+        "chain_platforms": list(p.chain_platforms),
+    }
 
 
 async def on_assessment_finalised(uow: UnitOfWork, events: list[Received[AssessmentFinalised]]) -> None:
@@ -152,12 +126,10 @@ STANDING_EVENTS = (
 )
 
 SUBSCRIPTIONS = merged(
-    enterprise_subscriptions(KnownEnterprise),
+    enterprise_subscriptions(EnterpriseFacts, own=_facts),
     project_subscriptions(KnownProject),
     level_change_subscriptions(KnownLevelChange),
     [
-        Subscription(EnterpriseRegistered, on_enterprise_registered, idempotent=True),
-        Subscription(EnterpriseUpdated, on_enterprise_updated, idempotent=True),
         Subscription(AssessmentFinalised, on_assessment_finalised, idempotent=True),
         Subscription(ProjectLevelChanged, on_level_changed, idempotent=True),
         Subscription(DesignationGranted, on_designation_granted, idempotent=True),

@@ -15,7 +15,6 @@ from finance.loans.routes import router as loans_router
 from finance.models import (
     EnterpriseFacts,
     FinalAssessment,
-    KnownEnterprise,
     KnownLevelChange,
     KnownProject,
     metadata,
@@ -53,7 +52,7 @@ spec = ServiceSpec(
         loans_router,
         interest_router,
         subsidies_router,
-        enterprise_router(KnownEnterprise),
+        enterprise_router(EnterpriseFacts),
         project_router(KnownProject),
         level_change_router(KnownLevelChange),
     ],
@@ -63,9 +62,7 @@ spec = ServiceSpec(
     startup=_limits,
     fast_routes=FAST_ROUTES,
     shutdown=close_query_log,
-    read_model_tables=[
-        table_of(m) for m in (KnownEnterprise, KnownProject, KnownLevelChange, EnterpriseFacts, FinalAssessment)
-    ],
+    read_model_tables=[table_of(m) for m in (KnownProject, KnownLevelChange, EnterpriseFacts, FinalAssessment)],
 )
 
 

@@ -22,10 +22,6 @@ metadata = FinanceTable.metadata
 tables = runtime_tables(metadata)
 
 
-class KnownEnterprise(KnownEnterpriseFields, FinanceTable, table=True):
-    __tablename__ = "known_enterprises"
-
-
 class KnownProject(KnownProjectFields, FinanceTable, table=True):
     __tablename__ = "known_projects"
 
@@ -34,21 +30,18 @@ class KnownLevelChange(KnownLevelChangeFields, FinanceTable, table=True):
     __tablename__ = "known_level_changes"
 
 
-class EnterpriseFacts(FinanceTable, table=True):
-    """What eligibility rules need of an enterprise, from the registry's enterprise events."""
+class EnterpriseFacts(KnownEnterpriseFields, FinanceTable, table=True):
+    """An enterprise as finance knows it from the registry's enterprise events: the shared read model
+    (GET /v1/known-enterprises) and what eligibility rules need, in one row (readmodels.handlers)."""
 
     __tablename__ = "enterprise_facts"
 
-    uscc: str = Field(primary_key=True, sa_type=String(18))
-    district_code: str = Field(sa_type=String(8))
-    industry_division: str = Field(sa_type=String(3))
     key_industry_id: int | None = Field(default=None, sa_type=Integer)
     sub_industry: str | None = Field(default=None, sa_type=String(100))
     size_class: str | None = Field(default=None, sa_type=String(8))
     above_scale: bool | None = None
     tier: str | None = Field(default=None, sa_type=String(16))
     chain_platforms: list[str] = Field(default_factory=list, sa_type=JSONText(list[str]))
-    version: int = Field(sa_type=Integer)
 
 
 class EnterpriseStanding(FinanceTable, table=True):

@@ -12,17 +12,11 @@ from sqlmodel import col, select
 
 from catalog.models import Demand, DemandScene, EnterpriseProfile, LatestAssessment
 from servicekit.bulk import insert_rows
-from servicekit.db import columns_of, latest_per_key, select_where_in, table_of
+from servicekit.db import columns_of, select_where_in, table_of
 
-PROFILE_COLUMNS = [c for c in EnterpriseProfile.model_fields if c != "uscc"]
 ASSESSMENT_COLUMNS = [c for c in LatestAssessment.model_fields if c != "uscc"]
 DERIVED_COLUMNS = ["district_code", "sub_industry", "industry_code", "assessment_id", "assessed_at", "scenes"]
 DERIVED_COLUMNS += ["items", "status", "updated_at"]
-
-
-async def put_profiles(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> None:
-    latest = latest_per_key(rows, ["uscc"], "version")
-    await insert_rows(session, EnterpriseProfile, latest, conflict=["uscc"], update=PROFILE_COLUMNS, newer="version")
 
 
 async def profiles(session: AsyncSession, usccs: Sequence[str]) -> dict[str, EnterpriseProfile]:

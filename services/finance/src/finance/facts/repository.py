@@ -17,15 +17,10 @@ from contracts.api.journey import STAGES
 from finance.facts.standing_repository import STANDING_COLUMNS
 from finance.models import Consent, Designation, EnterpriseFacts, EnterpriseStanding, FinalAssessment, ProductVersion
 from servicekit.bulk import insert_rows
-from servicekit.db import latest_per_key, table_of
+from servicekit.db import table_of
 
-FACT_COLUMNS = [c for c in EnterpriseFacts.model_fields if c != "uscc"]
-
-
-async def put_facts(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> None:
-    """Registrations and updates: only a newer version moves a row (a replay changes nothing)."""
-    latest = latest_per_key(rows, ["uscc"], "version")
-    await insert_rows(session, EnterpriseFacts, latest, conflict=["uscc"], update=FACT_COLUMNS, newer="version")
+# What eligibility rules read of an enterprise (its row also holds the shared read model's name and times).
+FACT_COLUMNS = [c for c in EnterpriseFacts.model_fields if c not in ("uscc", "name", "registered_at", "version")]
 
 
 async def add_final_assessments(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> None:
@@ -84,7 +79,7 @@ def _snapshot_statement() -> Any:
             version.scalar_subquery().label("product_version"),
             consent.label("consented"),
             facts.c.uscc.is_not(None).label("registered"),
-            *(facts.c[name] for name in FACT_COLUMNS if name != "version"),
+            *(facts.c[name] for name in FACT_COLUMNS),
             *(standings.c[name] for name in STANDING_COLUMNS),
         )
         .select_from(one_row)
