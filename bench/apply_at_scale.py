@@ -24,16 +24,14 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from run import database, write_down
+from run import database, registration, write_down
 
-from contracts import codes
 from contracts.events.registry import EnterpriseRegistered
 from devstack.postgres import drop_database
 from servicekit.consumer import Received
 from servicekit.db import make_engine, sessionmaker
 from servicekit.migrations import upgrade_async
 from servicekit.uow import UnitOfWork
-from testkit.data import random_uscc
 from testkit.databases import pg_admin
 
 SIZES = ["micro", "small", "medium", None]
@@ -41,21 +39,14 @@ SIZES = ["micro", "small", "medium", None]
 
 def batch_of(rng: random.Random, start: int, n: int, now: datetime) -> list[Received[EnterpriseRegistered]]:
     """`n` registrations as the registry publishes them after a push (profile facts filled as a provider would)."""
-    districts, divisions = list(codes.districts()), list(codes.industry_divisions())
     out = []
     for i in range(start, start + n):
-        division = rng.choice(divisions)
-        event = EnterpriseRegistered(
-            uscc=random_uscc(rng),
-            name=f"重庆市企业{i:07d}制造有限公司",
-            district_code=rng.choice(districts),
-            industry_code=division,
-            industry_division=division,
-            registered_at=now,
-            size_class=rng.choice(SIZES),
-            above_scale=rng.random() < 0.1,
-            chain_platforms=["p1"] if rng.random() < 0.05 else [],
-        )
+        facts = {
+            "size_class": rng.choice(SIZES),
+            "above_scale": rng.random() < 0.1,
+            "chain_platforms": ["p1"] if rng.random() < 0.05 else [],
+        }
+        event = registration(rng, i, now, **facts)
         out.append(Received(id=f"ev{i}", time=now, source="/shuzhuan/registry", payload=event))
     return out
 

@@ -40,6 +40,7 @@ from testkit.data import random_uscc
 from testkit.databases import pg_admin
 
 RESULTS = Path(__file__).parent / "results.md"
+_DISTRICTS, _DIVISIONS = list(codes.districts()), list(codes.industry_divisions())
 
 
 def write_down(text: str) -> None:
@@ -50,24 +51,23 @@ def write_down(text: str) -> None:
     print(f"appended to {RESULTS}")
 
 
+def registration(rng: random.Random, i: int, now: datetime, **facts: Any) -> EnterpriseRegistered:
+    """Enterprise `i`'s registration: a random valid USCC, unit and division (and any further `facts`)."""
+    division = rng.choice(_DIVISIONS)
+    return EnterpriseRegistered(
+        uscc=random_uscc(rng),
+        name=f"企业{i}",
+        district_code=rng.choice(_DISTRICTS),
+        industry_code=division,
+        industry_division=division,
+        registered_at=now,
+        **facts,
+    )
+
+
 def events(n: int) -> list[EnterpriseRegistered]:
-    rng = random.Random(1)
-    districts, divisions = list(codes.districts()), list(codes.industry_divisions())
-    now = datetime.now(UTC)
-    out = []
-    for i in range(n):
-        div = rng.choice(divisions)
-        out.append(
-            EnterpriseRegistered(
-                uscc=random_uscc(rng),
-                name=f"企业{i}",
-                district_code=rng.choice(districts),
-                industry_code=div,
-                industry_division=div,
-                registered_at=now,
-            )
-        )
-    return out
+    rng, now = random.Random(1), datetime.now(UTC)
+    return [registration(rng, i, now) for i in range(n)]
 
 
 async def database(kind: str, tmp: Path, created: list[str]) -> str:
