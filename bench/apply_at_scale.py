@@ -7,8 +7,9 @@ batches of `--batch` (the consumer's `consumer_max_records`), one unit of work a
 migrated database of the service (a fresh SQLite file by default). Only the handler and the commit are timed:
 the events are made before each batch's clock starts, and nothing is fetched or validated (bench/per_event.py
 times that part). µs per event are reported per fifth of the events, so the last fifth is the cost at about
-`--n` enterprises. For an A/B, run the same command with the other code first on PYTHONPATH (bench/README.md).
-Results are appended to bench/results.md.
+`--n` enterprises. The garbage collector is tuned as the service tunes it (`servicekit.app.tune_gc`). For an
+A/B, run the same command with the other code first on PYTHONPATH (bench/README.md). Results are appended to
+bench/results.md.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from run import database, registration, write_down
 
 from contracts.events.registry import EnterpriseRegistered
 from devstack.postgres import drop_database
+from servicekit.app import tune_gc
 from servicekit.consumer import Received
 from servicekit.db import make_engine, sessionmaker
 from servicekit.migrations import upgrade_async
@@ -51,6 +53,14 @@ def batch_of(rng: random.Random, start: int, n: int, now: datetime) -> list[Rece
     return out
 
 
+def fifths(batches: list[tuple[int, float]]) -> list[float]:
+    """µs per event over each fifth of the batches (in order)."""
+    groups: list[list[tuple[int, float]]] = [[] for _ in range(min(5, len(batches)))]
+    for i, b in enumerate(batches):
+        groups[i * len(groups) // len(batches)].append(b)
+    return [sum(t for _, t in g) / sum(k for k, _ in g) * 1e6 for g in groups]
+
+
 async def run(service: str, n: int, batch: int, kind: str, tmp: Path) -> list[float]:
     """µs per event of each fifth of the events."""
     spec = importlib.import_module(f"{service}.main").spec
@@ -58,29 +68,26 @@ async def run(service: str, n: int, batch: int, kind: str, tmp: Path) -> list[fl
     url = await database(kind, tmp, created)
     await upgrade_async(spec.migrations_dir, url)
     handler = {s.event: s.handler for s in spec.all_subscriptions()}[EnterpriseRegistered]
+    tune_gc(spec.settings_cls().gc_threshold)  # as the service does at start (servicekit.app)
     engine = make_engine(url)
     sessions = sessionmaker(engine)
     rng, now = random.Random(7), datetime.now(UTC)
-    fifth, spent, done = n // 5, 0.0, 0
-    out: list[float] = []
+    batches: list[tuple[int, float]] = []  # (events, seconds) of each batch
     try:
-        while done < n:
+        while (done := sum(k for k, _ in batches)) < n:
             events = batch_of(rng, done, min(batch, n - done), now)
             t0 = time.perf_counter()
             async with UnitOfWork(sessions, spec.tables, None) as uow:
                 await handler(uow, events)
                 await uow.commit()
-            spent += time.perf_counter() - t0
-            done += len(events)
-            if done >= (len(out) + 1) * fifth:
-                out.append(spent / (done - len(out) * fifth) * 1e6)
-                print(f"{done:>9,}  {out[-1]:.1f} µs/event", flush=True)
-                spent = 0.0
+            batches.append((len(events), time.perf_counter() - t0))
+            if len(batches) % max(1, len(range(0, n, batch)) // 20) == 0:
+                print(f"{done + len(events):>9,}  {batches[-1][1] / len(events) * 1e6:.1f} µs/event", flush=True)
+        return fifths(batches)
     finally:
         await engine.dispose()
         for created_url in created:
             await drop_database(await pg_admin(), created_url)
-    return out
 
 
 def main() -> None:
