@@ -30,8 +30,8 @@ def enterprise_subscriptions(model: Any, own: OwnColumns = _no_columns) -> list[
     """Keep `model` (a table with KnownEnterpriseFields) in step with the registry's enterprise events.
 
     `own` gives the service's own columns of the same row from the enterprise's profile (the registration, or
-    an update's snapshot): a service keeps one table per enterprise. Each such table costs about 10 µs per
-    row at a million enterprises (random keys; docs/scaling.md), so a second one keyed by USCC is not kept."""
+    an update's snapshot): a service keeps one table per enterprise. A second table keyed by USCC cost 12–18 µs
+    per registration at a million enterprises (random keys; bench/apply_at_scale.py, docs/scaling.md)."""
 
     async def on_enterprise_registered(uow: UnitOfWork, events: list[Received[EnterpriseRegistered]]) -> None:
         rows = [

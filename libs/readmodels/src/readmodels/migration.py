@@ -1,8 +1,9 @@
 """The migration that folds a service's `known_enterprises` table into its own table of enterprises.
 
 Catalog (`enterprise_profiles`) and finance (`enterprise_facts`) kept two tables keyed by USCC, both written
-from the same registry events; each costs about 10 µs per row at a million enterprises (docs/scaling.md), so
-they now keep one row per enterprise with the shared read model's columns beside their own.
+from the same registry events; the second table cost 12–18 µs per registration at a million enterprises
+(bench/apply_at_scale.py, docs/scaling.md), so they now keep one row per enterprise with the shared read model's
+columns beside their own.
 
 The rows of the two tables are the same enterprises (the same handlers wrote both in one transaction), but
 nothing is dropped if they are not:
