@@ -66,10 +66,16 @@ class Enterprise(RegistryTable, table=True):
     updated_at: datetime | None = Field(default=None, sa_type=UTCDateTime())
     # The provider whose push registered it (it may change it).
     pushed_by: str | None = Field(default=None, sa_type=String(40))
+    # Who registered it, as what, how: its version 1 in `EnterpriseVersion` is written from these and the row
+    # when it first changes (null for enterprises registered before 0012, whose version 1 is stored).
+    registered_by: str | None = Field(default=None, sa_type=String(64))
+    registered_role: str | None = Field(default=None, sa_type=String(16))
+    registered_action: str | None = Field(default=None, sa_type=String(32))
 
 
 class EnterpriseVersion(RegistryTable, table=True):
-    """Every version of every enterprise: who changed what, when (version 1 is the registration)."""
+    """Every version of every enterprise: who changed what, when. Version 1 is the registration: stored once the
+    enterprise changes; until then it is read from the enterprise's row (`registered_by` and its profile)."""
 
     __tablename__ = "enterprise_versions"
 

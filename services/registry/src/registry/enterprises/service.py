@@ -111,16 +111,26 @@ def new_enterprise(cmd: EnterpriseCreate | EnterpriseData, now: datetime) -> Pro
     return values | derive(values, now.date())
 
 
-def first_version(values: Profile, actor: TokenClaims, action: str) -> dict[str, Any]:
-    """The history entry of a registration (version 1), as column values."""
+def registration(actor: TokenClaims, action: str) -> dict[str, Any]:
+    """Who registers, as what, how: kept on the enterprise's row until its version 1 is written."""
+    return {"registered_by": actor.sub, "registered_role": actor.role.value, "registered_action": action}
+
+
+def first_version(row: Stored) -> dict[str, Any] | None:
+    """Version 1 (the registration) of an enterprise that has not changed since, as history column values,
+    read from its row; None when it has changed or was registered before 0012 (version 1 is stored then).
+    Registrations skip the history row: it repeated the profile a third time (row, history, event) and cost
+    ≈ 15 % of a pushed registration's Python (bench/results.md, 2026-12-04 22:12)."""
+    if row.version != 1 or row.registered_by is None:
+        return None
     return {
-        "uscc": values["uscc"],
+        "uscc": row.uscc,
         "version": 1,
-        "changed_at": values["registered_at"],
-        "actor": actor.sub,
-        "role": actor.role.value,
-        "action": action,
-        "changes": first_changes(values, VERSIONED_FIELDS),
+        "changed_at": row.registered_at,
+        "actor": row.registered_by,
+        "role": row.registered_role,
+        "action": row.registered_action,
+        "changes": first_changes(profile(row), VERSIONED_FIELDS),
     }
 
 
@@ -144,13 +154,13 @@ def registered_event(values: Profile) -> EnterpriseRegistered:
 
 
 async def add_registered(uow: UnitOfWork, actor: TokenClaims, profiles: list[Profile], action: str) -> None:
-    """Store many new enterprises (from `new_enterprise`) with their first versions and events, 2,000 at a time:
-    each chunk's rows, version rows and driver parameters are alive together (a 10,000-record push peaked at
-    72 MB of Python objects in chunks of 5,000, 61 MB in chunks of 2,000, at the same speed)."""
+    """Store many new enterprises (from `new_enterprise`) and their events, 2,000 at a time: each chunk's rows
+    and driver parameters are alive together (a 10,000-record push peaked at 72 MB of Python objects in chunks
+    of 5,000, 61 MB in chunks of 2,000, at the same speed). Version 1 stays on the row (`first_version`)."""
+    by = registration(actor, action)
     for i in range(0, len(profiles), 2000):
         chunk = profiles[i : i + 2000]
-        await repository.add_enterprises(uow.session, [row_values(v) for v in chunk])
-        await repository.add_versions(uow.session, [first_version(v, actor, action) for v in chunk])
+        await repository.add_enterprises(uow.session, [row_values(v) | by for v in chunk])
         for v in chunk:
             uow.emit(registered_event(v))
 
@@ -249,7 +259,8 @@ def plan_change(old: Stored, given: dict[str, Any], now: datetime) -> Change | N
 
 async def apply_changes(uow: UnitOfWork, actor: TokenClaims, planned: list[Change], action: str) -> set[str]:
     """Store many changes at once — one UPDATE (each over the version it was computed from), one insert of
-    their history entries — and emit `registry.enterprise.updated` for those whose shared facts changed.
+    their history entries (with version 1 of those changing for the first time) — and emit
+    `registry.enterprise.updated` for those whose shared facts changed.
     Returns the USCCs someone else changed meanwhile: those are not stored, and the caller refuses them.
     Permissions are checked by the caller."""
     if not planned:
@@ -257,9 +268,11 @@ async def apply_changes(uow: UnitOfWork, actor: TokenClaims, planned: list[Chang
     rows = [row_values(c.after) for c in planned]
     taken = set(await repository.update_enterprises(uow.session, rows, [c.old.version for c in planned]))
     planned = [c for c in planned if c.old.uscc not in taken]
+    first = [v for c in planned if (v := first_version(c.old)) is not None]  # their first change: keep version 1
     await repository.add_versions(
         uow.session,
-        [
+        first
+        + [
             {
                 "uscc": c.old.uscc,
                 "version": c.after["version"],
@@ -302,7 +315,9 @@ async def apply_change(
 async def versions(uow: UnitOfWork, actor: TokenClaims, uscc: str) -> list[EnterpriseVersionRead]:
     row = await _load(uow, uscc)
     check_read(actor, row)
-    return [
+    stored = [
         EnterpriseVersionRead.model_validate(v, from_attributes=True)
         for v in await repository.versions(uow.session, row.uscc)
     ]
+    first = first_version(row)
+    return stored if first is None else [EnterpriseVersionRead.model_validate(first), *stored]
