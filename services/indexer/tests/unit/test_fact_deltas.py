@@ -8,11 +8,11 @@ from collections import defaultdict
 from indexer.facts.rules import METRICS, CellKey, Fact, cells_of, deltas, new_fact
 
 
-def test_summed_deltas_equal_a_count_from_scratch() -> None:
-    rng = random.Random(8)
+def random_changes(rng: random.Random, n: int) -> tuple[list[tuple[Fact | None, Fact]], dict[str, Fact]]:
+    """`n` random changes of ~200 enterprises' facts, as (before, after) pairs, and the facts at the end."""
     facts: dict[str, Fact] = {}
-    kept: defaultdict[CellKey, dict[str, int]] = defaultdict(lambda: dict.fromkeys(METRICS, 0))
-    for _ in range(3000):
+    pairs: list[tuple[Fact | None, Fact]] = []
+    for _ in range(n):
         uscc = f"u{rng.randint(0, 200)}"
         before = dict(facts[uscc]) if uscc in facts else None
         after = dict(before) if before else new_fact(uscc, rng.choice(["500103", "500104"]))
@@ -32,10 +32,32 @@ def test_summed_deltas_equal_a_count_from_scratch() -> None:
             after["designations"] = max(0, after["designations"] + rng.choice([1, -1]))
         else:
             after["cloud"] = True
-        for key, moved in deltas([(before, after)]).items():
-            for m, v in moved.items():
-                kept[key][m] += v
+        pairs.append((before, after))
         facts[uscc] = after
+    return pairs, facts
+
+
+def summed(moves: list[dict[CellKey, dict[str, int]]]) -> defaultdict[CellKey, dict[str, int]]:
+    kept: defaultdict[CellKey, dict[str, int]] = defaultdict(lambda: dict.fromkeys(METRICS, 0))
+    for moved in moves:
+        for key, values in moved.items():
+            for m, v in values.items():
+                kept[key][m] += v
+    return kept
+
+
+def test_summed_deltas_equal_a_count_from_scratch() -> None:
+    pairs, facts = random_changes(random.Random(8), 3000)
+    kept = summed([deltas([pair]) for pair in pairs])
     scratch = cells_of(facts.values())
     assert {k: v for k, v in kept.items() if v["enterprises"]} == scratch
     assert all(not any(v.values()) for k, v in kept.items() if k not in scratch)
+
+
+def test_a_batch_moves_the_cells_as_its_changes_one_by_one() -> None:
+    """A batch's changes are tallied by cell and contribution before they are added up (`deltas`)."""
+    pairs, _ = random_changes(random.Random(9), 3000)
+    one_by_one = {k: v for k, v in summed([deltas([pair]) for pair in pairs]).items() if any(v.values())}
+    batch = deltas(pairs)
+    assert batch == one_by_one
+    assert {type(v) for moved in batch.values() for v in moved.values()} == {int}  # counts, not booleans
