@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/registry_import.py [--rows 100000]
 
-Import = parse the CSV, validate every row, derive the profile, store enterprise + version + outbox
+Import = parse the CSV, validate every row, derive the profile, store enterprise + outbox
 event in one transaction. Baseline (same run, same rows): INSERT of the already-validated enterprise
 rows alone, 1,000 per statement, one transaction. Results are appended to bench/results.md.
 """
@@ -140,7 +140,7 @@ async def main() -> None:
     header = (
         f"\n## Registry bulk import — {datetime.now(UTC):%Y-%m-%d %H:%M} UTC — {platform.machine()}, "
         f"{platform.python_version()}, 2 cores\n\n"
-        "| database | rows | parse+validate rows/s | store rows/s (enterprise+version+event) | end to end rows/s "
+        "| database | rows | parse+validate rows/s | store rows/s (enterprise+event) | end to end rows/s "
         "| plain INSERT rows/s (baseline) | store ÷ baseline |\n|---|---|---|---|---|---|---|\n"
     )
     with RESULTS.open("a", encoding="utf-8") as f:

@@ -3,11 +3,11 @@
     .venv/bin/python bench/registry_push.py [--records 10000] [--batches 3]
 
 Push = an NDJSON batch of 10,000 enterprise records taken as the route takes it (`registry.push.accept_lines`:
-read and check every line, idempotency lookups, enterprise + version + event, push records, the batch
+read and check every line, idempotency lookups, enterprise + event (version 1 stays on the row), push records, the batch
 report, one transaction). A retry = the same batch again (every record `unchanged`), twice: every record read
 and checked again (`parse_batch` + `accept_batch`, the path of a JSON batch: the baseline), and the lines known
 by their digest (`accept_lines`). Baseline for the push (same run, same enterprises): the bulk import path
-(`registry.transfer.service.import_list`), which stores the same enterprise + version + event rows without the
+(`registry.transfer.service.import_list`), which stores the same enterprise + event rows without the
 push bookkeeping. Results are appended to bench/results.md.
 """
 
