@@ -1,16 +1,40 @@
-"""Realistic test data: valid USCCs, test-only event types, a filed project."""
+"""Realistic test data: valid USCCs, an enterprise with every profile field, test-only event types, a filed
+project."""
 
 from __future__ import annotations
 
 import random
 import uuid
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import httpx
 
 from contracts.envelope import Event
 from contracts.topics import TopicSpec
 from contracts.uscc import CHARSET, check_character, org_code_check
+
+# An enterprise registration (POST /v1/enterprises) with every profile field filled.
+FULL_ENTERPRISE: dict[str, Any] = {
+    "uscc": "91350100M000100Y43",
+    "name": "重庆某某汽车零部件有限公司",
+    "district_code": "500112",
+    "industry_code": "C3670",
+    "employees": 180,
+    "revenue_yuan": "12345678.91",
+    "revenue_year": 2023,
+    "tiers": [
+        {"tier": "innovative", "issuing_body": "重庆市经济和信息化委员会", "recognised_on": "2022-05-01"},
+        {
+            "tier": "specialised",
+            "issuing_body": "重庆市经济和信息化委员会",
+            "recognised_on": "2023-06-01",
+            "valid_until": "2099-06-01",
+        },
+    ],
+    "cluster": "T1",
+    "chain_platforms": ["长安汽车供应链平台"],
+    "contacts": [{"name": "张三", "role": "总经理", "phone": "023-12345678", "email": "zs@example.cn"}],
+}
 
 
 def random_uscc(rng: random.Random) -> str:

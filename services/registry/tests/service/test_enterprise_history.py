@@ -17,26 +17,14 @@ from registry.main import spec
 from registry.models import EnterpriseVersion
 from servicekit.db import make_engine
 from servicekit.migrations import alembic_config, upgrade_async
-from testkit.data import random_uscc
+from testkit.data import FULL_ENTERPRISE, random_uscc
 from testkit.databases import DbFactory, MigratedDbFactory
 from testkit.push import enterprise_record, registry_with_providers
 from testkit.services import RunningService, service_under_test
 from testkit.tokens import bearer
 
-USCC, OTHER = "91350100M000100Y43", random_uscc(random.Random(12))
-FULL: dict[str, Any] = {
-    "uscc": USCC,
-    "name": "重庆某某汽车零部件有限公司",
-    "district_code": "500112",
-    "industry_code": "C3670",
-    "employees": 180,
-    "revenue_yuan": "12345678.90",
-    "revenue_year": 2023,
-    "tiers": [{"tier": "specialised", "issuing_body": "重庆市经济和信息化委员会", "recognised_on": "2023-06-01"}],
-    "cluster": "T1",
-    "chain_platforms": ["长安汽车供应链平台"],
-    "contacts": [{"name": "张三", "role": "总经理", "phone": "023-12345678"}],
-}
+USCC, OTHER = FULL_ENTERPRISE["uscc"], random_uscc(random.Random(12))
+FULL: dict[str, Any] = FULL_ENTERPRISE | {"revenue_yuan": "12345678.90"}  # kept normalised: 12345678.9
 
 
 async def history(svc: RunningService, uscc: str, headers: dict[str, str] | None = None) -> list[dict[str, Any]]:

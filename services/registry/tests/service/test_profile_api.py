@@ -12,32 +12,13 @@ from sqlalchemy import select
 from contracts.api.identity import Role
 from registry.main import spec
 from registry.models import tables
+from testkit.data import FULL_ENTERPRISE
 from testkit.databases import MigratedDbFactory
 from testkit.services import RunningService, service_under_test
 from testkit.tokens import bearer
 
-USCC = "91350100M000100Y43"
-FULL: dict[str, Any] = {
-    "uscc": USCC,
-    "name": "重庆某某汽车零部件有限公司",
-    "district_code": "500112",
-    "industry_code": "C3670",
-    "employees": 180,
-    "revenue_yuan": "12345678.91",
-    "revenue_year": 2023,
-    "tiers": [
-        {"tier": "innovative", "issuing_body": "重庆市经济和信息化委员会", "recognised_on": "2022-05-01"},
-        {
-            "tier": "specialised",
-            "issuing_body": "重庆市经济和信息化委员会",
-            "recognised_on": "2023-06-01",
-            "valid_until": "2099-06-01",
-        },
-    ],
-    "cluster": "T1",
-    "chain_platforms": ["长安汽车供应链平台"],
-    "contacts": [{"name": "张三", "role": "总经理", "phone": "023-12345678", "email": "zs@example.cn"}],
-}
+USCC = FULL_ENTERPRISE["uscc"]
+FULL: dict[str, Any] = FULL_ENTERPRISE
 
 
 @pytest.fixture
