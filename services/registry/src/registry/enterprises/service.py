@@ -119,8 +119,8 @@ def registration(actor: TokenClaims, action: str) -> dict[str, Any]:
 def first_version(row: Stored) -> dict[str, Any] | None:
     """Version 1 (the registration) of an enterprise that has not changed since, as history column values,
     read from its row; None when it has changed or was registered before 0012 (version 1 is stored then).
-    Registrations skip the history row: it repeated the profile a third time (row, history, event) and cost
-    ≈ 15 % of a pushed registration's Python (bench/results.md, 2026-12-04 22:12)."""
+    Registrations skip the history row: it repeated the profile a third time (row, history, event), and leaving
+    it out made a push 15–18 % faster (bench/results.md, 2026-12-04 22:32)."""
     if row.version != 1 or row.registered_by is None:
         return None
     return {
