@@ -1,0 +1,102 @@
+"""The push on two cores, measured before it is built: one registry process against two on one PostgreSQL database.
+
+    .venv/bin/python bench/e2e_two_registries.py [--n 200000] [--rounds 2]
+
+The suite starts as `bench/e2e.py --postgres` starts it; the four consumers are stopped (as in e2e's push-alone
+stage) and a second `python -m registry serve` starts with the registry's own environment on another port. Then
+`--n` other enterprises are pushed over HTTP at a time (10,000-record NDJSON files made beforehand, two requests
+in flight) to the one process, or alternating between the two, in turn, `--rounds` times each. Both processes
+run their outbox relay (each event is published twice: consumers deduplicate by event id), so this is an upper
+bound on the relay's cost, not the design to ship. Prints records/s per push; the results are written down in
+bench/results.md by hand, with what they mean.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import httpx
+from e2e import CONSUMERS, batches
+from e2e_suite import BenchSuite, ProviderCredentials
+
+from devstack.broker import free_port
+
+
+async def push(
+    client: httpx.AsyncClient, urls: list[str], credentials: ProviderCredentials, bodies: list[tuple[Path, int]]
+) -> float:
+    """Push every body, two in flight, the i-th to urls[i % len(urls)]; seconds taken."""
+    slots = asyncio.Semaphore(2)
+
+    async def one(i: int, body: Path, size: int) -> None:
+        try:
+            headers = {"Authorization": f"Bearer {await credentials.token()}", "Content-Type": "application/x-ndjson"}
+            url = f"{urls[i % len(urls)]}/v1/push/records?results=rejected"
+            r = await client.post(url, content=await asyncio.to_thread(body.read_bytes), headers=headers)
+            if r.status_code != 200 or r.json()["created"] != size:
+                raise RuntimeError(f"push failed: {r.status_code} {r.text[:300]}")
+        finally:
+            slots.release()
+
+    start, tasks = time.perf_counter(), []
+    for i, (body, size) in enumerate(bodies):
+        await slots.acquire()
+        tasks.append(asyncio.create_task(one(i, body, size)))
+    await asyncio.gather(*tasks)
+    return time.perf_counter() - start
+
+
+async def wait_alive(client: httpx.AsyncClient, url: str) -> None:
+    for _ in range(300):
+        try:
+            if (await client.get(f"{url}/healthz")).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        await asyncio.sleep(0.2)
+    raise RuntimeError(f"the second registry at {url} did not start")
+
+
+async def measure(n: int, rounds: int) -> None:
+    with tempfile.TemporaryDirectory(prefix="shuzhuan-bench-") as tmp:
+        occurred = datetime.now(UTC) - timedelta(hours=1)
+        runs = [*(("one process", 1), ("two processes", 2))] * rounds
+        sets = [await asyncio.to_thread(batches, n, occurred, Path(tmp) / f"set{k}", k * n) for k in range(len(runs))]
+        async with BenchSuite(Path(tmp), postgres=True) as suite:
+            credentials = await suite.provider_credentials()
+            for name in CONSUMERS:
+                await asyncio.to_thread(suite.suite.kill, name, signal.SIGTERM)
+            env, port = suite.suite.env_for("registry"), free_port()
+            env["SHUZHUAN_REGISTRY_PORT"] = str(port)
+            command = [sys.executable, "-m", "registry", "serve"]
+            second = await asyncio.to_thread(subprocess.Popen, command, env=env, stdout=subprocess.DEVNULL)
+            try:
+                urls = [suite.url("registry"), f"http://127.0.0.1:{port}"]
+                async with httpx.AsyncClient(timeout=600) as client:
+                    await wait_alive(client, urls[1])
+                    for (label, processes), bodies in zip(runs, sets, strict=True):
+                        seconds = await push(client, urls[:processes], credentials, bodies)
+                        print(f"{label}: {n / seconds:,.0f} records/s", flush=True)
+            finally:
+                second.send_signal(signal.SIGTERM)
+                await asyncio.to_thread(second.wait, 30)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--n", type=int, default=200_000, help="enterprises per push")
+    parser.add_argument("--rounds", type=int, default=2, help="pushes to one and to two processes, in turn")
+    args = parser.parse_args()
+    asyncio.run(measure(args.n, args.rounds))
+
+
+if __name__ == "__main__":
+    main()
