@@ -30,7 +30,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from functools import partial
@@ -87,21 +87,23 @@ def batches(n: int, occurred: datetime, folder: Path, start: int = 0) -> list[tu
 
 async def push_all(
     client: httpx.AsyncClient,
-    url: str,
+    url: str | Sequence[str],
     credentials: ProviderCredentials,
     bodies: Iterable[tuple[Path, int]],
     in_flight: int,
     expect: str,
 ) -> float:
-    """Push the NDJSON bodies, `in_flight` requests at a time; seconds taken. Every record must come back
-    `expect` ("created", or "unchanged" for a retry)."""
+    """Push the NDJSON bodies, `in_flight` requests at a time (to the registries at `url` in turn, if several);
+    seconds taken. Every record must come back `expect` ("created", or "unchanged" for a retry)."""
     slots = asyncio.Semaphore(in_flight)
+    urls = [url] if isinstance(url, str) else list(url)
 
-    async def one(body: Path, size: int) -> None:
+    async def one(i: int, body: Path, size: int) -> None:
         try:
             headers = {"Authorization": f"Bearer {await credentials.token()}", "Content-Type": "application/x-ndjson"}
             content = await asyncio.to_thread(body.read_bytes)
-            r = await client.post(f"{url}/v1/push/records?results=rejected", content=content, headers=headers)
+            target = f"{urls[i % len(urls)]}/v1/push/records?results=rejected"
+            r = await client.post(target, content=content, headers=headers)
             if r.status_code != 200 or r.json()[expect] != size:
                 raise RuntimeError(f"push failed: {r.status_code} {r.text[:500]}")
         finally:
@@ -109,9 +111,9 @@ async def push_all(
 
     start = time.perf_counter()
     tasks = []
-    for body, size in bodies:
+    for i, (body, size) in enumerate(bodies):
         await slots.acquire()
-        tasks.append(asyncio.create_task(one(body, size)))
+        tasks.append(asyncio.create_task(one(i, body, size)))
     await asyncio.gather(*tasks)
     return time.perf_counter() - start
 

@@ -19,39 +19,14 @@ import signal
 import subprocess
 import sys
 import tempfile
-import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
-from e2e import CONSUMERS, batches
-from e2e_suite import BenchSuite, ProviderCredentials
+from e2e import CONSUMERS, batches, push_all
+from e2e_suite import BenchSuite
 
 from devstack.broker import free_port
-
-
-async def push(
-    client: httpx.AsyncClient, urls: list[str], credentials: ProviderCredentials, bodies: list[tuple[Path, int]]
-) -> float:
-    """Push every body, two in flight, the i-th to urls[i % len(urls)]; seconds taken."""
-    slots = asyncio.Semaphore(2)
-
-    async def one(i: int, body: Path, size: int) -> None:
-        try:
-            headers = {"Authorization": f"Bearer {await credentials.token()}", "Content-Type": "application/x-ndjson"}
-            url = f"{urls[i % len(urls)]}/v1/push/records?results=rejected"
-            r = await client.post(url, content=await asyncio.to_thread(body.read_bytes), headers=headers)
-            if r.status_code != 200 or r.json()["created"] != size:
-                raise RuntimeError(f"push failed: {r.status_code} {r.text[:300]}")
-        finally:
-            slots.release()
-
-    start, tasks = time.perf_counter(), []
-    for i, (body, size) in enumerate(bodies):
-        await slots.acquire()
-        tasks.append(asyncio.create_task(one(i, body, size)))
-    await asyncio.gather(*tasks)
-    return time.perf_counter() - start
 
 
 async def wait_alive(client: httpx.AsyncClient, url: str) -> None:
@@ -83,7 +58,7 @@ async def measure(n: int, rounds: int) -> None:
                 async with httpx.AsyncClient(timeout=600) as client:
                     await wait_alive(client, urls[1])
                     for (label, processes), bodies in zip(runs, sets, strict=True):
-                        seconds = await push(client, urls[:processes], credentials, bodies)
+                        seconds = await push_all(client, urls[:processes], credentials, bodies, 2, "created")
                         print(f"{label}: {n / seconds:,.0f} records/s", flush=True)
             finally:
                 second.send_signal(signal.SIGTERM)
