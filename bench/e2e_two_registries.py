@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import signal
-import subprocess
 import sys
 import tempfile
 from datetime import UTC, datetime, timedelta
@@ -25,19 +24,9 @@ from pathlib import Path
 import httpx
 from e2e import CONSUMERS, batches, push_all
 from e2e_suite import BenchSuite
+from served import start, wait_ready
 
 from devstack.broker import free_port
-
-
-async def wait_alive(client: httpx.AsyncClient, url: str) -> None:
-    for _ in range(300):
-        try:
-            if (await client.get(f"{url}/healthz")).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        await asyncio.sleep(0.2)
-    raise RuntimeError(f"the second registry at {url} did not start")
 
 
 async def measure(n: int, rounds: int) -> None:
@@ -52,11 +41,11 @@ async def measure(n: int, rounds: int) -> None:
             env, port = suite.suite.env_for("registry"), free_port()
             env["SHUZHUAN_REGISTRY_PORT"] = str(port)
             command = [sys.executable, "-m", "registry", "serve"]
-            second = await asyncio.to_thread(subprocess.Popen, command, env=env, stdout=subprocess.DEVNULL)
+            second = await asyncio.to_thread(start, command, env, Path(tmp) / "registry-2.log")
             try:
                 urls = [suite.url("registry"), f"http://127.0.0.1:{port}"]
+                await wait_ready(f"{urls[1]}/healthz")
                 async with httpx.AsyncClient(timeout=600) as client:
-                    await wait_alive(client, urls[1])
                     for (label, processes), bodies in zip(runs, sets, strict=True):
                         seconds = await push_all(client, urls[:processes], credentials, bodies, 2, "created")
                         print(f"{label}: {n / seconds:,.0f} records/s", flush=True)
