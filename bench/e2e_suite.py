@@ -14,7 +14,7 @@ import httpx
 
 from devstack.broker import free_port
 from devstack.postgres import create_database, drop_database
-from devstack.suite import SERVICES, Suite, SuiteConfig
+from devstack.suite import PROCESSES, SERVICES, Suite, SuiteConfig
 from testkit.databases import pg_admin
 
 _SAMPLE = re.compile(r"^(\w+)\{([^}]*)\} ([0-9.e+]+)$", re.M)
@@ -27,7 +27,7 @@ class BenchSuite:
     def __init__(self, folder: Path, *, postgres: bool) -> None:
         self.config = SuiteConfig(
             var_dir=folder / "var",
-            ports={name: free_port() for name in SERVICES},
+            ports={name: free_port() for name in PROCESSES},
             broker_port=free_port(),
             log_dir=folder / "logs",
             # The bench measures what the machine can carry, not the per-provider push policy.
@@ -118,7 +118,8 @@ class Monitor:
 
     async def counts(self) -> dict[str, float]:
         out = {}
-        text = (await self.client.get(f"{self.suite.url('registry')}/metrics")).text
+        publisher = "registry-relay" if "registry-relay" in self.suite.suite.services else "registry"
+        text = (await self.client.get(f"{self.suite.url(publisher)}/metrics")).text
         out["relay published"] = counter(text, "events_produced_total", "registry", self.type)
         for name in self.consumers:
             text = (await self.client.get(f"{self.suite.url(name)}/metrics")).text

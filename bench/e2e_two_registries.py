@@ -5,10 +5,10 @@
 The suite starts as `bench/e2e.py --postgres` starts it; the four consumers are stopped (as in e2e's push-alone
 stage) and a second `python -m registry serve` starts with the registry's own environment on another port. Then
 `--n` other enterprises are pushed over HTTP at a time (10,000-record NDJSON files made beforehand, two requests
-in flight) to the one process, or alternating between the two, in turn, `--rounds` times each. Both processes
-run their outbox relay (each event is published twice: consumers deduplicate by event id), so this is an upper
-bound on the relay's cost, not the design to ship. Prints records/s per push; the results are written down in
-bench/results.md by hand, with what they mean.
+in flight) to the one process, or alternating between the two, in turn, `--rounds` times each. Neither API
+process publishes: the registry's relay runs alone (`registry-relay`, as under `make run`; until 2026-12-05 both
+processes ran their own relay and each event was published twice). Prints records/s per push; the results are
+written down in bench/results.md by hand, with what they mean.
 """
 
 from __future__ import annotations

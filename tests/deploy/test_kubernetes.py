@@ -1,6 +1,7 @@
 """Kubernetes: deploy/k8s is what deploy/k8s/generate.py writes from the code, every core resource passes the
 Kubernetes schemas (strict), every service and every contract topic with its DLQ is deployed, containers are
-non-root with a read-only root filesystem, probes and resources."""
+non-root with a read-only root filesystem, probes and resources, and each service's outbox has exactly one relay
+(its own Deployment of one replica; the API replicas do not publish)."""
 
 from __future__ import annotations
 
@@ -27,7 +28,7 @@ def test_the_manifests_are_generated_from_the_code() -> None:
 
 def test_every_core_resource_passes_the_kubernetes_schemas() -> None:
     resources = [str(p) for p in sorted(K8S.glob("base/*/*.yaml")) if p.name != "kustomization.yaml"]
-    assert len(resources) == 5 * len(SERVICES)
+    assert len(resources) == 6 * len(SERVICES)
     checker = ROOT / ".venv/bin/kubernetes-validate"
     result = subprocess.run([str(checker), "--strict", "-k", "1.31.0", *resources], capture_output=True, text=True)
     assert result.returncode == 0 and "failed" not in result.stdout + result.stderr, result.stdout + result.stderr
@@ -50,6 +51,33 @@ def test_every_service_is_deployed_safely() -> None:
             assert container["resources"]["requests"] and container["resources"]["limits"]
         pdb = yaml.safe_load((K8S / f"base/{name}/pdb.yaml").read_text())
         assert pdb["spec"]["selector"]["matchLabels"] == {"app.kubernetes.io/name": name}
+
+
+def test_each_database_has_exactly_one_relay_beside_its_api_replicas() -> None:
+    for name, port in SERVICES.items():
+        api = yaml.safe_load((K8S / f"base/{name}/deployment.yaml").read_text())
+        relay = yaml.safe_load((K8S / f"base/{name}/relay.yaml").read_text())
+        (api_container,) = api["spec"]["template"]["spec"]["containers"]
+        api_env = {e["name"]: e.get("value") for e in api_container["env"]}
+        assert api_env[f"SHUZHUAN_{name.upper()}_RELAY_EMBEDDED"] == "false"  # API replicas never publish
+        pod = relay["spec"]["template"]["spec"]
+        (c,) = pod["containers"]
+        assert relay["metadata"]["name"] == f"{name}-relay" and c["args"] == [name, "relay"]
+        assert relay["spec"]["replicas"] == 1 and relay["spec"]["strategy"] == {"type": "Recreate"}
+        env = {e["name"]: e.get("value") for e in c["env"]}
+        relay_port = int(env[f"SHUZHUAN_{name.upper()}_RELAY_PORT"])
+        assert relay_port == port + 100 and c["ports"] == [{"name": "http", "containerPort": relay_port}]
+        assert relay["spec"]["template"]["metadata"]["annotations"]["prometheus.io/port"] == str(relay_port)
+        assert c["livenessProbe"]["httpGet"]["path"] == "/healthz"
+        assert c["readinessProbe"]["httpGet"]["path"] == "/readyz"
+        assert c["securityContext"]["readOnlyRootFilesystem"] and c["resources"]["limits"]
+        assert all(m["name"] != "keys" for m in c["volumeMounts"])  # it signs and verifies nothing
+        # The overlays scale the API Deployment only: the relay stays at one replica.
+        assert relay["metadata"]["name"] not in {
+            p["target"]["name"]
+            for overlay in OVERLAYS
+            for p in yaml.safe_load((K8S / f"overlays/{overlay}/kustomization.yaml").read_text())["patches"]
+        }
 
 
 def test_every_topic_and_its_dlq_is_a_kafka_topic_in_each_overlay() -> None:

@@ -1,6 +1,6 @@
 """Prometheus: the configuration and rules pass promtool, every alert fires and resolves in promtool's unit tests,
-every alert the operators need exists with a runbook entry in docs/operations.md, and every rule reads only
-metrics the services export."""
+every alert the operators need exists with a runbook entry in docs/operations.md, `make run-observed` scrapes every
+process `make run` starts, and every rule reads only metrics the services export."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from typing import Any
 
 import yaml
 
+from devstack.suite import RELAYS, SERVICES
 from testkit.deploy import ROOT, exported_metrics, metrics_in, promtool
 
 RULES = ROOT / "deploy/prometheus/rules/shuzhuan.rules.yml"
@@ -42,6 +43,13 @@ def test_config_and_rules_pass_promtool() -> None:
     for config in ("deploy/prometheus/prometheus.yml", "deploy/prometheus/prometheus.local.yml"):
         assert "SUCCESS" in run("check", "config", config)
     assert "SUCCESS: 16 rules found" in run("check", "rules", str(RULES))
+
+
+def test_make_run_observed_scrapes_every_process_make_run_starts() -> None:
+    config = yaml.safe_load((ROOT / "deploy/prometheus/prometheus.local.yml").read_text(encoding="utf-8"))
+    (job,) = config["scrape_configs"]
+    (targets,) = [c["targets"] for c in job["static_configs"]]
+    assert targets == [f"127.0.0.1:{port}" for port in {**SERVICES, **RELAYS}.values()]
 
 
 def test_every_alert_fires_and_resolves_on_synthetic_series() -> None:

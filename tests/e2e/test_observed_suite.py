@@ -1,4 +1,4 @@
-"""The suite as `make run-observed` runs it: the five services as processes, scraped by a real Prometheus
+"""The suite as `make run-observed` runs it: the five services and the registry's relay as processes, scraped by a real Prometheus
 (Debian's 2.42) with the suite's rules; after one provider push, each service's key metrics are present and
 the event counters move, every service reports ready, and the rules load without error."""
 
@@ -16,7 +16,7 @@ import pytest
 import yaml
 
 from devstack.broker import free_port
-from devstack.suite import SERVICES, Suite
+from devstack.suite import PROCESSES, SERVICES, Suite
 from testkit.data import random_uscc
 from testkit.deploy import ROOT, promtool
 from testkit.suites import suite_config
@@ -104,12 +104,14 @@ def push(suite: Suite, n: int = 20) -> None:
 
 def test_prometheus_scrapes_every_service_and_the_metrics_move_after_a_push(observed: tuple[Suite, str]) -> None:
     suite, prometheus = observed
-    for name in SERVICES:  # /readyz sets service_ready
+    for name in PROCESSES:  # /readyz sets service_ready
         assert httpx.get(f"{suite.url(name)}/readyz", timeout=10).status_code == 200
     eventually(prometheus, 'up{job="shuzhuan"}', {f"127.0.0.1:{p}" for p in suite.config.ports.values()}, "instance")
-    eventually(prometheus, "service_ready", set(SERVICES))
+    eventually(prometheus, "service_ready", set(PROCESSES))
     push(suite)
-    eventually(prometheus, 'events_produced_total{type="registry.enterprise.registered"}', {"registry"})
+    # Published by the registry's relay process (registry-relay), scraped on its own port.
+    relay = f"127.0.0.1:{suite.port('registry-relay')}"
+    eventually(prometheus, 'events_produced_total{type="registry.enterprise.registered"}', {relay}, "instance")
     consumers = {"catalog", "assessment", "finance", "indexer"}
     eventually(prometheus, 'events_consumed_total{type="registry.enterprise.registered"}', consumers)
     eventually(prometheus, 'push_records_total{status="created"}', {""}, "status_missing")

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from devstack.broker import free_port
-from devstack.suite import SERVICES
+from devstack.suite import PROCESSES, SERVICES
 
 
 def test_port_in_use_is_one_line_naming_port_and_setting(tmp_path: object) -> None:
@@ -19,6 +19,7 @@ def test_port_in_use_is_one_line_naming_port_and_setting(tmp_path: object) -> No
     env["SHUZHUAN_BROKER_PORT"] = str(free_port())
     for name in SERVICES:
         env[f"SHUZHUAN_{name.upper()}_PORT"] = str(free_port())
+    env["SHUZHUAN_REGISTRY_RELAY_PORT"] = str(free_port())
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
@@ -56,6 +57,10 @@ def test_suite_wide_settings_and_one_postgres_server(monkeypatch: object) -> Non
     assert catalog["SHUZHUAN_CATALOG_DATABASE_URL"] == "postgresql://postgres@db.internal/catalog"
     assert registry["SHUZHUAN_REGISTRY_KAFKA_BOOTSTRAP_SERVERS"] == "127.0.0.1:19092"
     assert "SHUZHUAN_REGISTRY_BROKER_PORT" not in registry
+    # The registry's relay is a process of its own (registry-relay, port 8101); the others publish from `serve`.
+    assert registry["SHUZHUAN_REGISTRY_RELAY_EMBEDDED"] == "false"
+    assert registry["SHUZHUAN_REGISTRY_RELAY_PORT"] == "8101"
+    assert "SHUZHUAN_CATALOG_RELAY_EMBEDDED" not in catalog
     assert "SHUZHUAN_REGISTRY_POSTGRES_URL" not in registry
 
 
@@ -64,7 +69,7 @@ def test_a_terminal_gets_readable_log_lines_and_files_keep_json(
 ) -> None:
     from devstack.suite import Suite, SuiteConfig
 
-    ports = {name: free_port() for name in SERVICES}
+    ports = {name: free_port() for name in PROCESSES}
     monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
     monkeypatch.delenv("SHUZHUAN_LOG_JSON", raising=False)
     monkeypatch.delenv("SHUZHUAN_REGISTRY_LOG_JSON", raising=False)

@@ -1,4 +1,5 @@
-"""The whole suite as processes: broker → migrations → five services, with readiness and logs."""
+"""The whole suite as processes: broker → migrations → five services and the registry's relay, with readiness and
+logs."""
 
 from __future__ import annotations
 
@@ -20,6 +21,16 @@ from servicekit.auth import ensure_keypair
 from servicekit.db import private_dir
 
 SERVICES: dict[str, int] = {"registry": 8001, "catalog": 8002, "assessment": 8003, "finance": 8004, "indexer": 8005}
+# Services whose outbox relay runs as a process of its own (`python -m <service> relay`, servicekit.relayapp), and
+# its port. The registry's: a provider's bulk push is its hot path, and the relay in the same event loop took about
+# a tenth of it (bench/results.md, 2026-12-05). The others publish little and keep theirs embedded.
+RELAYS: dict[str, int] = {"registry-relay": 8101}
+PROCESSES: tuple[str, ...] = (*SERVICES, *RELAYS)
+
+
+def service_of(process: str) -> str:
+    """The service a process belongs to ("registry-relay" → "registry")."""
+    return process.removesuffix("-relay")
 
 
 # Settings of the launcher itself, not passed on to services.
@@ -45,6 +56,7 @@ class SuiteConfig:
     @classmethod
     def from_env(cls, var_dir: Path) -> SuiteConfig:
         ports = {s: int(os.environ.get(env_name(s, "port"), p)) for s, p in SERVICES.items()}
+        ports |= {r: int(os.environ.get(env_name(service_of(r), "relay_port"), p)) for r, p in RELAYS.items()}
         return cls(
             var_dir=var_dir,
             ports=ports,
@@ -86,7 +98,8 @@ class Suite:
         return f"127.0.0.1:{self.config.broker_port}"
 
     def port(self, name: str) -> int:
-        return self.config.ports.get(name, SERVICES[name])
+        """The port of a service or of a relay process."""
+        return self.config.ports.get(name) or {**SERVICES, **RELAYS}[name]
 
     def url(self, name: str) -> str:
         return f"http://127.0.0.1:{self.port(name)}"
@@ -106,6 +119,10 @@ class Suite:
         pg = os.environ.get("SHUZHUAN_POSTGRES_URL")
         if pg:
             env.setdefault(env_name(name, "database_url"), f"{pg.rstrip('/')}/shuzhuan_{name}")
+        relay = f"{name}-relay"
+        if relay in RELAYS:  # its relay is a process of its own (start_service), on its own port
+            env.setdefault(env_name(name, "relay_embedded"), "false")
+            env.setdefault(env_name(name, "relay_port"), str(self.port(relay)))
         defaults = {
             "port": str(self.port(name)),
             "kafka_bootstrap_servers": self.bootstrap,
@@ -124,12 +141,14 @@ class Suite:
     def check_ports(self) -> None:
         if not self.config.external_bootstrap and not port_free(self.config.broker_port):
             raise PortInUse(self.config.broker_port, "Kafka broker", "SHUZHUAN_BROKER_PORT")
-        for name in SERVICES:
+        for name in PROCESSES:
             if not port_free(self.port(name)):
-                raise PortInUse(self.port(name), name, env_name(name, "port"))
+                setting = "port" if name in SERVICES else "relay_port"
+                raise PortInUse(self.port(name), name, env_name(service_of(name), setting))
 
     def start(self, timeout: float = 90.0, only: tuple[str, ...] = tuple(SERVICES)) -> None:
-        """Broker, keys, migrations, the first admin client, then the services (`only` these)."""
+        """Broker, keys, migrations, the first admin client, then the services (`only` these) and their relay
+        processes."""
         self.check_ports()
         keys = self.config.var_dir / "keys"
         if ensure_keypair(keys / "token-signing.pem", keys / "token-signing.pub.pem"):
@@ -141,10 +160,11 @@ class Suite:
             self.broker.start()
         self.migrate_all(only)
         for line in self.run_everywhere("bootstrap-admin", only=("registry",)).values():
-            self.say(f"{'registry':<11} {line}")
-        for name in only:
+            self.say(f"{'registry':<14} {line}")
+        processes = [p for p in PROCESSES if service_of(p) in only]
+        for name in processes:
             self.start_service(name, wait=False)
-        for name in only:
+        for name in processes:
             self.wait_ready(name, timeout)
 
     def run_everywhere(self, *command: str, only: tuple[str, ...] = tuple(SERVICES)) -> dict[str, str]:
@@ -172,7 +192,7 @@ class Suite:
 
     def migrate_all(self, only: tuple[str, ...] = tuple(SERVICES)) -> None:
         for n, line in self.run_everywhere("migrate", only=only).items():
-            self.say(f"{n:<11} {line}")
+            self.say(f"{n:<14} {line}")
 
     def serve_command(self, name: str) -> list[str]:
         """`python -m <name> serve`; under cProfile instead when BENCH_PROFILE names the service (a benchmark of
@@ -182,14 +202,17 @@ class Suite:
         profiler = Path(__file__).resolve().parents[4] / "bench" / "profile_serve.py"
         if name in os.environ.get("BENCH_PROFILE", "").split(",") and profiler.exists():
             out = Path(tempfile.gettempdir()) / f"shuzhuan-{name}.prof"
-            self.say(f"{name:<11} profiled into {out}")
+            self.say(f"{name:<14} profiled into {out}")
             return [sys.executable, str(profiler), name, str(out)]
         return [sys.executable, "-m", name, "serve"]
 
     def start_service(self, name: str, *, wait: bool = True, timeout: float = 60.0) -> ServiceProcess:
+        """Start a service, or a relay process ("registry-relay")."""
+        service = service_of(name)
+        command = self.serve_command(name) if name in SERVICES else [sys.executable, "-m", service, "relay"]
         proc = subprocess.Popen(
-            self.serve_command(name),
-            env=self.env_for(name),
+            command,
+            env=self.env_for(service),
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             start_new_session=True,
@@ -211,7 +234,7 @@ class Suite:
                     f.flush()
         else:
             for line in proc.stdout:
-                sys.stdout.write(f"{name:<11}| {line.decode(errors='replace')}")
+                sys.stdout.write(f"{name:<14}| {line.decode(errors='replace')}")
                 sys.stdout.flush()
 
     def wait_ready(self, name: str, timeout: float = 60.0) -> None:
@@ -224,7 +247,8 @@ class Suite:
             try:
                 r = httpx.get(f"{sp.url}/readyz", timeout=5)
                 if r.status_code == 200:
-                    self.say(f"{name:<11} ready  {sp.url}   docs {sp.url}/docs")
+                    what = f"docs {sp.url}/docs" if name in SERVICES else "publishes the outbox"
+                    self.say(f"{name:<14} ready  {sp.url}   {what}")
                     return
                 last = r.text
             except httpx.HTTPError as e:
@@ -271,7 +295,7 @@ class Suite:
     def replay_all(self) -> None:
         """Re-publish every service's outbox (after the in-memory broker lost its data)."""
         for n, line in self.run_everywhere("replay").items():
-            self.say(f"{n:<11} {line}")
+            self.say(f"{n:<14} {line}")
 
     def recover_broker(self) -> None:
         """The embedded broker died: start a fresh one, restart the services, re-publish history."""
@@ -282,9 +306,9 @@ class Suite:
         for name in list(self.services):
             self.kill(name, signal.SIGTERM)
         self.replay_all()
-        for name in SERVICES:
+        for name in PROCESSES:
             self.start_service(name, wait=False)
-        for name in SERVICES:
+        for name in PROCESSES:
             self.wait_ready(name)
         self.recoveries += 1
         self.say("broker      recovered: services restarted, history re-published")
@@ -296,9 +320,9 @@ class Suite:
                 self.recover_broker()
             for name, sp in list(self.services.items()):
                 if sp.proc.poll() is not None:
-                    self.say(f"{name:<11} exited with code {sp.proc.returncode}; restarting it")
+                    self.say(f"{name:<14} exited with code {sp.proc.returncode}; restarting it")
                     self.services.pop(name)
                     try:
                         self.start_service(name)
                     except Exception as e:
-                        self.say(f"{name:<11} could not be restarted: {e}")
+                        self.say(f"{name:<14} could not be restarted: {e}")

@@ -135,6 +135,28 @@ async def get_settings(request: Request) -> Any:
     return request.app.state.runtime.settings
 
 
+async def reachable(engine: AsyncEngine, producers: ProducerHolder | None) -> tuple[bool, dict[str, Any]]:
+    """Readiness: the database and the broker answer (the broker "off" without `producers`)."""
+    checks: dict[str, Any] = {}
+    ok = True
+    try:
+        async with asyncio.timeout(3):
+            await ping(engine)
+        checks["database"] = "ok"
+    except Exception as e:
+        ok, checks["database"] = False, f"{type(e).__name__}: {e}"
+    if producers is None:
+        checks["broker"] = "off"
+    else:
+        try:
+            async with asyncio.timeout(3):
+                await producers.get()
+            checks["broker"] = "ok"
+        except Exception as e:
+            ok, checks["broker"] = False, f"{type(e).__name__}: {e}" if str(e) else type(e).__name__
+    return ok, checks
+
+
 def create_app(spec: ServiceSpec, settings: ServiceSettings | None = None, *, messaging: bool = True) -> FastAPI:
     """The service's app. `messaging=False` (the broker-free test tier) starts neither the relay nor the
     consumer: events stay in the outbox, where tests read them."""
@@ -154,7 +176,8 @@ def create_app(spec: ServiceSpec, settings: ServiceSettings | None = None, *, me
         await runtime.revocations.load()
         runtime.revocations.start()
         if messaging:
-            runtime.relay.start()
+            if settings.relay_embedded:  # otherwise `python -m <service> relay` publishes (servicekit.relayapp)
+                runtime.relay.start()
             runtime.consumer.start()
         try:
             yield
@@ -205,23 +228,7 @@ def create_app(spec: ServiceSpec, settings: ServiceSettings | None = None, *, me
     @app.get("/readyz", tags=["ops"], summary="Database and broker reachable")
     async def readyz(request: Request) -> JSONResponse:
         runtime: Runtime = request.app.state.runtime
-        checks: dict[str, Any] = {}
-        ok = True
-        try:
-            async with asyncio.timeout(3):
-                await ping(runtime.engine)
-            checks["database"] = "ok"
-        except Exception as e:
-            ok, checks["database"] = False, f"{type(e).__name__}: {e}"
-        if not request.app.state.messaging:
-            checks["broker"] = "off"
-        else:
-            try:
-                async with asyncio.timeout(3):
-                    await runtime.producers.get()
-                checks["broker"] = "ok"
-            except Exception as e:
-                ok, checks["broker"] = False, f"{type(e).__name__}: {e}" if str(e) else type(e).__name__
+        ok, checks = await reachable(runtime.engine, runtime.producers if request.app.state.messaging else None)
         if spec.all_subscriptions():
             checks["consumer"] = "assigned" if runtime.consumer.assigned.is_set() else "joining"
             checks["consumer_polls"] = runtime.consumer.polls

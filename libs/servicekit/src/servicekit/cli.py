@@ -1,4 +1,4 @@
-"""The command every service has: serve, migrate, replay, rebuild, openapi."""
+"""The command every service has: serve, relay, migrate, replay, rebuild, openapi."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from servicekit.db import make_engine
 from servicekit.kafka import consumer_config
 from servicekit.migrations import upgrade
 from servicekit.relay import mark_for_replay
+from servicekit.relayapp import create_relay_app
 from servicekit.settings import ServiceSettings
 
 
@@ -71,7 +72,8 @@ async def rebuild_read_models(spec: ServiceSpec, settings: ServiceSettings) -> s
 def main(spec: ServiceSpec, argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog=f"python -m {spec.name}", description=spec.description)
     sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("serve", help="run the HTTP API, outbox relay and consumers")
+    sub.add_parser("serve", help="run the HTTP API, consumers and (unless relay_embedded=false) the outbox relay")
+    sub.add_parser("relay", help="run the outbox relay alone, one per database (servicekit.relayapp)")
     sub.add_parser("migrate", help="bring the database schema to the newest migration")
     rp = sub.add_parser("replay", help="re-publish outbox history (all, or --since a time)")
     rp.add_argument("--since", type=_since, default=None)
@@ -85,13 +87,14 @@ def main(spec: ServiceSpec, argv: list[str] | None = None) -> int:
     if args.command in spec.commands:
         return spec.commands[args.command][1](settings, args.args)
 
-    if args.command == "serve":
+    if args.command in ("serve", "relay"):
         import uvicorn
 
+        serving = args.command == "serve"
         uvicorn.run(
-            create_app(spec, settings),
+            create_app(spec, settings) if serving else create_relay_app(spec, settings),
             host=settings.host,
-            port=settings.port,
+            port=settings.port if serving else settings.effective_relay_port,
             log_config=None,
             access_log=False,
             timeout_keep_alive=int(settings.keep_alive_s),

@@ -100,7 +100,8 @@ class _PartitionBatches:
 
 
 class OutboxRelay:
-    """Runs in each service; survives broker downtime (writes go on, the backlog drains later)."""
+    """Runs in each service's process, or alone (servicekit.relayapp); survives broker downtime (writes go on, the
+    backlog drains later)."""
 
     def __init__(
         self, settings: ServiceSettings, engine: AsyncEngine, tables: RuntimeTables, producers: ProducerHolder
@@ -116,6 +117,11 @@ class OutboxRelay:
 
     def wake(self) -> None:
         self._loop.wake()
+
+    @property
+    def running(self) -> bool:
+        """False in a `serve` process with `relay_embedded=false`: another process publishes (servicekit.relayapp)."""
+        return self._loop.running
 
     def start(self) -> None:
         self._loop.start()

@@ -48,7 +48,12 @@ class ServiceSettings(BaseSettings):
     consumer_max_records: int = 5000  # records per poll, applied in one transaction
     consumer_max_retries: int = 3
     relay_batch_size: int = 5000  # outbox rows per publishing round
-    relay_poll_interval_s: float = 0.5
+    relay_poll_interval_s: float = 0.5  # between rounds when idle; a commit in the same process wakes the relay at once
+    # False where the relay runs as a process of its own (`python -m <service> relay`, servicekit.relayapp): one per
+    # database beside any number of API replicas (production), and the registry's under `make run`.
+    relay_embedded: bool = True
+    relay_port: int = 0  # the relay process's /healthz, /readyz and /metrics; 0: the service's port + 100
+    relay_alone_poll_s: float = 0.05  # a relay in its own process is not woken by commits: it looks this often
     gc_threshold: int = 50_000  # allocations between cyclic-GC passes (0: Python's default, 700)
     max_body_bytes: int = 1_048_576
     # Idle keep-alive connections are closed after this: longer than clients keep theirs (httpx 5 s, browsers
@@ -86,6 +91,10 @@ class ServiceSettings(BaseSettings):
     def topic(self, name: str) -> str:
         """The broker-side name of a logical topic."""
         return f"{self.topic_prefix}{name}"
+
+    @property
+    def effective_relay_port(self) -> int:
+        return self.relay_port or self.port + 100
 
     @property
     def group_id(self) -> str:

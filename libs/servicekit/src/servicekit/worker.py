@@ -30,6 +30,11 @@ class BackgroundLoop:
     def stopping(self) -> bool:
         return self._stop.is_set()
 
+    @property
+    def running(self) -> bool:
+        """Started and not yet stopped."""
+        return self._task is not None and not self._task.done()
+
     def start(self) -> None:
         self._stop.clear()
         self._task = asyncio.create_task(self._in_background(), name=self.name)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from devstack.broker import free_port
-from devstack.suite import SERVICES, SuiteConfig
+from devstack.suite import PROCESSES, SERVICES, SuiteConfig
 
 
 def suite_config(tmp_path: Path) -> SuiteConfig:
@@ -17,7 +17,7 @@ def suite_config(tmp_path: Path) -> SuiteConfig:
         fast[f"SHUZHUAN_{name.upper()}_RELAY_POLL_INTERVAL_S"] = "0.1"
     return SuiteConfig(
         var_dir=tmp_path / "var",
-        ports={name: free_port() for name in SERVICES},
+        ports={name: free_port() for name in PROCESSES},
         broker_port=free_port(),
         extra_env=fast,
         log_dir=tmp_path / "logs",

@@ -1,0 +1,87 @@
+"""The registry's outbox relay as a process of its own (`python -m registry relay`, as `make run` and deploy/k8s
+run it): the API process with `relay_embedded=false` only writes the outbox, and the relay app publishes it,
+reports its backlog and counts what it published; on SQLite and PostgreSQL, on the real broker."""
+
+from __future__ import annotations
+
+import random
+import re
+import uuid
+
+import httpx
+import pytest
+from aiokafka import AIOKafkaConsumer, TopicPartition
+
+from contracts.topics import ENTERPRISES
+from devstack.broker import Broker
+from registry.main import spec as registry_spec
+from servicekit.relayapp import create_relay_app
+from testkit.data import random_uscc
+from testkit.databases import DbFactory
+from testkit.services import running_service
+from testkit.waits import wait_for
+
+pytestmark = [pytest.mark.broker]
+USCCS = [random_uscc(random.Random(seed)) for seed in range(3)]
+PRODUCED = re.compile(
+    r'^events_produced_total\{service="registry",type="registry.enterprise.registered"\} (\S+)$', re.M
+)
+
+
+def produced(metrics: str) -> float:
+    found = PRODUCED.search(metrics)
+    return float(found.group(1)) if found else 0.0
+
+
+async def published_keys(broker: Broker, topic: str, expect: int) -> list[bytes]:
+    consumer = AIOKafkaConsumer(
+        bootstrap_servers=broker.bootstrap,
+        group_id=f"relay-{uuid.uuid4().hex[:6]}",
+        enable_auto_commit=False,
+        auto_offset_reset="earliest",
+    )
+    await consumer.start()
+    try:
+        consumer.assign([TopicPartition(topic, p) for p in range(ENTERPRISES.partitions)])
+        keys: list[bytes] = []
+        for _ in range(40):
+            for batch in (await consumer.getmany(timeout_ms=250)).values():
+                keys += [r.key for r in batch if r.key is not None]
+            if len(keys) >= expect:
+                break
+        return keys
+    finally:
+        await consumer.stop()
+
+
+async def test_the_api_only_writes_the_outbox_and_the_relay_process_publishes_it(
+    broker: Broker, make_db: DbFactory, db_kind: str, test_topic_prefix: str
+) -> None:
+    async with running_service(registry_spec, broker, await make_db(db_kind), relay_embedded=False) as registry:
+        assert not registry.runtime.relay.running  # this process does not publish
+        for i, uscc in enumerate(USCCS):
+            body = {"uscc": uscc, "name": f"企业{i}", "district_code": "500112", "industry_code": "C3971"}
+            assert (await registry.client.post("/v1/enterprises", json=body)).status_code == 201
+        assert await registry.runtime.relay.backlog() == len(USCCS)
+
+        app = create_relay_app(registry_spec, registry.runtime.settings)
+        async with (
+            app.router.lifespan_context(app),
+            httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://relay") as relay,
+        ):
+            before = produced((await relay.get("/metrics")).text)
+
+            async def drained() -> bool:
+                answer = await relay.get("/readyz")
+                return answer.status_code == 200 and answer.json()["checks"]["outbox_backlog"] == 0
+
+            await wait_for(drained, what="the relay process to publish the outbox")
+            ready = (await relay.get("/readyz")).json()
+            assert ready["service"] == "registry-relay" and ready["checks"]["broker"] == "ok"
+            assert ready["checks"]["database"] == "ok" and ready["checks"]["last_error"] is None
+            assert produced((await relay.get("/metrics")).text) == before + len(USCCS)
+            assert (await relay.get("/healthz")).json() == {"status": "ok", "service": "registry-relay"}
+            assert app.state.relay.running
+        assert not app.state.relay.running  # stopped with its app
+    keys = await published_keys(broker, test_topic_prefix + ENTERPRISES.name, len(USCCS))
+    assert sorted(keys) == sorted(u.encode() for u in USCCS)  # each once
