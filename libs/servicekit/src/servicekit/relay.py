@@ -104,9 +104,19 @@ class OutboxRelay:
     backlog drains later)."""
 
     def __init__(
-        self, settings: ServiceSettings, engine: AsyncEngine, tables: RuntimeTables, producers: ProducerHolder
+        self,
+        settings: ServiceSettings,
+        engine: AsyncEngine,
+        tables: RuntimeTables,
+        producers: ProducerHolder,
+        *,
+        first_idle_pause: float | None = None,
     ) -> None:
+        """`first_idle_pause`: for a relay no commit wakes (one in its own process). After a round that found
+        nothing it looks again this soon, then waits twice as long after each empty look, up to
+        `relay_poll_interval_s`; a round that publishes starts over."""
         self.settings = settings
+        self.first_idle_pause = first_idle_pause or settings.relay_poll_interval_s
         self.engine = engine
         self.tables = tables
         self.producers = producers
@@ -135,6 +145,7 @@ class OutboxRelay:
 
     async def _run(self) -> None:
         backoff = 0.2
+        idle = self.first_idle_pause
         while not self._loop.stopping:
             try:
                 sent = await self.publish_pending()
@@ -142,7 +153,10 @@ class OutboxRelay:
                 self.last_error = None
                 if sent >= self.settings.relay_batch_size:
                     continue  # more waiting: do not sleep (the backlog gauge is set when it drains)
-                metrics.OUTBOX_BACKLOG.labels(self.settings.service_name).set(await self.backlog())
+                # A round that found nothing saw an empty queue: no count needed (a relay in its own process looks
+                # often; it counted the queue after each empty look).
+                gauge = metrics.OUTBOX_BACKLOG.labels(self.settings.service_name)
+                gauge.set(await self.backlog() if sent else 0)
             except asyncio.CancelledError:
                 raise
             except Exception as e:
@@ -155,7 +169,9 @@ class OutboxRelay:
                 await self._loop.pause(backoff)
                 backoff = min(backoff * 2, MAX_BACKOFF_S)
                 continue
-            await self._loop.pause(self.settings.relay_poll_interval_s)
+            idle = self.first_idle_pause if sent else idle
+            await self._loop.pause(idle)
+            idle = min(idle * 2, self.settings.relay_poll_interval_s)
 
     async def _pending(self) -> list[outbox.Pending]:
         async with self.engine.connect() as conn:

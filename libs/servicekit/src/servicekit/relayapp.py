@@ -7,10 +7,13 @@ it: one replica per database, beside any number of API replicas (deploy/k8s: `<s
 recreated rather than rolled). Under `make run` the registry runs this way: its relay no longer shares the push's
 event loop (bench/results.md, 2026-12-05).
 
-No commit in this process wakes the relay, so it looks at the queue every `relay_alone_poll_s` (0.05 s: one
-indexed read of an empty queue) when a round found nothing. It answers `/healthz`, `/readyz` (database, broker,
-the backlog) and `/metrics` (`outbox_backlog`, `events_produced_total`, `outbox_publish_errors_total`) on
-`relay_port` (default: the service's port + 100).
+No commit in this process wakes the relay, so after a round that published it looks at the queue again within
+`relay_alone_poll_s` (0.05 s: one indexed read of an empty queue), then twice as long after each empty look, up to
+`relay_poll_interval_s` (0.5 s): under steady writes it finds rows at every look; idle, it looks twice a second.
+
+It answers `/healthz`, `/readyz` (database, broker, the backlog, the last publishing error) and `/metrics`
+(`outbox_backlog`, `events_produced_total`, `outbox_publish_errors_total`) on `relay_port` (default: the
+service's port + 100).
 """
 
 from __future__ import annotations
@@ -42,8 +45,7 @@ def create_relay_app(spec: ServiceSpec, settings: ServiceSettings) -> FastAPI:
         engine = make_engine(settings.effective_database_url, pool_size=2, max_overflow=2)
         instrument_engine(engine.sync_engine)
         producers = ProducerHolder(settings, topics_of(spec))
-        polling = settings.model_copy(update={"relay_poll_interval_s": settings.relay_alone_poll_s})
-        relay = OutboxRelay(polling, engine, spec.tables, producers)
+        relay = OutboxRelay(settings, engine, spec.tables, producers, first_idle_pause=settings.relay_alone_poll_s)
         app.state.relay, app.state.engine, app.state.producers = relay, engine, producers
         tune_gc(settings.gc_threshold)
         relay.start()

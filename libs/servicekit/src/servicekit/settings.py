@@ -53,7 +53,9 @@ class ServiceSettings(BaseSettings):
     # database beside any number of API replicas (production), and the registry's under `make run`.
     relay_embedded: bool = True
     relay_port: int = 0  # the relay process's /healthz, /readyz and /metrics; 0: the service's port + 100
-    relay_alone_poll_s: float = 0.05  # a relay in its own process is not woken by commits: it looks this often
+    # A relay in its own process is not woken by commits: it looks again this soon after a round that published,
+    # then twice as long after each empty look, up to relay_poll_interval_s.
+    relay_alone_poll_s: float = 0.05
     gc_threshold: int = 50_000  # allocations between cyclic-GC passes (0: Python's default, 700)
     max_body_bytes: int = 1_048_576
     # Idle keep-alive connections are closed after this: longer than clients keep theirs (httpx 5 s, browsers

@@ -4,6 +4,7 @@ reports its backlog and counts what it published; on SQLite and PostgreSQL, on t
 
 from __future__ import annotations
 
+import asyncio
 import random
 import re
 import uuid
@@ -23,6 +24,7 @@ from testkit.waits import wait_for
 
 pytestmark = [pytest.mark.broker]
 USCCS = [random_uscc(random.Random(seed)) for seed in range(3)]
+LATE = random_uscc(random.Random(3))
 PRODUCED = re.compile(
     r'^events_produced_total\{service="registry",type="registry.enterprise.registered"\} (\S+)$', re.M
 )
@@ -79,9 +81,18 @@ async def test_the_api_only_writes_the_outbox_and_the_relay_process_publishes_it
             ready = (await relay.get("/readyz")).json()
             assert ready["service"] == "registry-relay" and ready["checks"]["broker"] == "ok"
             assert ready["checks"]["database"] == "ok" and ready["checks"]["last_error"] is None
-            assert produced((await relay.get("/metrics")).text) == before + len(USCCS)
+            exported = (await relay.get("/metrics")).text
+            assert produced(exported) == before + len(USCCS)
+            assert 'outbox_backlog{service="registry"} 0.0' in exported.splitlines()
             assert (await relay.get("/healthz")).json() == {"status": "ok", "service": "registry-relay"}
+            # Written after the relay has found the queue empty for a while (its looks back off towards 0.5 s): no
+            # commit in its process wakes it; it must look again.
+            await asyncio.sleep(1.5)
+            body = {"uscc": LATE, "name": "后来企业", "district_code": "500112", "industry_code": "C3971"}
+            assert (await registry.client.post("/v1/enterprises", json=body)).status_code == 201
+            await wait_for(drained, what="the relay process to publish what came after it went idle")
+            assert produced((await relay.get("/metrics")).text) == before + len(USCCS) + 1
             assert app.state.relay.running
         assert not app.state.relay.running  # stopped with its app
-    keys = await published_keys(broker, test_topic_prefix + ENTERPRISES.name, len(USCCS))
-    assert sorted(keys) == sorted(u.encode() for u in USCCS)  # each once
+    keys = await published_keys(broker, test_topic_prefix + ENTERPRISES.name, len(USCCS) + 1)
+    assert sorted(keys) == sorted(u.encode() for u in [*USCCS, LATE])  # each once
