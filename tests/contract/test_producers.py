@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import json
-import uuid
 
 import jsonschema
 import pytest
-from aiokafka import AIOKafkaConsumer, TopicPartition
 
 from contracts.generate import SCHEMA_DIR, asyncapi
 from contracts.topics import ENTERPRISES
 from devstack.broker import Broker
 from registry.main import spec as registry_spec
 from testkit.databases import DbFactory
+from testkit.messaging import read_topic
 from testkit.services import running_service
 from testkit.waits import wait_for
 
@@ -33,24 +32,7 @@ async def test_registry_publishes_enterprise_registered_as_contracted(
             return await registry.runtime.relay.backlog() == 0
 
         await wait_for(published, what="the outbox to be published")
-    consumer = AIOKafkaConsumer(
-        bootstrap_servers=broker.bootstrap,
-        group_id=f"contract-{uuid.uuid4().hex[:6]}",
-        enable_auto_commit=False,
-        auto_offset_reset="earliest",
-    )
-    await consumer.start()
-    try:
-        topic = test_topic_prefix + ENTERPRISES.name
-        consumer.assign([TopicPartition(topic, p) for p in range(ENTERPRISES.partitions)])
-        records = []
-        for _ in range(40):
-            for batch in (await consumer.getmany(timeout_ms=250)).values():
-                records += batch
-            if records:
-                break
-    finally:
-        await consumer.stop()
+    records = await read_topic(broker.bootstrap, test_topic_prefix + ENTERPRISES.name, ENTERPRISES.partitions, 1)
     assert len(records) == 1
     record = records[0]
     assert record.key == b"91340100MA2NJYNM4Q"

@@ -120,18 +120,22 @@ def ping_record(event: type[Event], ping_id: str, n: int, event_id: str | None =
     return encode(env)
 
 
-async def read_all(bootstrap: str, topic: str, expect: int, timeout: float = 20) -> list[Any]:
+async def read_topic(bootstrap: str, topic: str, partitions: int, expect: int, timeout: float = 20) -> list[Any]:
+    """The records of every partition of `topic` from its start, until `expect` have come or `timeout` passed."""
     c = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False, auto_offset_reset="earliest")
     await c.start()
     try:
-        tp = TopicPartition(topic, 0)
-        c.assign([tp])
-        await c.seek_to_beginning(tp)
+        c.assign([TopicPartition(topic, p) for p in range(partitions)])
         out: list[Any] = []
         deadline = asyncio.get_running_loop().time() + timeout
         while len(out) < expect and asyncio.get_running_loop().time() < deadline:
-            batch = await c.getmany(tp, timeout_ms=500)
-            out += batch.get(tp, [])
+            for batch in (await c.getmany(timeout_ms=250)).values():
+                out += batch
         return out
     finally:
         await c.stop()
+
+
+async def read_all(bootstrap: str, topic: str, expect: int, timeout: float = 20) -> list[Any]:
+    """The records of a one-partition topic (a DLQ) from its start."""
+    return await read_topic(bootstrap, topic, 1, expect, timeout)
