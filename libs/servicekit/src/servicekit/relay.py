@@ -117,6 +117,7 @@ class OutboxRelay:
         `relay_poll_interval_s`; a round that publishes starts over."""
         self.settings = settings
         self.first_idle_pause = first_idle_pause or settings.relay_poll_interval_s
+        self.idle_pause = self.first_idle_pause  # the wait before its next look, if the queue stays empty
         self.engine = engine
         self.tables = tables
         self.producers = producers
@@ -145,7 +146,6 @@ class OutboxRelay:
 
     async def _run(self) -> None:
         backoff = 0.2
-        idle = self.first_idle_pause
         while not self._loop.stopping:
             try:
                 sent = await self.publish_pending()
@@ -169,9 +169,10 @@ class OutboxRelay:
                 await self._loop.pause(backoff)
                 backoff = min(backoff * 2, MAX_BACKOFF_S)
                 continue
-            idle = self.first_idle_pause if sent else idle
-            await self._loop.pause(idle)
-            idle = min(idle * 2, self.settings.relay_poll_interval_s)
+            if sent:
+                self.idle_pause = self.first_idle_pause
+            await self._loop.pause(self.idle_pause)
+            self.idle_pause = min(self.idle_pause * 2, self.settings.relay_poll_interval_s)
 
     async def _pending(self) -> list[outbox.Pending]:
         async with self.engine.connect() as conn:

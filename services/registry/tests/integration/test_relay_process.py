@@ -4,7 +4,6 @@ reports its backlog and counts what it published; on SQLite and PostgreSQL, on t
 
 from __future__ import annotations
 
-import asyncio
 import random
 import re
 
@@ -37,7 +36,9 @@ def produced(metrics: str) -> float:
 async def test_the_api_only_writes_the_outbox_and_the_relay_process_publishes_it(
     broker: Broker, make_db: DbFactory, db_kind: str, test_topic_prefix: str
 ) -> None:
-    async with running_service(registry_spec, broker, await make_db(db_kind), relay_embedded=False) as registry:
+    # Its looks at an empty queue back off from relay_alone_poll_s (0.05 s) to relay_poll_interval_s (0.4 s here).
+    url = await make_db(db_kind)
+    async with running_service(registry_spec, broker, url, relay_embedded=False, relay_poll_interval_s=0.4) as registry:
         assert not registry.runtime.relay.running  # this process does not publish
         for i, uscc in enumerate(USCCS):
             body = {"uscc": uscc, "name": f"企业{i}", "district_code": "500112", "industry_code": "C3971"}
@@ -63,9 +64,14 @@ async def test_the_api_only_writes_the_outbox_and_the_relay_process_publishes_it
             assert produced(exported) == before + len(USCCS)
             assert 'outbox_backlog{service="registry"} 0.0' in exported.splitlines()
             assert (await relay.get("/healthz")).json() == {"status": "ok", "service": "registry-relay"}
-            # Written after the relay has found the queue empty for a while (its looks back off towards 0.5 s): no
-            # commit in its process wakes it; it must look again.
-            await asyncio.sleep(1.5)
+            # Written once the relay has backed off to its longest wait between looks at an empty queue: no commit in
+            # its process wakes it; it must look again.
+            backed_off = app.state.relay.settings.relay_poll_interval_s
+
+            async def idle() -> bool:
+                return bool(app.state.relay.idle_pause >= backed_off)
+
+            await wait_for(idle, what="the relay to back off its looks at an empty queue")
             body = {"uscc": LATE, "name": "后来企业", "district_code": "500112", "industry_code": "C3971"}
             assert (await registry.client.post("/v1/enterprises", json=body)).status_code == 201
             await wait_for(drained, what="the relay process to publish what came after it went idle")
