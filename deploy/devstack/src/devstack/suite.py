@@ -234,7 +234,7 @@ class Suite:
                     f.flush()
         else:
             for line in proc.stdout:
-                sys.stdout.write(f"{name:<14}| {line.decode(errors='replace')}")
+                sys.stdout.write(f"{name:<14} | {line.decode(errors='replace')}")
                 sys.stdout.flush()
 
     def wait_ready(self, name: str, timeout: float = 60.0) -> None:
