@@ -61,6 +61,12 @@ def test_suite_wide_settings_and_one_postgres_server(monkeypatch: object) -> Non
     assert registry["SHUZHUAN_REGISTRY_RELAY_EMBEDDED"] == "false"
     assert registry["SHUZHUAN_REGISTRY_RELAY_PORT"] == "8101"
     assert "SHUZHUAN_CATALOG_RELAY_EMBEDDED" not in catalog
+    assert suite.processes() == [*SERVICES, "registry-relay"]
+    mp.setenv("SHUZHUAN_REGISTRY_RELAY_EMBEDDED", "true")  # asked to publish from `serve`: no second relay
+    try:
+        assert suite.processes() == list(SERVICES)
+    finally:
+        mp.undo()
     assert "SHUZHUAN_REGISTRY_POSTGRES_URL" not in registry
 
 

@@ -161,11 +161,21 @@ class Suite:
         self.migrate_all(only)
         for line in self.run_everywhere("bootstrap-admin", only=("registry",)).values():
             self.say(f"{'registry':<14} {line}")
-        processes = [p for p in PROCESSES if service_of(p) in only]
+        processes = self.processes(only)
         for name in processes:
             self.start_service(name, wait=False)
         for name in processes:
             self.wait_ready(name, timeout)
+
+    def processes(self, only: tuple[str, ...] = tuple(SERVICES)) -> list[str]:
+        """The processes of the services `only`: each service, and its relay process unless its relay was asked to run
+        inside it (`SHUZHUAN_<SERVICE>_RELAY_EMBEDDED=true`: a second relay would publish every row again)."""
+        return [
+            p
+            for p in PROCESSES
+            if service_of(p) in only
+            and (p in SERVICES or self.env_for(service_of(p))[env_name(service_of(p), "relay_embedded")] == "false")
+        ]
 
     def run_everywhere(self, *command: str, only: tuple[str, ...] = tuple(SERVICES)) -> dict[str, str]:
         """Run `python -m <service> <command>` for every service in parallel; raise naming any failure."""
@@ -306,9 +316,9 @@ class Suite:
         for name in list(self.services):
             self.kill(name, signal.SIGTERM)
         self.replay_all()
-        for name in PROCESSES:
+        for name in self.processes():
             self.start_service(name, wait=False)
-        for name in PROCESSES:
+        for name in self.processes():
             self.wait_ready(name)
         self.recoveries += 1
         self.say("broker      recovered: services restarted, history re-published")
