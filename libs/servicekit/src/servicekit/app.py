@@ -93,15 +93,20 @@ def topics_of(spec: ServiceSpec) -> list[tuple[str, int]]:
     return sorted({(t.name, t.partitions) for t in specs} | {(t.dlq, 1) for t in specs})
 
 
+def background_engine(settings: ServiceSettings) -> AsyncEngine:
+    """The relay's and the consumers' own few connections. Under load the requests can hold every pooled
+    connection while they wait to write, and a relay waiting for one of them left every consumer of the suite
+    seconds behind (bench/e2e.py --freshness). A relay in its own process uses the same (servicekit.relayapp)."""
+    engine = make_engine(settings.effective_database_url, pool_size=2, max_overflow=2)
+    instrument_engine(engine.sync_engine)
+    return engine
+
+
 def build_runtime(spec: ServiceSpec, settings: ServiceSettings) -> Runtime:
     engine = make_engine(settings.effective_database_url)
     instrument_engine(engine.sync_engine)
     sessions = sessionmaker(engine)
-    # The relay and the consumers have connections of their own: under load the requests can hold every
-    # pooled connection while they wait to write, and a relay waiting for one of them left every consumer
-    # of the suite seconds behind (bench/e2e.py --freshness).
-    background = make_engine(settings.effective_database_url, pool_size=2, max_overflow=2)
-    instrument_engine(background.sync_engine)
+    background = background_engine(settings)
     producers = ProducerHolder(settings, topics_of(spec))
     relay = OutboxRelay(settings, background, spec.tables, producers)
     subscriptions = spec.all_subscriptions()

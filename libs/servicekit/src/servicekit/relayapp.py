@@ -26,9 +26,7 @@ from fastapi.responses import JSONResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from servicekit import metrics
-from servicekit.app import ServiceSpec, reachable, topics_of, tune_gc
-from servicekit.db import make_engine
-from servicekit.dbtrace import instrument_engine
+from servicekit.app import ServiceSpec, background_engine, reachable, topics_of, tune_gc
 from servicekit.kafka import ProducerHolder
 from servicekit.relay import OutboxRelay
 from servicekit.settings import ServiceSettings
@@ -42,8 +40,7 @@ def create_relay_app(spec: ServiceSpec, settings: ServiceSettings) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        engine = make_engine(settings.effective_database_url, pool_size=2, max_overflow=2)
-        instrument_engine(engine.sync_engine)
+        engine = background_engine(settings)
         producers = ProducerHolder(settings, topics_of(spec))
         relay = OutboxRelay(settings, engine, spec.tables, producers, first_idle_pause=settings.relay_alone_poll_s)
         app.state.relay, app.state.engine, app.state.producers = relay, engine, producers
