@@ -10,8 +10,10 @@ CHARSET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 _VALUE = {c: i for i, c in enumerate(CHARSET)}
 WEIGHTS = [pow(3, i, 31) for i in range(17)]
 _ORG_WEIGHTS = [3, 7, 9, 10, 5, 8, 4, 2]
-# Per position, each character's weighted value: the checksums become 17 (or 8) table lookups in C.
-_WEIGHTED = [{c: v * w for c, v in _VALUE.items()} for w in WEIGHTS]
+# The check sum Σ value(i)·3^i mod 31 in C: 34 ≡ 3 (mod 31), so the first 17 characters reversed, each written as
+# the base-34 digit of its value, read as one base-34 number, are ≡ the sum (mod 31). 0.4 µs against 1.3 µs
+# for 17 weighted lookups; every consumer checks every event's code.
+_AS_BASE34 = bytes.maketrans(CHARSET.encode(), b"0123456789ABCDEFGHIJKLMNOPQRSTU")
 _ORG_VALUE = {**{str(d): d for d in range(10)}, **{chr(o): o - ord("A") + 10 for o in range(ord("A"), ord("Z") + 1)}}
 _ORG_WEIGHTED = [{c: v * w for c, v in _ORG_VALUE.items()} for w in _ORG_WEIGHTS]
 _WELL_FORMED = re.compile(r"[0-9A-HJ-NPQRTUWXY]{18}")
@@ -45,7 +47,9 @@ def check_character(first17: str) -> str:
     """Return the 18th (check) character for the first 17 characters."""
     if len(first17) != 17:
         raise ValueError("the check character is computed over exactly 17 characters")
-    return CHARSET[-sum(map(dict.__getitem__, _WEIGHTED, first17)) % 31]
+    if not _WELL_FORMED.fullmatch(first17 + "0"):
+        raise ValueError(f"characters outside the USCC set in {first17!r}")
+    return CHARSET[-int(first17[::-1].encode().translate(_AS_BASE34), 34) % 31]
 
 
 def org_code_check(eight: str) -> str | None:
@@ -102,7 +106,7 @@ def uscc_error(code: str) -> tuple[str, str] | None:
     if not _WELL_FORMED.fullmatch(code):
         result = check_uscc(code)
         return (result.error or "", result.error_zh or "")
-    if code[17] != CHARSET[-sum(map(dict.__getitem__, _WEIGHTED, code[:17])) % 31]:  # check_character, inline
+    if code[17] != CHARSET[-int(code[16::-1].encode().translate(_AS_BASE34), 34) % 31]:  # check_character, inline
         return _check_character_error(code)
     head = code[:8]  # positions 1-8 decide the structure: the few thousand seen are remembered
     if head not in _STRUCTURE:

@@ -21,6 +21,27 @@ def test_weights_are_powers_of_three_mod_31() -> None:
     assert WEIGHTS == [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28]
 
 
+def test_check_character_is_the_standards_weighted_sum() -> None:
+    """GB 32100-2015: C18 = 31 - (Σ value(Ci)·Wi mod 31), 31 read as 0; over bodies of every character in every
+    place (check_character computes it another way, in C)."""
+    rng = random.Random(11)
+    bodies = ["".join(rng.choice(CHARSET) for _ in range(17)) for _ in range(3000)]
+    bodies += [c * 17 for c in CHARSET] + [CHARSET[i : i + 17] for i in range(len(CHARSET) - 16)]
+    for body in bodies:
+        total = sum(CHARSET.index(c) * w for c, w in zip(body, WEIGHTS, strict=True))
+        assert check_character(body) == CHARSET[(31 - total % 31) % 31], body
+
+
+def test_check_character_refuses_what_it_cannot_weigh() -> None:
+    for body, why in (
+        ("9135010", "exactly 17"),
+        ("91350100M000100Y4X", "exactly 17"),
+        ("91350100MO00100Y4", "outside"),
+    ):
+        with pytest.raises(ValueError, match=why):
+            check_character(body)
+
+
 @pytest.mark.parametrize("code", VALID)
 def test_reference_vectors_are_valid(code: str) -> None:
     result = check_uscc(code)

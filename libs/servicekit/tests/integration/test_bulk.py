@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from pydantic import BaseModel
+from pydantic import BaseModel, TypeAdapter
 from sqlalchemy import Boolean, Column, Date, Integer, MetaData, String, Table, insert, select, text, update
 from sqlalchemy.exc import IntegrityError
 
@@ -160,6 +160,11 @@ def test_utc_is_used_for_every_time() -> None:
 
     assert _sqlite_time(AT) == "2026-12-01 00:30:00.000000"
     assert _sqlite_time(datetime(2026, 1, 1, tzinfo=UTC)) == "2026-01-01 00:00:00.000000"
+    parsed = TypeAdapter(datetime).validate_json  # the time zone pydantic gives an event's time
+    assert _sqlite_time(parsed('"2026-12-05T08:32:34.606468+08:00"')) == "2026-12-05 00:32:34.606468"
+    assert _sqlite_time(parsed('"2026-12-31T19:00:00.5-05:30"')) == "2027-01-01 00:30:00.500000"
+    assert _sqlite_time(parsed('"2026-12-05T02:32:34Z"')) == "2026-12-05 02:32:34.000000"
+    assert _sqlite_time(parsed('"0999-01-01T05:00:00+08:00"')) == "0998-12-31 21:00:00.000000"
 
 
 counters = Table(

@@ -45,6 +45,7 @@ from registry.push.rules import QualityTallies, quality
 from servicekit.errors import DomainError, Forbidden
 from servicekit.uow import UnitOfWork
 
+_NOT_HASHED = {"record_id", "version"}  # what a record's content_hash leaves out
 QUALITY_EVENT_DAYS = 30  # the window of the score published as registry.provider.quality-scored
 
 ROLE_ZH = {
@@ -83,8 +84,9 @@ class Outcome:
 def content_hash(record: EnterpriseRecord | ProgressRecord) -> str:
     """What a version of a record says, as a digest: the same version may be pushed again only unchanged.
     (The validated record serialised by its model: field order is the model's, so formatting and key
-    order in the pushed JSON do not matter.)"""
-    return hashlib.sha256(record.model_dump_json(exclude={"record_id", "version"}).encode()).hexdigest()
+    order in the pushed JSON do not matter. The serializer's bytes are hashed as they come: `model_dump_json`
+    would decode them to text, and the hash encode it again.)"""
+    return hashlib.sha256(record.__pydantic_serializer__.to_json(record, exclude=_NOT_HASHED)).hexdigest()
 
 
 async def check_provider(uow: UnitOfWork, actor: TokenClaims) -> Provider:
