@@ -47,6 +47,9 @@ class ServiceSettings(BaseSettings):
     consumer_heartbeat_interval_ms: int = 1000
     consumer_max_records: int = 5000  # records per poll, applied in one transaction
     consumer_max_retries: int = 3
+    # SQLite page cache of each connection of the consumers and the relay (servicekit.app.background_engine), MiB;
+    # 0: SQLite's own 2 MiB. The requests' pooled connections keep SQLite's.
+    sqlite_cache_mib: int = Field(default=32, ge=0, le=4096)
     relay_batch_size: int = 5000  # outbox rows per publishing round
     relay_poll_interval_s: float = 0.5  # between rounds when idle; a commit in the same process wakes the relay at once
     # False where the relay runs as a process of its own (`python -m <service> relay`, servicekit.relayapp): one per

@@ -8,10 +8,12 @@ import contextlib
 from pathlib import Path
 
 import pytest
+from pydantic import ValidationError
 from sqlalchemy import MetaData
 
 from devstack.broker import Broker
-from servicekit.app import ServiceSpec, build_runtime
+from servicekit.app import ServiceSpec, background_engine, build_runtime
+from servicekit.db import make_engine
 from servicekit.settings import ServiceSettings
 from servicekit.tables import runtime_tables
 from testkit.databases import DbFactory, create_tables
@@ -43,3 +45,22 @@ async def test_the_relay_reads_while_requests_hold_every_pooled_connection(
     finally:
         await runtime.background.dispose()
         await runtime.engine.dispose()
+
+
+async def test_the_background_connections_have_a_page_cache_of_their_own(make_db: DbFactory) -> None:
+    """The consumers' and the relay's SQLite connections get `sqlite_cache_mib`; the requests' keep SQLite's."""
+    url = await make_db("sqlite")
+    background = background_engine(ServiceSettings(database_url=url, sqlite_cache_mib=48))
+    requests = make_engine(url)
+    try:
+        async with background.connect() as b, requests.connect() as r:
+            assert (await b.exec_driver_sql("PRAGMA cache_size")).scalar() == -48 * 1024
+            assert (await r.exec_driver_sql("PRAGMA cache_size")).scalar() == -2000  # SQLite's default, 2 MiB
+    finally:
+        await background.dispose()
+        await requests.dispose()
+
+
+def test_a_page_cache_size_out_of_range_is_refused() -> None:
+    with pytest.raises(ValidationError, match="sqlite_cache_mib"):
+        ServiceSettings(sqlite_cache_mib=-1)
