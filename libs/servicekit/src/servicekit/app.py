@@ -15,6 +15,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import MetaData, Table
+from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from contracts.topics import TopicSpec
@@ -22,7 +23,7 @@ from servicekit import metrics, revocation
 from servicekit.audit import audit_router
 from servicekit.auth import TokenVerifier, authenticated
 from servicekit.consumer import ConsumerRunner, Subscription
-from servicekit.db import make_engine, ping, private_dir, sessionmaker
+from servicekit.db import make_engine, normalize_url, ping, private_dir, sessionmaker
 from servicekit.dbtrace import instrument_engine
 from servicekit.fastlane import FastLane, FastRoute
 from servicekit.http import RequestMiddleware, domain_error_response, install_error_handlers
@@ -33,7 +34,7 @@ from servicekit.relay import OutboxRelay
 from servicekit.settings import ServiceSettings
 from servicekit.tables import RuntimeTables
 from servicekit.telemetry import setup_telemetry
-from servicekit.uow import UnitOfWork
+from servicekit.uow import BulkUnitOfWork, UnitOfWork
 
 
 @dataclass
@@ -82,9 +83,26 @@ class Runtime:
     revocations: revocation.Revocations
     reads: PointReader  # the hottest point reads, without the ORM (opened by its first read)
     background: AsyncEngine  # the relay's and the consumers' own few connections (see build_runtime)
+    bulk: AsyncEngine  # bulk writes' connection (see bulk_engine); on PostgreSQL the requests' `engine`
+    bulk_sessions: async_sessionmaker[AsyncSession]
 
     def uow(self) -> UnitOfWork:
         return UnitOfWork(self.sessions, self.tables, on_commit=self.relay.wake)
+
+    def bulk_uow(self) -> UnitOfWork:
+        """A unit of work for a write of thousands of rows (see bulk_engine)."""
+        if self.bulk is self.engine:
+            return self.uow()
+        return BulkUnitOfWork(
+            self.bulk_sessions, self.tables, on_commit=self.relay.wake, wait_s=self.settings.bulk_wait_s
+        )
+
+    async def dispose(self) -> None:
+        """Close every connection of the runtime's engines."""
+        await self.background.dispose()
+        if self.bulk is not self.engine:
+            await self.bulk.dispose()
+        await self.engine.dispose()
 
 
 def topics_of(spec: ServiceSpec) -> list[tuple[str, int]]:
@@ -111,6 +129,27 @@ def background_engine(settings: ServiceSettings) -> AsyncEngine:
     return engine
 
 
+def bulk_engine(settings: ServiceSettings, requests: AsyncEngine) -> AsyncEngine:
+    """SQLite: one connection of its own, with a page cache of `sqlite_bulk_cache_mib`, for writes of thousands
+    of rows in one transaction (a provider's pushed batch, a list imported). Such a write looks up and inserts
+    thousands of random keys (USCCs, record ids): with SQLite's 2 MiB cache, the pages the lookups read were
+    evicted before the inserts wrote them, and dirty pages spilled to the WAL mid-transaction. A large cache on
+    every request connection made the push alone 7–21 % faster but took the registry past 300 MB (forty caches;
+    bench/results.md, 2026-12-05); one connection holds one. SQLite writes one transaction at a time anyway, so
+    bulk writes queue for it (up to `bulk_wait_s`, then 503). PostgreSQL caches in the server: the requests' pool."""
+    if make_url(normalize_url(settings.effective_database_url)).get_backend_name() != "sqlite":
+        return requests
+    engine = make_engine(
+        settings.effective_database_url,
+        pool_size=1,
+        max_overflow=0,
+        pool_timeout=settings.bulk_wait_s,
+        sqlite_cache_mib=settings.sqlite_bulk_cache_mib,
+    )
+    instrument_engine(engine.sync_engine)
+    return engine
+
+
 def build_runtime(spec: ServiceSpec, settings: ServiceSettings) -> Runtime:
     engine = make_engine(settings.effective_database_url)
     instrument_engine(engine.sync_engine)
@@ -124,7 +163,21 @@ def build_runtime(spec: ServiceSpec, settings: ServiceSettings) -> Runtime:
     )
     revocations = revocation.Revocations(engine, spec.tables)
     reads = PointReader(engine)
-    return Runtime(settings, engine, sessions, spec.tables, producers, relay, consumer, revocations, reads, background)
+    bulk = bulk_engine(settings, engine)
+    return Runtime(
+        settings,
+        engine,
+        sessions,
+        spec.tables,
+        producers,
+        relay,
+        consumer,
+        revocations,
+        reads,
+        background,
+        bulk,
+        sessionmaker(bulk),
+    )
 
 
 def tune_gc(threshold: int) -> None:
@@ -142,6 +195,12 @@ async def get_uow(request: Request) -> UnitOfWork:
     runs a plain `def` one in its thread pool, a thread hop per request for nothing.)"""
     runtime: Runtime = request.app.state.runtime
     return runtime.uow()
+
+
+async def get_bulk_uow(request: Request) -> UnitOfWork:
+    """FastAPI dependency: a fresh unit of work for a write of thousands of rows (Runtime.bulk_uow)."""
+    runtime: Runtime = request.app.state.runtime
+    return runtime.bulk_uow()
 
 
 async def get_settings(request: Request) -> Any:
@@ -203,8 +262,7 @@ def create_app(spec: ServiceSpec, settings: ServiceSettings | None = None, *, me
             await runtime.relay.stop()
             await runtime.producers.close()
             await runtime.reads.close()
-            await runtime.background.dispose()
-            await runtime.engine.dispose()
+            await runtime.dispose()
 
     # FastAPI's own telemetry would add a second server span, spans per dependency and its own metrics beside
     # RequestMiddleware's: about a third of a small request's time, for nothing an operator reads.

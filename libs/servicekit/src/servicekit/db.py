@@ -142,10 +142,11 @@ def make_engine(
     pool_size: int | None = None,
     max_overflow: int | None = None,
     sqlite_cache_mib: int = 0,
+    pool_timeout: float = 30,
 ) -> AsyncEngine:
     """Create the engine; SQLite files get WAL, a busy timeout and foreign keys, and with `sqlite_cache_mib` a page
     cache of that size per connection (0: SQLite's 2 MiB). The pool's size defaults to 20 (+20 overflow) on
-    SQLite, 10 (+10) on PostgreSQL."""
+    SQLite, 10 (+10) on PostgreSQL; a caller waits up to `pool_timeout` seconds for a connection."""
     url = normalize_url(url)
     u = make_url(url)
     if u.get_backend_name() == "sqlite":
@@ -161,6 +162,7 @@ def make_engine(
             async_creator=lambda: inline_sqlite.connect(path),
             pool_size=20 if pool_size is None else pool_size,
             max_overflow=20 if max_overflow is None else max_overflow,
+            pool_timeout=pool_timeout,
         )
 
         @event.listens_for(engine.sync_engine, "connect")
@@ -180,6 +182,7 @@ def make_engine(
         echo=echo,
         pool_size=10 if pool_size is None else pool_size,
         max_overflow=10 if max_overflow is None else max_overflow,
+        pool_timeout=pool_timeout,
         pool_pre_ping=True,
     )
 

@@ -1,4 +1,5 @@
-"""Domain errors a use case raises and the HTTP answers they become (always a clear 4xx)."""
+"""Domain errors a use case raises and the HTTP answers they become: a clear 4xx, or 503 with Retry-After when
+what the request needs stays taken by others' work too long (Busy)."""
 
 from __future__ import annotations
 
@@ -59,3 +60,14 @@ class Unauthorized(DomainError):
 class Forbidden(DomainError):
     status_code = 403
     code = "forbidden"
+
+
+class Busy(DomainError):
+    """The resource the request needs stays taken by others' work: try again after `retry_after_s`."""
+
+    status_code = 503
+    code = "busy"
+
+    def __init__(self, message: str, *, retry_after_s: int, field: str | None = None) -> None:
+        super().__init__(message, field=field)
+        self.headers = {"Retry-After": str(max(1, retry_after_s))}

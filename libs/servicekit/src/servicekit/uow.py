@@ -8,12 +8,13 @@ from datetime import UTC, datetime
 from types import TracebackType
 from typing import Any
 
-from sqlalchemy import insert
+from sqlalchemy import exc, insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from contracts.api.identity import TokenClaims
 from contracts.envelope import Event
 from servicekit import outbox
+from servicekit.errors import Busy
 from servicekit.ids import event_id as new_event_id
 from servicekit.tables import RuntimeTables
 from servicekit.telemetry import current_traceparent
@@ -119,3 +120,31 @@ class UnitOfWork:
         self._audit = []
         if published and self._on_commit:
             self._on_commit()
+
+
+class BulkUnitOfWork(UnitOfWork):
+    """A unit of work on the bulk connection (servicekit.app.bulk_engine): it takes the connection on entering,
+    waiting for the bulk write ahead of it, and answers 503 with Retry-After if that takes over `wait_s`."""
+
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        tables: RuntimeTables,
+        on_commit: Callable[[], None] | None = None,
+        *,
+        wait_s: float,
+    ) -> None:
+        super().__init__(sessions, tables, on_commit)
+        self.wait_s = wait_s
+
+    async def __aenter__(self) -> UnitOfWork:
+        await super().__aenter__()
+        try:
+            await self.session.connection()
+        except exc.TimeoutError as e:
+            await self.__aexit__(None, None, None)
+            raise Busy(
+                f"other bulk writes held the database for over {self.wait_s:.0f} s; send this again later",
+                retry_after_s=int(self.wait_s // 4),
+            ) from e
+        return self

@@ -43,9 +43,9 @@ def ndjson(records: list[dict[str, Any]]) -> bytes:
 
 
 @asynccontextmanager
-async def registry_with_providers(db_url: str) -> AsyncIterator[tuple[RunningService, list[str]]]:
-    """A registry with two approved providers."""
-    async with service_under_test(spec, db_url) as registry:
+async def registry_with_providers(db_url: str, **settings: Any) -> AsyncIterator[tuple[RunningService, list[str]]]:
+    """A registry (with these settings changed) with two approved providers."""
+    async with service_under_test(spec, db_url, **settings) as registry:
         ids = []
         for uscc in ("91440300708461136T", "914403001922038216"):
             body = {"name": f"服务商{uscc[-4:]}", "uscc": uscc, "categories": ["solution"]}

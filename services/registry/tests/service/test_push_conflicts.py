@@ -1,5 +1,6 @@
 """Provider push under concurrency: a record whose enterprise someone else changed between the batch's read and
-its write is refused alone; the rest of the batch is stored."""
+its write is refused alone; the rest of the batch is stored. A push that waits too long for the bulk connection
+(servicekit.app.bulk_engine, SQLite) is answered 503 with Retry-After and stores nothing."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from typing import Any
 from sqlalchemy import event
 
 from registry.main import spec
+from registry.models import Enterprise, PushRecord
 from testkit.data import random_uscc
 from testkit.databases import MigratedDbFactory
 from testkit.push import as_provider, enterprise_record, push_one, registry_with_providers
@@ -35,12 +37,12 @@ async def test_a_record_whose_enterprise_changed_meanwhile_is_refused_alone(migr
                         "UPDATE enterprises SET version = version + 1, employees = 77 WHERE uscc = ?", [first]
                     )
 
-        event.listen(registry.runtime.engine.sync_engine, "before_cursor_execute", other_writer)
+        event.listen(registry.runtime.bulk.sync_engine, "before_cursor_execute", other_writer)
         try:
             changed = [enterprise_record(r, u, version=2, employees=20) for r, u in (("a", first), ("b", second))]
             answer = await registry.client.post("/v1/push/records", json=changed, headers=as_provider(pid))
         finally:
-            event.remove(registry.runtime.engine.sync_engine, "before_cursor_execute", other_writer)
+            event.remove(registry.runtime.bulk.sync_engine, "before_cursor_execute", other_writer)
         assert fired and answer.status_code == 200
         results = {r["entity"]: r for r in answer.json()["results"]}
         assert results[first]["status"] == "rejected" and results[first]["errors"][0]["code"] == "conflict"
@@ -50,3 +52,19 @@ async def test_a_record_whose_enterprise_changed_meanwhile_is_refused_alone(migr
         assert (read[second]["version"], read[second]["employees"]) == (2, 20)
         again = await push_one(registry, enterprise_record("a", first, version=3, employees=20), pid)
         assert again["status"] == "updated"  # sent again, it goes through
+
+
+async def test_a_push_kept_waiting_for_the_bulk_connection_is_answered_busy(migrated_db: MigratedDbFactory) -> None:
+    """On SQLite pushes take turns on one connection. While another bulk write holds it past `bulk_wait_s` a push
+    is answered 503 with Retry-After, and nothing of it is stored; sent again once it is free, it goes through."""
+    uscc = random_uscc(random.Random(4))
+    db = await migrated_db(spec, "sqlite")
+    async with registry_with_providers(db, bulk_wait_s=0.3) as (registry, (pid, _)):
+        record = enterprise_record("a", uscc, employees=10)
+        async with registry.runtime.bulk.connect():  # another bulk write, taking long
+            answer = await registry.client.post("/v1/push/records", json=[record], headers=as_provider(pid))
+        assert answer.status_code == 503, answer.text
+        assert answer.headers["Retry-After"] == "1" and answer.json()["error"] == "busy"
+        assert await registry.count(Enterprise) == 0 and await registry.count(PushRecord) == 0
+        assert (await push_one(registry, record, pid))["status"] == "created"
+        assert await registry.count(Enterprise) == 1

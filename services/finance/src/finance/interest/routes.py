@@ -12,7 +12,7 @@ from finance.config import Settings
 from finance.interest import service
 from finance.interest.files import read_repayment_upload
 from servicekit.auth import allow
-from servicekit.deps import Uow
+from servicekit.deps import BulkUow, Uow
 from servicekit.errors import UnsupportedMediaType
 from servicekit.http import error_responses
 
@@ -40,7 +40,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 @router.post(
     "/repayment-files",
     response_model=RepaymentFileResult,
-    responses=error_responses(401, 403, 413, 415, 422),
+    responses=error_responses(401, 403, 413, 415, 422, 503),
     openapi_extra={
         "requestBody": {
             "required": True,
@@ -51,7 +51,9 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
         }
     },
 )
-async def upload_repayment_file(request: Request, uow: Uow, actor: Banks, settings: Settings) -> RepaymentFileResult:
+async def upload_repayment_file(
+    request: Request, uow: BulkUow, actor: Banks, settings: Settings
+) -> RepaymentFileResult:
     """Many repayments at once as CSV or XLSX (first sheet; columns loan_id, bank_ref, period_start,
     period_end, paid_on, principal_fen, interest_fen): good rows are recorded (idempotent per bank_ref), bad
     rows come back with their row number, field and reason. A workbook is read in a process of its own, under

@@ -14,14 +14,14 @@ from registry.config import Settings
 from registry.push import queries, service
 from registry.push.metrics import count_push
 from servicekit.auth import allow
-from servicekit.deps import Uow
+from servicekit.deps import BulkUow, Uow
 from servicekit.errors import DomainError
 from servicekit.http import error_responses
 from servicekit.memory import BULK_RECORDS, gc_paused, give_back
 
 router = APIRouter(prefix="/v1", tags=["provider push"])
 ERRORS = error_responses(400, 401, 403, 404, 409, 413, 415, 422)
-PUSH_ERRORS = error_responses(400, 401, 403, 409, 413, 415, 422, 429)
+PUSH_ERRORS = error_responses(400, 401, 403, 409, 413, 415, 422, 429, 503)
 Provider = Annotated[TokenClaims, Depends(allow(Role.PROVIDER))]
 Watchers = Annotated[TokenClaims, Depends(allow(Role.CITY, Role.OPS))]
 ProviderOrWatchers = Annotated[TokenClaims, Depends(allow(Role.PROVIDER, Role.CITY, Role.OPS))]
@@ -39,7 +39,7 @@ class BatchRejected(DomainError):
 @router.post("/push/records", response_model=PushReport, responses=PUSH_ERRORS)
 async def push_records(
     request: Request,
-    uow: Uow,
+    uow: BulkUow,
     settings: Settings,
     actor: Provider,
     results: str = Query("all", pattern="^(all|rejected)$", description="all results, or the rejected ones only"),

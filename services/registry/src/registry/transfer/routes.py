@@ -15,7 +15,7 @@ from registry.transfer import service
 from registry.transfer.isolation import ImportReaders
 from registry.transfer.reading import ImportFileError, ImportLimitError
 from servicekit.auth import allow
-from servicekit.deps import Uow
+from servicekit.deps import BulkUow, Uow
 from servicekit.errors import InvalidInput, LimitExceeded
 from servicekit.http import error_responses
 from servicekit.spreadsheets import XlsxWriter, csv_document, csv_line
@@ -27,10 +27,10 @@ ERRORS = error_responses(401, 403, 404, 413, 422)
 Importers = Annotated[TokenClaims, Depends(allow(Role.CITY, Role.DISTRICT))]
 
 
-@router.post("/imports", response_model=ImportReport, responses=ERRORS)
+@router.post("/imports", response_model=ImportReport, responses=error_responses(401, 403, 404, 413, 422, 503))
 async def import_enterprises(
     request: Request,
-    uow: Uow,
+    uow: BulkUow,
     actor: Importers,
     filename: str = Query("upload", max_length=200),
     district_code: str | None = Query(None, description="for rows without a district column"),
