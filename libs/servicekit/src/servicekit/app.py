@@ -131,12 +131,13 @@ def background_engine(settings: ServiceSettings) -> AsyncEngine:
 
 def bulk_engine(settings: ServiceSettings, requests: AsyncEngine) -> AsyncEngine:
     """SQLite: one connection of its own, with a page cache of `sqlite_bulk_cache_mib`, for writes of thousands
-    of rows in one transaction (a provider's pushed batch, a list imported). Such a write looks up and inserts
-    thousands of random keys (USCCs, record ids): with SQLite's 2 MiB cache, the pages the lookups read were
-    evicted before the inserts wrote them, and dirty pages spilled to the WAL mid-transaction. A large cache on
-    every request connection made the push alone 7–21 % faster but took the registry past 300 MB (forty caches;
-    bench/results.md, 2026-12-05); one connection holds one. SQLite writes one transaction at a time anyway, so
-    bulk writes queue for it (up to `bulk_wait_s`, then 503). PostgreSQL caches in the server: the requests' pool."""
+    of rows in one transaction (a provider's pushed batch, a list imported, a repayment file). Such a write looks
+    up and inserts thousands of random keys (USCCs, record ids): with SQLite's 2 MiB cache, the pages the lookups
+    read were evicted before the inserts wrote them, and dirty pages spilled to the WAL mid-transaction. A large
+    cache on each of the forty request connections took the registry past 300 MB; one connection holds one (at a
+    million: push alone +8–13 %, the registry 6–9 % less CPU; bench/results.md, 2026-12-05). SQLite writes one
+    transaction at a time anyway, so bulk writes queue for the connection (up to `bulk_wait_s`, then 503).
+    PostgreSQL caches in the server: there bulk writes use the requests' pool."""
     if make_url(normalize_url(settings.effective_database_url)).get_backend_name() != "sqlite":
         return requests
     engine = make_engine(

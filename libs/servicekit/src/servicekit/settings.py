@@ -50,8 +50,8 @@ class ServiceSettings(BaseSettings):
     # SQLite page cache of each connection of the consumers and the relay (servicekit.app.background_engine), MiB;
     # 0: SQLite's own 2 MiB. The requests' pooled connections keep SQLite's.
     sqlite_cache_mib: int = Field(default=32, ge=0, le=4096)
-    # SQLite: bulk writes (a provider's pushed batch, a list imported) share one connection of their own with a page
-    # cache of this many MiB (servicekit.app.bulk_engine; 0: SQLite's 2 MiB); one waits up to bulk_wait_s for it,
+    # SQLite: bulk writes (a pushed batch, a list imported, a repayment file) share one connection of their own with a
+    # page cache of this many MiB (servicekit.app.bulk_engine; 0: SQLite's 2 MiB); one waits up to bulk_wait_s for it,
     # then is answered 503 with Retry-After. PostgreSQL: they use the requests' pool.
     sqlite_bulk_cache_mib: int = Field(default=64, ge=0, le=4096)
     bulk_wait_s: float = Field(default=120, gt=0)

@@ -144,7 +144,7 @@ class BulkUnitOfWork(UnitOfWork):
         except exc.TimeoutError as e:
             await self.__aexit__(None, None, None)
             raise Busy(
-                f"other bulk writes held the database for over {self.wait_s:.0f} s; send this again later",
+                f"other bulk writes held the database for over {self.wait_s:g} s; send this again later",
                 retry_after_s=int(self.wait_s // 4),
             ) from e
         return self
