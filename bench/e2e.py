@@ -217,6 +217,8 @@ def report(run: Run) -> str:
     if run.cpu:  # the work itself, whatever the hour's speed: compare this across runs, not the wall time alone
         total = sum(run.cpu.values())
         lines += ["", f"CPU per enterprise, every process: **{total / n * 1e6:,.0f} µs** ({total:,.1f} CPU-s)."]
+        if run.database == "postgresql":
+            lines[-1] += " The PostgreSQL server's own processes are not counted."
         if run.cpu.get("registry"):
             consumers = sum(run.cpu.get(c, 0) for c in CONSUMERS)
             lines[-1] += f" The consumers' CPU per the registry's: {consumers / run.cpu['registry']:.2f}."
