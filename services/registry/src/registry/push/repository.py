@@ -21,18 +21,6 @@ PUSH_RECORD_FIELDS = ("kind", "version", "content_hash", "entity", "batch_id", "
 TALLIES = ("counted", "rejected", "optional_filled", "optional_possible", "timely", "accepted")
 
 
-PUSH_TURNS = 0x7075_7368  # pg_advisory_xact_lock's first key: "push"; the second is the provider's
-
-
-async def take_turn(session: AsyncSession, provider_id: str) -> None:
-    """PostgreSQL: wait until no other transaction (of any replica) is storing a batch of this provider, and hold
-    the turn until this one ends. Two batches of the same records at once (a client resending one whose answer
-    it did not wait for) otherwise both found the records new, and the second failed on the first's keys. SQLite
-    needs none: its bulk writes take turns on one connection (servicekit.app.bulk_engine)."""
-    if dialect(session) == "postgresql":
-        await session.execute(select(func.pg_advisory_xact_lock(PUSH_TURNS, func.hashtext(provider_id))))
-
-
 class Accepted(NamedTuple):
     """What is remembered of a record a provider pushed before (its last accepted version)."""
 

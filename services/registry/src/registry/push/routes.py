@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request, Response
+from sqlalchemy.exc import IntegrityError
 
 from contracts.api.identity import Role, TokenClaims
 from contracts.push import BatchError, BatchSummary, ProviderQuality, PushReport, parse_batch
@@ -15,7 +16,7 @@ from registry.push import queries, service
 from registry.push.metrics import count_push
 from servicekit.auth import allow
 from servicekit.deps import BulkUow, Uow
-from servicekit.errors import DomainError
+from servicekit.errors import Conflict, DomainError
 from servicekit.http import error_responses
 from servicekit.memory import BULK_RECORDS, gc_paused, give_back
 
@@ -68,6 +69,12 @@ async def push_records(
                 await uow.commit()
         except BatchError as e:
             raise BatchRejected(e) from e
+        except IntegrityError as e:  # PostgreSQL: another batch stored the same new records meanwhile
+            raise Conflict(
+                "another batch stored some of these records while this one was checked; nothing of this batch was"
+                " stored: send it again (what the other stored will then be answered as such)",
+                field="body",
+            ) from e
         del parsed, body
     count_push(report)
     if report.records > BULK_RECORDS:  # the batch's memory back to the system before the next one

@@ -277,7 +277,6 @@ async def accept_batch(
 ) -> PushReport:
     """Apply every good record of a batch; reject the others with their reasons; store the batch's report.
     The report carries a result per record, or (`all_results=False`) those of the rejected ones only."""
-    await repo.take_turn(uow.session, actor.provider_id or "")
     provider = await check_provider(uow, actor)
     return await _accept(uow, actor, provider, parsed, Known(), timely_days, all_results)
 
@@ -290,7 +289,6 @@ async def accept_lines(
     in full. A retried batch costs a digest and a lookup per line. Raises BatchError before anything else
     if the body as a whole cannot be read."""
     lines = ndjson_lines(body)
-    await repo.take_turn(uow.session, actor.provider_id or "")
     provider = await check_provider(uow, actor)
     known = Known(digests={number: line_digest(text) for number, text in lines})
     hints = {number: hint for number, text in lines if (hint := record_id_hint(text)) is not None}
