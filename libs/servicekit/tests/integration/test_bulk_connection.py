@@ -50,7 +50,7 @@ async def test_a_bulk_write_waits_for_the_one_ahead_then_gives_up_busy(make_db: 
         second = BulkUnitOfWork(sessionmaker(bulk), tables, wait_s=5)
         async with first:
             waiting = asyncio.create_task(second.__aenter__())
-            for _ in range(20):
+            for _ in range(20):  # loop turns, not time: the task runs until it waits for the one connection
                 await asyncio.sleep(0)
             assert not waiting.done()  # the one connection is the first's
         async with asyncio.timeout(5):
