@@ -7,6 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response, StreamingResponse
+from sqlalchemy.exc import IntegrityError
 
 from contracts.api.identity import Role, TokenClaims
 from contracts.api.registry import ImportReport
@@ -16,7 +17,7 @@ from registry.transfer.isolation import ImportReaders
 from registry.transfer.reading import ImportFileError, ImportLimitError
 from servicekit.auth import allow
 from servicekit.deps import BulkUow, Uow
-from servicekit.errors import InvalidInput, LimitExceeded
+from servicekit.errors import Conflict, InvalidInput, LimitExceeded
 from servicekit.http import error_responses
 from servicekit.spreadsheets import XlsxWriter, csv_document, csv_line
 from servicekit.sqlite import reads_on_thread
@@ -27,7 +28,7 @@ ERRORS = error_responses(401, 403, 404, 413, 422)
 Importers = Annotated[TokenClaims, Depends(allow(Role.CITY, Role.DISTRICT))]
 
 
-@router.post("/imports", response_model=ImportReport, responses=error_responses(401, 403, 404, 413, 422, 503))
+@router.post("/imports", response_model=ImportReport, responses=error_responses(401, 403, 404, 409, 413, 422, 503))
 async def import_enterprises(
     request: Request,
     uow: BulkUow,
@@ -50,9 +51,16 @@ async def import_enterprises(
         raise LimitExceeded(str(e), field="body") from e
     except ImportFileError as e:
         raise InvalidInput(str(e), field="body") from e
-    async with uow:
-        report, _ = await service.import_list(uow, actor, parsed, filename)
-        await uow.commit()
+    try:
+        async with uow:
+            report, _ = await service.import_list(uow, actor, parsed, filename)
+            await uow.commit()
+    except IntegrityError as e:  # PostgreSQL: another request registered some of these meanwhile
+        raise Conflict(
+            "another request registered some of these enterprises while this list was stored; nothing of this list"
+            " was stored: send it again (those will then be counted as already registered)",
+            field="body",
+        ) from e
     return report
 
 
