@@ -13,6 +13,8 @@ import sys
 import time
 from pathlib import Path
 
+from sqlalchemy.exc import IntegrityError
+
 from contracts.api.identity import Role, TokenClaims
 from contracts.api.registry import ImportReport
 from registry.config import RegistrySettings
@@ -71,7 +73,15 @@ def import_command(settings: RegistrySettings, args: list[str]) -> int:
         print(f"\nerror: {ns.file}: {e}", file=sys.stderr)
         return 2
     validated.done()
-    report, errors = asyncio.run(_store(settings, parsed, ns.file.name))
+    try:
+        report, errors = asyncio.run(_store(settings, parsed, ns.file.name))
+    except IntegrityError:  # PostgreSQL: the registry stored some of the same new enterprises meanwhile
+        print(
+            "\nerror: some of these enterprises were registered by someone else while the list was stored; nothing"
+            " of the list was stored: run the import again (they will be counted as already registered)",
+            file=sys.stderr,
+        )
+        return 3
     print(
         f"{report.import_id}: {report.rows:,} rows, {report.stored:,} stored, "
         f"{report.already_registered:,} already registered, {report.rejected:,} rejected"
