@@ -27,7 +27,7 @@ from sqlalchemy.exc import IntegrityError
 from servicekit.bulk import driver_insert
 from servicekit.db import normalize_url
 from servicekit.sqlite import INLINE_MANY
-from servicekit.sqlitegate import WriteGate, gated, leave_checkpoints_to_gate, write_gate
+from servicekit.sqlitegate import WriteGate, gated, write_gate
 
 log = logging.getLogger(__name__)
 
@@ -146,7 +146,7 @@ class _SQLiteSink:
         conn = sqlite3.connect(self._path, timeout=timeout, check_same_thread=False, isolation_level=None)
         conn.execute("PRAGMA synchronous=NORMAL")
         if gated(self._path):  # the gate checkpoints, on a thread (else SQLite's automatic checkpoints)
-            leave_checkpoints_to_gate(conn)
+            conn.execute("PRAGMA wal_autocheckpoint=0")
         return conn
 
     @staticmethod

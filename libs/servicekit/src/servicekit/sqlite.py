@@ -24,7 +24,7 @@ from typing import Any
 
 import aiosqlite
 
-from servicekit.sqlitegate import WriteGate, gated, leave_checkpoints_to_gate, write_gate
+from servicekit.sqlitegate import WriteGate, gated, write_gate
 
 _inline_reads: ContextVar[bool] = ContextVar("sqlite_inline_reads", default=True)
 _writes_first: ContextVar[bool] = ContextVar("sqlite_writes_first", default=False)
@@ -190,8 +190,8 @@ class InlineReadConnection(aiosqlite.Connection):
 
 def _connection(path: str, timeout_s: float) -> sqlite3.Connection:
     conn = sqlite3.connect(path, timeout=timeout_s, check_same_thread=False)
-    if gated(path):  # commits run on the loop: the gate checkpoints on a thread
-        leave_checkpoints_to_gate(conn)
+    if gated(path):
+        conn.execute("PRAGMA wal_autocheckpoint=0")  # commits run on the loop: the gate checkpoints on a thread
     return conn
 
 

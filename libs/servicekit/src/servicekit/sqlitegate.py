@@ -40,10 +40,6 @@ log = logging.getLogger(__name__)
 # larger during a first load (bench/results.md, 2026-12-05 06:09); freshness p99 150 → 176 ms, within the noise.
 CHECKPOINT_COMMITS = 400
 CHECKPOINT_S = 4.0
-# The WAL file is cut back to this when a write starts it over after a complete checkpoint. Without a limit SQLite
-# keeps the file at its largest (after a first load of a million enterprises, about 500 MB for the registry and
-# 125–221 MB for each consumer) for as long as the service runs.
-WAL_KEEP_BYTES = 64 * 1024 * 1024
 
 
 class WriteGate:
@@ -154,13 +150,6 @@ def gated(path: str) -> bool:
     """Whether connections to `path` go through a gate: a file by its name (not an in-memory database, which
     no other connection shares, nor a `file:` URI)."""
     return bool(path) and path != ":memory:" and not path.startswith("file:")
-
-
-def leave_checkpoints_to_gate(conn: sqlite3.Connection) -> None:
-    """For a connection to a gated file: no automatic checkpoint in its commits (the gate checkpoints, on a
-    thread), and the WAL cut back to WAL_KEEP_BYTES when its write starts the WAL over."""
-    conn.execute("PRAGMA wal_autocheckpoint=0")
-    conn.execute(f"PRAGMA journal_size_limit={WAL_KEEP_BYTES}")
 
 
 def write_gate(path: str, timeout_s: float) -> WriteGate | None:

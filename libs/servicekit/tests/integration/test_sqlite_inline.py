@@ -7,7 +7,6 @@ checkpoint, the gate does on a thread."""
 from __future__ import annotations
 
 import asyncio
-import os
 import sqlite3
 import threading
 from typing import Any
@@ -19,7 +18,6 @@ from sqlalchemy import Column, Integer, MetaData, String, Table, event, func, in
 from sqlalchemy.exc import IntegrityError
 
 from servicekit import sqlite as inline_sqlite
-from servicekit import sqlitegate
 from servicekit.db import make_engine
 from servicekit.sqlitegate import CHECKPOINT_COMMITS, WriteGate, write_gate
 from testkit.databases import DbFactory, create_tables, wal_frames
@@ -280,36 +278,6 @@ async def test_the_gate_checkpoints_the_wal_and_the_wal_starts_over(
         assert 0 < wal_frames(path) < 10  # one transaction's frames, not a hundred's
         async with engine.connect() as conn:
             assert await conn.scalar(select(func.count()).select_from(rows)) == CHECKPOINT_COMMITS + 1
-    finally:
-        await engine.dispose()
-
-
-async def test_a_wal_grown_by_a_large_load_is_cut_back_when_it_starts_over(
-    make_db: DbFactory, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """A load writes a WAL far beyond WAL_KEEP_BYTES; once the gate has checkpointed it, the next transaction
-    starts the WAL over and SQLite cuts the file back to the limit (without one it keeps its largest size)."""
-    keep = 256 * 1024
-    monkeypatch.setattr(sqlitegate, "WAL_KEEP_BYTES", keep)
-    url = await make_db("sqlite")
-    await create_tables(url, metadata)
-    engine = make_engine(url)
-    path = str(engine.url.database)
-    try:
-        async with engine.begin() as conn:  # about 4 MB of WAL in one transaction
-            await conn.execute(insert(rows), [{"id": f"load{i}", "n": i} for i in range(100_000)])
-        assert os.path.getsize(f"{path}-wal") > 8 * keep
-        for i in range(CHECKPOINT_COMMITS):  # commits enough for the gate to checkpoint
-            async with engine.begin() as conn:
-                await conn.execute(insert(rows).values(id=f"c{i}", n=i))
-        gate = write_gate(path, 30)
-        assert gate is not None
-        await gate.settled()
-        async with engine.begin() as conn:
-            await conn.execute(insert(rows).values(id="after", n=0))
-        assert os.path.getsize(f"{path}-wal") <= keep
-        async with engine.connect() as conn:
-            assert await conn.scalar(select(func.count()).select_from(rows)) == 100_000 + CHECKPOINT_COMMITS + 1
     finally:
         await engine.dispose()
 
