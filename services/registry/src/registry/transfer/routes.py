@@ -41,7 +41,8 @@ async def import_enterprises(
     every bad row is reported with its row number, field and reason; known USCCs are left unchanged.
     A file beyond a limit (200,000 rows, 10,000 blank rows, 100 columns, 10,000 characters per cell,
     a workbook unpacking over 256 MB or over 100× its size, the memory or time allowed for reading)
-    is refused whole with 413 naming the limit."""
+    is refused whole with 413 naming the limit. If another request registers some of the same new enterprises
+    while this list is stored (PostgreSQL), the list is refused whole with 409 `conflict`: send it again."""
     data = await request.body()
     defaults = {k: v for k, v in {"district_code": district_code, "industry_code": industry_code}.items() if v}
     readers: ImportReaders = request.app.state.import_readers
