@@ -177,12 +177,14 @@ def machine() -> str:
 def report(run: Run) -> str:
     n = run.n
     rate = lambda s: f"{n / s:,.0f}" if s else "—"  # noqa: E731
+    writers = sum(1 for name in run.cpu if name.startswith("registry."))
+    pushes = f"in {writers} writer processes" if writers else "in its serving process"
     lines = [
         f"## End to end, {n:,} enterprises, {run.database} — {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}",
         "",
         f"{machine()}, commit {commit()}. Suite as under `make run`; one provider client, NDJSON batches of "
-        f"{BATCH:,}. Total (first push → last read model caught up): **{run.total_s:,.1f} s, {rate(run.total_s)} "
-        "enterprises/s**.",
+        f"{BATCH:,}; the registry applies them {pushes} (`PUSH_WORKERS`). Total (first push → last read model caught "
+        f"up): **{run.total_s:,.1f} s, {rate(run.total_s)} enterprises/s**.",
         "",
         "| stage | done after s | records/s | ceiling | ratio |",
         "|---|---|---|---|---|",
@@ -219,9 +221,10 @@ def report(run: Run) -> str:
         lines += ["", f"CPU per enterprise, every process: **{total / n * 1e6:,.0f} µs** ({total:,.1f} CPU-s)."]
         if run.database == "postgresql":
             lines[-1] += " The PostgreSQL server's own processes are not counted."
-        if run.cpu.get("registry"):
+        registry = sum(v for k, v in run.cpu.items() if k == "registry" or k.startswith("registry."))
+        if registry:  # the serving process and its writers (registry.1, …), not the relay
             consumers = sum(run.cpu.get(c, 0) for c in CONSUMERS)
-            lines[-1] += f" The consumers' CPU per the registry's: {consumers / run.cpu['registry']:.2f}."
+            lines[-1] += f" The consumers' CPU per the registry's: {consumers / registry:.2f}."
     if run.alone:
         lines += [
             "",

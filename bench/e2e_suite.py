@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import re
 import time
@@ -111,7 +112,17 @@ class Monitor:
         self.client = httpx.AsyncClient(timeout=30)
 
     async def start(self) -> None:
-        self.cpu_start = {name: cpu_seconds(pid) for name, pid in self.suite.pids().items()}
+        self.cpu_start = {name: cpu_seconds(pid) for name, pid in self.processes().items()}
+
+    def processes(self) -> dict[str, int]:
+        """Each service's process, and each process one of them started (the registry's writers, `push_workers`),
+        named after its parent: `registry.1`, `registry.2`."""
+        out = {}
+        for name, pid in self.suite.pids().items():
+            out[name] = pid
+            for k, child in enumerate(children(pid), 1):
+                out[f"{name}.{k}"] = child
+        return out
 
     async def stop(self) -> None:
         await self.client.aclose()
@@ -148,10 +159,27 @@ class Monitor:
     def usage(self) -> tuple[dict[str, float], dict[str, float]]:
         """(CPU seconds since start, peak RSS in MB) per process."""
         cpu, rss = {}, {}
-        for name, pid in self.suite.pids().items():
+        for name, pid in self.processes().items():
             cpu[name] = cpu_seconds(pid) - self.cpu_start.get(name, 0.0)
             rss[name] = peak_rss_mb(pid)
         return cpu, rss
+
+
+def children(pid: int) -> list[int]:
+    """A process's Python children, in the order they started (multiprocessing's resource tracker left out: it
+    only waits)."""
+    found = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        with contextlib.suppress(OSError):
+            found += [int(c) for c in (task / "children").read_text().split()]
+    return [c for c in sorted(found) if "resource_tracker" not in _cmdline(c)]
+
+
+def _cmdline(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+    except OSError:
+        return "resource_tracker"  # gone: nothing to count
 
 
 def cpu_seconds(pid: int) -> float:

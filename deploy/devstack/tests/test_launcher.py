@@ -68,6 +68,14 @@ def test_suite_wide_settings_and_one_postgres_server(monkeypatch: object) -> Non
     finally:
         mp.undo()
     assert "SHUZHUAN_REGISTRY_POSTGRES_URL" not in registry
+    # Pushed batches go to two writer processes locally, unless the environment says otherwise.
+    assert registry["SHUZHUAN_REGISTRY_PUSH_WORKERS"] == "2"
+    assert "SHUZHUAN_CATALOG_PUSH_WORKERS" not in catalog
+    mp.setenv("SHUZHUAN_REGISTRY_PUSH_WORKERS", "0")
+    try:
+        assert suite.env_for("registry")["SHUZHUAN_REGISTRY_PUSH_WORKERS"] == "0"
+    finally:
+        mp.undo()
 
 
 def test_a_terminal_gets_readable_log_lines_and_files_keep_json(

@@ -26,6 +26,10 @@ SERVICES: dict[str, int] = {"registry": 8001, "catalog": 8002, "assessment": 800
 # a tenth of it (bench/results.md, 2026-12-05). The others publish little and keep theirs embedded.
 RELAYS: dict[str, int] = {"registry-relay": 8101}
 PROCESSES: tuple[str, ...] = (*SERVICES, *RELAYS)
+# Settings the local suite gives a service unless the environment says otherwise. The registry applies pushed
+# batches in two writer processes beside the one serving HTTP (servicekit.writerpool): a provider's push alone
+# 15,815–17,125 → 25,626–25,934 records/s at 300,000 on this 2-core machine (bench/results.md, 2026-12-05).
+LOCAL_SETTINGS: dict[str, dict[str, str]] = {"registry": {"push_workers": "2"}}
 
 
 def service_of(process: str) -> str:
@@ -124,6 +128,7 @@ class Suite:
             env.setdefault(env_name(name, "relay_embedded"), "false")
             env.setdefault(env_name(name, "relay_port"), str(self.port(relay)))
         defaults = {
+            **LOCAL_SETTINGS.get(name, {}),
             "port": str(self.port(name)),
             "kafka_bootstrap_servers": self.bootstrap,
             "kafka_profile": self.config.kafka_profile,

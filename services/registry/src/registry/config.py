@@ -23,6 +23,9 @@ class RegistrySettings(ServiceSettings):
     push_timely_days: int = 7  # a pushed record counts as timely if received within this many days
     push_batches_per_minute: float = 600  # per provider (0: no limit); bursts of push_burst
     push_burst: int = 60
+    # Pushed batches applied in this many writer processes of their own (servicekit.writerpool), beside the one
+    # serving HTTP: a provider's batches then use more than one core. 0: in the serving process.
+    push_workers: int = Field(default=0, ge=0, le=16)
     token_max_failures: int = 5  # wrong secrets per client id within the window before a lockout
     token_max_failures_per_address: int = 20  # per source address
     token_failure_window_s: float = 900

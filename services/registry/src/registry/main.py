@@ -18,6 +18,7 @@ from registry.transfer.isolation import ImportReaders
 from registry.transfer.routes import router as transfer_router
 from servicekit.app import ServiceSpec, create_app
 from servicekit.ratelimit import RateLimit
+from servicekit.writerpool import WriterPool
 
 
 def _bootstrap_admin(settings: RegistrySettings, args: list[str]) -> int:
@@ -31,10 +32,16 @@ def _load_signer(app: FastAPI, settings: RegistrySettings) -> None:
     app.state.import_readers = ImportReaders(
         memory_mb=settings.import_memory_mb, seconds=settings.import_seconds, concurrency=settings.import_concurrency
     )
+    app.state.push_writers = None
+    if settings.push_workers:
+        app.state.push_writers = WriterPool(settings, "registry.models:tables", settings.push_workers)
+        app.state.push_writers.start()
 
 
 async def _stop_readers(app: FastAPI) -> None:
     await app.state.import_readers.close()
+    if app.state.push_writers is not None:
+        await app.state.push_writers.close()
 
 
 spec = ServiceSpec(

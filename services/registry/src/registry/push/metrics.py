@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from prometheus_client import Counter, Histogram
 
-from contracts.push import PushReport, RecordStatus
+from contracts.push import BatchSummary, RecordStatus
 
 PUSH_RECORDS = Counter(
     "push_records_total", "Records pushed by provider platforms, by outcome", ["provider_id", "status"]
@@ -14,8 +14,8 @@ PUSH_BATCH_RECORDS = Histogram(
 )
 
 
-def count_push(report: PushReport) -> None:
-    """Call after the batch's transaction committed."""
+def count_push(report: BatchSummary) -> None:
+    """Call after the batch's transaction committed (its report, or a writer process's summary of it)."""
     PUSH_BATCH_RECORDS.observe(report.records)
     for status in RecordStatus:
         n = getattr(report, status.value)

@@ -6,19 +6,18 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request, Response
-from sqlalchemy.exc import IntegrityError
 
 from contracts.api.identity import Role, TokenClaims
-from contracts.push import BatchError, BatchSummary, ProviderQuality, PushReport, parse_batch
-from contracts.push.batch import batch_format
+from contracts.push import BatchSummary, ProviderQuality, PushReport
 from registry.config import Settings
-from registry.push import queries, service
+from registry.push import jobs, queries
 from registry.push.metrics import count_push
 from servicekit.auth import allow
 from servicekit.deps import BulkUow, Uow
-from servicekit.errors import Conflict, DomainError
+from servicekit.errors import Busy
 from servicekit.http import error_responses
-from servicekit.memory import BULK_RECORDS, gc_paused, give_back
+from servicekit.memory import BULK_RECORDS, give_back
+from servicekit.writerpool import WorkerLost, WriterPool
 
 router = APIRouter(prefix="/v1", tags=["provider push"])
 ERRORS = error_responses(400, 401, 403, 404, 409, 413, 415, 422)
@@ -26,15 +25,6 @@ PUSH_ERRORS = error_responses(400, 401, 403, 409, 413, 415, 422, 429, 503)
 Provider = Annotated[TokenClaims, Depends(allow(Role.PROVIDER))]
 Watchers = Annotated[TokenClaims, Depends(allow(Role.CITY, Role.OPS))]
 ProviderOrWatchers = Annotated[TokenClaims, Depends(allow(Role.PROVIDER, Role.CITY, Role.OPS))]
-
-
-class BatchRejected(DomainError):
-    """The batch as a whole cannot be read; carries the status the interface document gives."""
-
-    def __init__(self, e: BatchError) -> None:
-        super().__init__(f"{e} ({e.message_zh})", field="body")
-        self.status_code = e.status
-        self.code = e.code
 
 
 @router.post("/push/records", response_model=PushReport, responses=PUSH_ERRORS)
@@ -52,30 +42,25 @@ async def push_records(
     """
     request.app.state.push_limit.check(actor.provider_id or actor.sub, "pushed batches")
     body = await request.body()  # read first: a slow upload must not hold the collector off
-    everything = results == "all"
-    with gc_paused():
+    content_type, everything = request.headers.get("content-type"), results == "all"
+    writers: WriterPool | None = request.app.state.push_writers
+    if writers is not None:
         try:
-            fmt = batch_format(request.headers.get("content-type"))
-            parsed = None if fmt == "ndjson" else parse_batch(body, fmt)
-            async with uow:
-                if parsed is None:  # lines pushed before are known by their digest, not read again
-                    report = await service.accept_lines(
-                        uow, actor, body, settings.push_timely_days, all_results=everything
-                    )
-                else:
-                    report = await service.accept_batch(
-                        uow, actor, parsed, settings.push_timely_days, all_results=everything
-                    )
-                await uow.commit()
-        except BatchError as e:
-            raise BatchRejected(e) from e
-        except IntegrityError as e:  # PostgreSQL: another batch stored the same new records meanwhile
-            raise Conflict(
-                "another batch stored some of these records while this one was checked; nothing of this batch was"
-                " stored: send it again (what the other stored will then be answered as such)",
-                field="body",
+            answer = await writers.run(
+                jobs.push_in_writer, actor, body, content_type, settings.push_timely_days, everything
+            )
+        except WorkerLost as e:
+            raise Busy(
+                "the process applying this batch stopped before it answered; send the batch again (records it"
+                " stored are then answered as unchanged)",
+                retry_after_s=1,
             ) from e
-        del parsed, body
+        if isinstance(answer, jobs.Refusal):
+            raise answer.error()
+        count_push(answer.summary)
+        return Response(answer.report_json, media_type="application/json")
+    report = await jobs.push_batch(uow, actor, body, content_type, settings.push_timely_days, everything)
+    del body
     count_push(report)
     if report.records > BULK_RECORDS:  # the batch's memory back to the system before the next one
         give_back(young=True)
