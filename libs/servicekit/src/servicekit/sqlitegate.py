@@ -30,6 +30,7 @@ import sqlite3
 import time
 import weakref
 from collections import deque
+from typing import Any
 
 log = logging.getLogger(__name__)
 
@@ -61,7 +62,17 @@ class WriteGate:
         self.checkpoints = 0  # checkpoint turns completed (for tests)
 
     async def acquire(self, *, first: bool = False) -> None:
-        """Wait for the gate; after `timeout_s` raise what SQLite's own busy timeout would."""
+        """Wait for the gate (and the writers' shared lock, `share_writes`); after `timeout_s` raise what SQLite's
+        own busy timeout would."""
+        await self._acquire_here(first)
+        if _shared is not None:
+            try:
+                await _take_shared(_shared, self.timeout_s)
+            except BaseException:
+                self._hand_over()
+                raise
+
+    async def _acquire_here(self, first: bool) -> None:
         if not self._held and not self._queue and not self._first:
             self._held = True
             return
@@ -83,6 +94,8 @@ class WriteGate:
             raise
 
     def release(self, committed: bool) -> None:
+        if _shared is not None:
+            _shared.release()
         self._hand_over()
         if committed:
             self._commits += 1
@@ -141,6 +154,34 @@ class WriteGate:
         """Wait for a running checkpoint (tests)."""
         if self._checkpoint is not None:
             await self._checkpoint
+
+
+_shared: Any = None  # a lock shared with the other writer processes of this process's database (share_writes)
+shared_waits: set[asyncio.Future[bool]] = set()  # waits for it on a thread, not yet ended (for tests)
+
+
+def share_writes(lock: Any) -> None:
+    """Take `lock` (a `multiprocessing` lock given to every writer process of one database, servicekit.writerpool)
+    with the gate, for each write transaction. The writers then hand SQLite's write lock over the moment it is free:
+    a writer that met it taken used to wait in SQLite's busy handler, which sleeps 1, 2, 5 … up to 100 ms between
+    looks, and with two writers taking turns on ten-thousand-record batches those sleeps left the lock idle."""
+    global _shared
+    _shared = lock
+
+
+async def _take_shared(lock: Any, timeout_s: float) -> None:
+    if lock.acquire(False):
+        return
+    waiting = asyncio.get_running_loop().run_in_executor(None, lock.acquire, True, timeout_s)
+    shared_waits.add(waiting)
+    waiting.add_done_callback(shared_waits.discard)
+    try:
+        taken = await asyncio.shield(waiting)
+    except asyncio.CancelledError:  # the thread may still get it: give it back then, or every writer would wait
+        waiting.add_done_callback(lambda f: lock.release() if not f.cancelled() and f.result() else None)
+        raise
+    if not taken:
+        raise sqlite3.OperationalError(f"database is locked (another writer process held it over {timeout_s:.0f} s)")
 
 
 _GATES: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[str, WriteGate]] = weakref.WeakKeyDictionary()

@@ -37,6 +37,7 @@ from opentelemetry import context as otel_context
 from servicekit.db import make_engine, sessionmaker
 from servicekit.dbtrace import instrument_engine
 from servicekit.settings import ServiceSettings
+from servicekit.sqlitegate import share_writes
 from servicekit.tables import RuntimeTables
 from servicekit.telemetry import context_from_traceparent, current_traceparent, setup_telemetry
 from servicekit.uow import BulkUnitOfWork, UnitOfWork
@@ -96,8 +97,9 @@ class _Child:
 _child: _Child | None = None
 
 
-def _start_child(settings: ServiceSettings, tables_ref: str) -> None:
+def _start_child(settings: ServiceSettings, tables_ref: str, writes: Any) -> None:
     global _child
+    share_writes(writes)
     parent = multiprocessing.parent_process()
     if parent is not None:  # the serving process killed outright (SIGKILL, OOM): its writers go with it
         threading.Thread(target=_exit_with_parent, args=(parent.sentinel,), name="writer-parent", daemon=True).start()
@@ -138,12 +140,15 @@ class WriterPool:
         self.restarts = 0  # pools started again after a worker died (for tests and logs)
 
     def _new_pool(self) -> ProcessPoolExecutor:
-        # spawn: a fork of a process with an event loop, threads and open connections is not safe.
+        # spawn: a fork of a process with an event loop, threads and open connections is not safe. The lock the
+        # writers take for each write transaction (servicekit.sqlitegate.share_writes) is new with each pool: one
+        # left taken by a writer that died goes with its pool.
+        context = multiprocessing.get_context("spawn")
         return ProcessPoolExecutor(
             self.workers,
-            mp_context=multiprocessing.get_context("spawn"),
+            mp_context=context,
             initializer=_start_child,
-            initargs=(self.settings, self.tables_ref),
+            initargs=(self.settings, self.tables_ref, context.Lock()),
         )
 
     def start(self) -> list[Future[bool]]:
