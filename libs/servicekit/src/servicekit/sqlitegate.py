@@ -24,13 +24,13 @@ and the next transaction starts the WAL over.
 from __future__ import annotations
 
 import asyncio
+import fcntl
 import logging
 import os
 import sqlite3
 import time
 import weakref
 from collections import deque
-from typing import Any
 
 log = logging.getLogger(__name__)
 
@@ -60,17 +60,23 @@ class WriteGate:
         self._checkpoint: asyncio.Task[None] | None = None
         self.waits = 0  # acquisitions that found the gate taken (for tests)
         self.checkpoints = 0  # checkpoint turns completed (for tests)
+        self._writers_lock: WritersLock | None = None
 
     async def acquire(self, *, first: bool = False) -> None:
-        """Wait for the gate (and the writers' shared lock, `share_writes`); after `timeout_s` raise what SQLite's
-        own busy timeout would."""
+        """Wait for the gate (and, in a writer process, the writers' file lock: `share_writes`); after `timeout_s`
+        raise what SQLite's own busy timeout would."""
         await self._acquire_here(first)
-        if _shared is not None:
+        if _sharing:
             try:
-                await _take_shared(_shared, self.timeout_s)
+                await self._writers().take(self.timeout_s)
             except BaseException:
                 self._hand_over()
                 raise
+
+    def _writers(self) -> WritersLock:
+        if self._writers_lock is None:
+            self._writers_lock = WritersLock(f"{self.path}-writers")
+        return self._writers_lock
 
     async def _acquire_here(self, first: bool) -> None:
         if not self._held and not self._queue and not self._first:
@@ -94,8 +100,8 @@ class WriteGate:
             raise
 
     def release(self, committed: bool) -> None:
-        if _shared is not None:
-            _shared.release()
+        if self._writers_lock is not None and self._writers_lock.held:
+            self._writers_lock.give_back()
         self._hand_over()
         if committed:
             self._commits += 1
@@ -156,32 +162,54 @@ class WriteGate:
             await self._checkpoint
 
 
-_shared: Any = None  # a lock shared with the other writer processes of this process's database (share_writes)
-shared_waits: set[asyncio.Future[bool]] = set()  # waits for it on a thread, not yet ended (for tests)
+_sharing = False  # this process is one of a database's writer processes (share_writes)
 
 
-def share_writes(lock: Any) -> None:
-    """Take `lock` (a `multiprocessing` lock given to every writer process of one database, servicekit.writerpool)
-    with the gate, for each write transaction. The writers then hand SQLite's write lock over the moment it is free:
-    a writer that met it taken used to wait in SQLite's busy handler, which sleeps 1, 2, 5 … up to 100 ms between
-    looks, and with two writers taking turns on ten-thousand-record batches those sleeps left the lock idle."""
-    global _shared
-    _shared = lock
+def share_writes(on: bool = True) -> None:
+    """This process is one of several writer processes of its database (servicekit.writerpool): each write
+    transaction also takes a lock file beside the database (`<file>-writers`, `flock`). A writer that met SQLite's
+    write lock taken used to wait in SQLite's busy handler, which sleeps 1, 2, 5 … up to 100 ms between looks; with
+    two writers taking turns on ten-thousand-record batches those sleeps left the lock idle. The file lock is
+    looked at every 2 ms at most, and the kernel lets it go with a writer that dies."""
+    global _sharing
+    _sharing = on
 
 
-async def _take_shared(lock: Any, timeout_s: float) -> None:
-    if lock.acquire(False):
-        return
-    waiting = asyncio.get_running_loop().run_in_executor(None, lock.acquire, True, timeout_s)
-    shared_waits.add(waiting)
-    waiting.add_done_callback(shared_waits.discard)
-    try:
-        taken = await asyncio.shield(waiting)
-    except asyncio.CancelledError:  # the thread may still get it: give it back then, or every writer would wait
-        waiting.add_done_callback(lambda f: lock.release() if not f.cancelled() and f.result() else None)
-        raise
-    if not taken:
-        raise sqlite3.OperationalError(f"database is locked (another writer process held it over {timeout_s:.0f} s)")
+class WritersLock:
+    """An exclusive `flock` on a file, taken without blocking the event loop."""
+
+    POLL_S = 0.002  # the longest wait between looks at a lock held by another writer
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.held = False
+        self._fd: int | None = None
+
+    def _try(self) -> bool:
+        if self._fd is None:
+            self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(self._fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return False
+        self.held = True
+        return True
+
+    async def take(self, timeout_s: float) -> None:
+        """Take the lock; after `timeout_s` raise what SQLite's busy timeout would."""
+        delay, deadline = 0.0002, time.monotonic() + timeout_s
+        while not self._try():
+            if time.monotonic() > deadline:
+                raise sqlite3.OperationalError(
+                    f"database is locked (another writer process held it over {timeout_s:.0f} s)"
+                )
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, self.POLL_S)
+
+    def give_back(self) -> None:
+        assert self._fd is not None
+        fcntl.flock(self._fd, fcntl.LOCK_UN)
+        self.held = False
 
 
 _GATES: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[str, WriteGate]] = weakref.WeakKeyDictionary()

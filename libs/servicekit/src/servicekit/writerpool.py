@@ -10,8 +10,9 @@ there with a unit of work of that worker's and returns a picklable answer.
 A job is a module-level `async def job(uow, *args)`: importable in the child by its name, its arguments and
 answer pickled. It commits its own unit of work, and raises nothing it expects: an expected refusal is part of
 its answer (exceptions with their own constructors do not survive pickling). On SQLite the workers' writes
-take turns on the file's write lock (each process's `WriteGate` orders its own; the processes meet SQLite's
-lock and busy handler), and the lines' checks, the rows and the events are built in parallel. If a worker dies
+take turns on the file's write lock (each process's `WriteGate` orders its own, and takes the writers' lock file
+beside the database with it: `sqlitegate.share_writes`), and the lines' checks, the rows and the events are built
+in parallel. If a worker dies
 the pool is started again, and the job that was on it is answered `WorkerLost`: whether it committed is
 unknown, so it must be one that can be sent again (the push is idempotent).
 """
@@ -97,9 +98,9 @@ class _Child:
 _child: _Child | None = None
 
 
-def _start_child(settings: ServiceSettings, tables_ref: str, writes: Any) -> None:
+def _start_child(settings: ServiceSettings, tables_ref: str) -> None:
     global _child
-    share_writes(writes)
+    share_writes()
     parent = multiprocessing.parent_process()
     if parent is not None:  # the serving process killed outright (SIGKILL, OOM): its writers go with it
         threading.Thread(target=_exit_with_parent, args=(parent.sentinel,), name="writer-parent", daemon=True).start()
@@ -140,15 +141,12 @@ class WriterPool:
         self.restarts = 0  # pools started again after a worker died (for tests and logs)
 
     def _new_pool(self) -> ProcessPoolExecutor:
-        # spawn: a fork of a process with an event loop, threads and open connections is not safe. The lock the
-        # writers take for each write transaction (servicekit.sqlitegate.share_writes) is new with each pool: one
-        # left taken by a writer that died goes with its pool.
-        context = multiprocessing.get_context("spawn")
+        # spawn: a fork of a process with an event loop, threads and open connections is not safe.
         return ProcessPoolExecutor(
             self.workers,
-            mp_context=context,
+            mp_context=multiprocessing.get_context("spawn"),
             initializer=_start_child,
-            initargs=(self.settings, self.tables_ref, context.Lock()),
+            initargs=(self.settings, self.tables_ref),
         )
 
     def start(self) -> list[Future[bool]]:

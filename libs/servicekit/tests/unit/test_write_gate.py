@@ -4,15 +4,13 @@
 from __future__ import annotations
 
 import asyncio
-import multiprocessing
 import sqlite3
 from collections.abc import Iterator
-from typing import Any
+from pathlib import Path
 
 import pytest
 
-from servicekit import sqlitegate
-from servicekit.sqlitegate import WriteGate, share_writes
+from servicekit.sqlitegate import WriteGate, WritersLock, share_writes
 from testkit.waits import wait_for
 
 
@@ -80,59 +78,51 @@ async def test_a_waiter_cancelled_after_being_handed_the_gate_passes_it_on() -> 
 
 
 @pytest.fixture
-def shared_lock() -> Iterator[Any]:
-    """The writers' shared lock (servicekit.writerpool gives each writer process one), set for this test only."""
-    lock = multiprocessing.get_context("spawn").Lock()
-    share_writes(lock)
+def writer_process() -> Iterator[None]:
+    """This process as one of its database's writer processes (servicekit.writerpool), for this test only."""
+    share_writes()
     try:
-        yield lock
+        yield
     finally:
-        share_writes(None)
+        share_writes(False)
 
 
-async def test_the_writers_shared_lock_is_held_with_the_gate(shared_lock: Any) -> None:
-    gate = WriteGate("unused.db", timeout_s=5)
+async def test_a_writer_holds_the_writers_file_lock_with_the_gate(writer_process: None, tmp_path: Path) -> None:
+    gate = WriteGate(str(tmp_path / "w.db"), timeout_s=5)
+    other = WritersLock(str(tmp_path / "w.db-writers"))  # another writer process's (its own open file)
     await gate.acquire()
-    assert not shared_lock.acquire(False)  # another writer process would wait for it
+    assert not other._try()  # another writer would wait for it
     gate.release(committed=False)
-    assert shared_lock.acquire(False)  # free with the gate
-    # Taken by another writer process: the gate waits for it, and gets it when that writer lets it go.
+    assert other._try()  # free with the gate
+    # Held by another writer: the gate waits for it, and gets it when that writer gives it back.
     waiting = asyncio.create_task(gate.acquire())
-    for _ in range(20):  # loop turns: the task runs until it waits for the lock on a thread
+    for _ in range(20):  # loop turns: the task looks at the lock and waits between looks
         await asyncio.sleep(0)
     assert not waiting.done()
-    shared_lock.release()
+    other.give_back()
     async with asyncio.timeout(5):
         await waiting
-    assert not shared_lock.acquire(False)
+    assert not other._try()
     gate.release(committed=False)
 
 
-async def test_a_writer_that_gives_up_on_the_shared_lock_leaves_it_free(shared_lock: Any) -> None:
-    gate = WriteGate("unused.db", timeout_s=0.1)
-    shared_lock.acquire()
+async def test_a_writer_that_gives_up_on_the_file_lock_leaves_it_and_the_gate_free(
+    writer_process: None, tmp_path: Path
+) -> None:
+    gate = WriteGate(str(tmp_path / "w.db"), timeout_s=0.1)
+    other = WritersLock(str(tmp_path / "w.db-writers"))
+    assert other._try()
     with pytest.raises(sqlite3.OperationalError, match="another writer process"):
-        await gate.acquire()  # timed out on the shared lock: the gate is given back too
-    cancelled = asyncio.create_task(WriteGate("other.db", timeout_s=5).acquire())
+        await gate.acquire()  # timed out on the file lock: the gate is given back too
+    cancelled = asyncio.create_task(WriteGate(str(tmp_path / "w.db"), timeout_s=5).acquire())
     for _ in range(20):
         await asyncio.sleep(0)
     cancelled.cancel()
     with pytest.raises(asyncio.CancelledError):
         await cancelled
-    shared_lock.release()  # the cancelled waiter's thread takes it now, and gives it back
-
-    async def taken_by_the_thread() -> bool:
-        return not sqlitegate.shared_waits
-
-    await wait_for(taken_by_the_thread, timeout=5, what="the cancelled waiter's thread to take the lock")
-
-    async def free() -> bool:
-        if shared_lock.acquire(False):
-            shared_lock.release()
-            return True
-        return False
-
-    await wait_for(free, timeout=5, what="the shared lock given back by the cancelled waiter")
-    share_writes(None)
+    other.give_back()
     async with asyncio.timeout(1):
-        await gate.acquire()  # and the gate itself was given back after the timeout
+        await gate.acquire()  # neither the one that timed out nor the one cancelled holds anything
+    assert not other._try()
+    gate.release(committed=False)
+    assert other._try()
