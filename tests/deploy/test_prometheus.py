@@ -42,7 +42,7 @@ def rules() -> list[dict[str, Any]]:
 def test_config_and_rules_pass_promtool() -> None:
     for config in ("deploy/prometheus/prometheus.yml", "deploy/prometheus/prometheus.local.yml"):
         assert "SUCCESS" in run("check", "config", config)
-    assert "SUCCESS: 16 rules found" in run("check", "rules", str(RULES))
+    assert "SUCCESS: 17 rules found" in run("check", "rules", str(RULES))
 
 
 def test_make_run_observed_scrapes_every_process_make_run_starts() -> None:

@@ -15,6 +15,9 @@ EVENTS_CONSUMED = Counter("events_consumed_total", "Events applied by a consumer
 EVENTS_DUPLICATE = Counter("events_duplicate_total", "Events skipped as already processed", ["service", "type"])
 EVENTS_FAILED = Counter("events_failed_total", "Handler attempts that raised", ["service", "type"])
 EVENTS_DEAD_LETTERED = Counter("events_dead_lettered_total", "Events sent to a .dlq topic", ["service", "type"])
+WRITER_RESTARTS = Counter(
+    "writer_restarts_total", "Writer pools started again after a writer died (servicekit.writerpool)", ["service"]
+)
 OUTBOX_BACKLOG = Gauge("outbox_backlog", "Outbox rows not yet published", ["service"])
 OUTBOX_PUBLISH_ERRORS = Counter("outbox_publish_errors_total", "Failed outbox publish rounds", ["service"])
 CONSUMER_LAG = Gauge("consumer_lag", "Records behind the partition's high watermark", ["service", "topic", "partition"])

@@ -12,9 +12,8 @@ answer pickled. It commits its own unit of work, and raises nothing it expects: 
 its answer (exceptions with their own constructors do not survive pickling). On SQLite the workers' writes
 take turns on the file's write lock (each process's `WriteGate` orders its own, and takes the writers' lock file
 beside the database with it: `sqlitegate.share_writes`), and the lines' checks, the rows and the events are built
-in parallel. If a worker dies
-the pool is started again, and the job that was on it is answered `WorkerLost`: whether it committed is
-unknown, so it must be one that can be sent again (the push is idempotent).
+in parallel. If a worker dies the pool is started again, and the job that was on it is answered `WorkerLost`:
+whether it committed is unknown, so it must be one that can be sent again (the push is idempotent).
 """
 
 from __future__ import annotations
@@ -35,6 +34,7 @@ from typing import Any, TypeVar
 
 from opentelemetry import context as otel_context
 
+from servicekit import metrics
 from servicekit.db import make_engine, sessionmaker
 from servicekit.dbtrace import instrument_engine
 from servicekit.settings import ServiceSettings
@@ -179,6 +179,7 @@ class WriterPool:
                 broken.shutdown(wait=False, cancel_futures=True)
                 self._pool = self._new_pool()
                 self.restarts += 1
+                metrics.WRITER_RESTARTS.labels(self.settings.service_name).inc()
             return self._pool
 
     async def close(self) -> None:

@@ -12,6 +12,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from prometheus_client import REGISTRY
 
 from servicekit.settings import ServiceSettings
 from servicekit.writerpool import WorkerLost, WriterPool
@@ -20,6 +21,10 @@ from testkit.databases import DbFactory
 from testkit.waits import wait_for
 
 TABLES = "testkit.writerjobs:tables"
+
+
+def _restarts() -> float:
+    return REGISTRY.get_sample_value("writer_restarts_total", {"service": ServiceSettings().service_name}) or 0.0
 
 
 def _alive(pid: int) -> bool:
@@ -47,9 +52,10 @@ async def test_a_jobs_error_comes_back_and_a_dead_writer_is_replaced(make_db: Db
         with pytest.raises(ValueError, match="a job's own error"):
             await pool.run(writerjobs.fails)
         (before,) = pool.pids()
+        before_restarts = _restarts()
         with pytest.raises(WorkerLost):
             await pool.run(writerjobs.dies)
-        assert pool.restarts == 1
+        assert pool.restarts == 1 and _restarts() == before_restarts + 1  # operators see it (WritersRestarting)
         after = await pool.run(writerjobs.process_id)
         assert after != before and pool.pids() == [after]
     finally:
