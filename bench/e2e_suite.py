@@ -13,7 +13,7 @@ from types import TracebackType
 
 import httpx
 
-from devstack.broker import free_port
+from devstack.broker import free_ports
 from devstack.postgres import create_database, drop_database
 from devstack.suite import PROCESSES, SERVICES, Suite, SuiteConfig
 from testkit.databases import pg_admin
@@ -26,10 +26,11 @@ class BenchSuite:
     """Broker, migrations and the five services as processes, on free ports, data under `folder`."""
 
     def __init__(self, folder: Path, *, postgres: bool) -> None:
+        *ports, broker_port = free_ports(len(PROCESSES) + 1)
         self.config = SuiteConfig(
             var_dir=folder / "var",
-            ports={name: free_port() for name in PROCESSES},
-            broker_port=free_port(),
+            ports=dict(zip(PROCESSES, ports, strict=True)),
+            broker_port=broker_port,
             log_dir=folder / "logs",
             # The bench measures what the machine can carry, not the per-provider push policy.
             extra_env={"SHUZHUAN_REGISTRY_PUSH_BATCHES_PER_MINUTE": "0"},

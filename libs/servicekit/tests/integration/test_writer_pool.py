@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from prometheus_client import REGISTRY
 
+from servicekit.db import make_engine
 from servicekit.settings import ServiceSettings
 from servicekit.writerpool import WorkerLost, WriterPool
 from testkit import writerjobs
@@ -34,8 +35,18 @@ def _alive(pid: int) -> bool:
         return False
 
 
+async def _migrated(url: str) -> str:
+    """The database as a service's migration leaves it before its processes start: on SQLite, in WAL mode. (Two
+    writers turning a new file to WAL at the same moment can be refused "database is locked" at once.)"""
+    engine = make_engine(url)
+    async with engine.connect() as conn:
+        await conn.exec_driver_sql("SELECT 1")
+    await engine.dispose()
+    return url
+
+
 async def test_jobs_run_in_writer_processes_each_with_its_database(make_db: DbFactory, db_kind: str) -> None:
-    pool = WriterPool(ServiceSettings(database_url=await make_db(db_kind)), TABLES, 2)
+    pool = WriterPool(ServiceSettings(database_url=await _migrated(await make_db(db_kind))), TABLES, 2)
     try:
         # Two jobs at once, each holding its writer: they run on the two writers, neither in this process.
         pids = await asyncio.gather(*(pool.run(writerjobs.process_id, 0.5) for _ in range(2)))
