@@ -76,7 +76,7 @@ async def test_a_jobs_error_comes_back_and_a_dead_writer_is_replaced(make_db: Db
 async def test_writers_end_when_the_process_that_started_them_is_killed(tmp_path: Path) -> None:
     script = textwrap.dedent(
         f"""
-        import asyncio, time
+        import signal
         from servicekit.settings import ServiceSettings
         from servicekit.writerpool import WriterPool
 
@@ -85,7 +85,7 @@ async def test_writers_end_when_the_process_that_started_them_is_killed(tmp_path
             for started in pool.start():
                 started.result(timeout=60)
             print(*pool.pids(), flush=True)
-            time.sleep(120)
+            signal.pause()  # until the test kills it
         """
     )
     (tmp_path / "serving.py").write_text(script)
