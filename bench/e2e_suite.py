@@ -110,10 +110,12 @@ class Monitor:
         self.type = event_type
         self.consumers = consumers
         self.cpu_start: dict[str, float] = {}
+        self.server_start: float | None = None
         self.client = httpx.AsyncClient(timeout=30)
 
     async def start(self) -> None:
         self.cpu_start = {name: cpu_seconds(pid) for name, pid in self.processes().items()}
+        self.server_start = postgres_server_cpu() if self.suite.postgres else None
 
     def processes(self) -> dict[str, int]:
         """Each service's process, and each process one of them started (the registry's writers, `push_workers`),
@@ -163,6 +165,8 @@ class Monitor:
         for name, pid in self.processes().items():
             cpu[name] = cpu_seconds(pid) - self.cpu_start.get(name, 0.0)
             rss[name] = peak_rss_mb(pid)
+        if self.server_start is not None:
+            cpu[POSTGRES_SERVER] = postgres_server_cpu() - self.server_start
         return cpu, rss
 
 
@@ -186,6 +190,28 @@ def _cmdline(pid: int) -> str:
 def cpu_seconds(pid: int) -> float:
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / TICKS  # utime + stime
+
+
+POSTGRES_SERVER = "postgresql server"
+
+
+def postgres_server_cpu() -> float:
+    """CPU seconds of this machine's PostgreSQL server so far: every live `postgres` process, and the children
+    the postmaster has reaped (a backend that ended adds its CPU to the postmaster's cutime and cstime). Read
+    before and after a run, the difference is the server's work for it (the suite is its only client then)."""
+    total = 0.0
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            stat = (proc / "stat").read_text()
+        except OSError:
+            continue
+        comm, fields = stat[stat.index("(") + 1 : stat.rindex(")")], stat.rsplit(")", 1)[1].split()
+        if comm != "postgres":
+            continue
+        total += int(fields[11]) + int(fields[12]) + int(fields[13]) + int(fields[14])  # own + reaped children's
+    return total / TICKS
 
 
 def peak_rss_mb(pid: int) -> float:

@@ -150,6 +150,47 @@ def _statement(
     return found
 
 
+def _unnest_statement(
+    table: Table,
+    columns: tuple[str, ...],
+    conflict: Sequence[str],
+    update: Sequence[str],
+    newer: str | None,
+    add: Sequence[str],
+) -> str:
+    """PostgreSQL: INSERT … SELECT * FROM unnest(one array per column) ON CONFLICT …, compiled once: the
+    server plans and starts one statement for the batch where executemany starts one per row (the server's CPU
+    per row 8.0–8.2 → 4.7–4.8 µs, an upsert of 200,000 rows in batches of 5,000, docs/architecture.md)."""
+    key = (id(table), "postgresql-unnest", columns, f"{conflict}|{update}|{newer}|{add}")
+    found = _compiled.get(key)
+    if found is None:
+        dialect = _driver_dialect("postgresql")
+        quote = dialect.identifier_preparer.quote
+        name = dialect.identifier_preparer.format_table(table)
+        arrays = ", ".join(f"${i}::{table.c[c].type.compile(dialect=dialect)}[]" for i, c in enumerate(columns, 1))
+        sql = (
+            f"INSERT INTO {name} ({', '.join(quote(c) for c in columns)}) SELECT * FROM unnest({arrays}) "
+            f"ON CONFLICT ({', '.join(quote(c) for c in conflict)}) "
+        )
+        if add:
+            sql += "DO UPDATE SET " + ", ".join(f"{quote(c)} = {name}.{quote(c)} + excluded.{quote(c)}" for c in add)
+        elif update:
+            sql += "DO UPDATE SET " + ", ".join(f"{quote(c)} = excluded.{quote(c)}" for c in update)
+            if newer:
+                sql += f" WHERE {name}.{quote(newer)} < excluded.{quote(newer)}"
+        else:
+            sql += "DO NOTHING"
+        found = _compiled[key] = (sql, columns)
+    return found[0]
+
+
+def _unique_keys(rows: Sequence[Mapping[str, Any]], conflict: Sequence[str]) -> bool:
+    """Whether no two rows share a key: one statement may update a row once only (executemany, one statement a
+    row, applies such rows in turn)."""
+    getter = itemgetter(*conflict)
+    return len(set(map(getter, rows))) == len(rows)
+
+
 def driver_insert(dialect: str, table: Any, rows: Sequence[Mapping[str, Any]]) -> tuple[str, list[tuple[Any, ...]]]:
     """A plain INSERT of `rows` (all with the same keys) as the driver takes it: its SQL and the rows as
     converted tuples (for writers that bypass SQLAlchemy's connection, e.g. servicekit.groupwrite)."""
@@ -186,6 +227,11 @@ async def insert_rows(
     connection = await session.connection()
     if dialect == "postgresql" and not conflict:
         await _copy(connection, t, order, _tuples(rows, convert))
+    elif dialect == "postgresql" and (not (update or add) or _unique_keys(rows, conflict)):
+        sql = _unnest_statement(t, order, conflict, update, newer, add)
+        for i in range(0, len(rows), chunk):
+            values = _tuples(rows[i : i + chunk], convert)
+            await connection.exec_driver_sql(sql, tuple(zip(*values, strict=True)))
     else:
         for i in range(0, len(rows), chunk):
             params = _tuples(rows[i : i + chunk], convert)

@@ -195,3 +195,26 @@ async def test_counters_are_added_to_what_is_stored(make_db: DbFactory, db_kind:
         assert stored == {("500103", "x"): (1, 5), ("500104", "x"): (1, 1), ("500103", "y"): (3, 3)}
     finally:
         await engine.dispose()
+
+
+async def test_a_batch_holding_a_key_twice_is_applied_row_after_row(make_db: DbFactory, db_kind: str) -> None:
+    """On PostgreSQL an upsert goes as one statement over arrays (unnest), and one statement may not update a
+    row twice: a batch holding a key twice is applied row after row, as it always was."""
+    url = await make_db(db_kind)
+    await create_tables(url, metadata)
+    engine = make_engine(url)
+    try:
+        async with sessionmaker(engine)() as s:
+            twice = [{"unit": "500103", "kind": "x", "a": 2, "b": 1}, {"unit": "500103", "kind": "x", "a": 3, "b": 1}]
+            await upsert_add(s, counters, twice, ["unit", "kind"], ["a", "b"])
+            update = ["n", "version"]
+            versions = [row("a", version=2, n=2), row("a", version=3, n=3), row("a", version=1, n=1)]
+            await insert_rows(s, things, versions, conflict=["id"], update=update, newer="version")
+            await insert_rows(s, things, [row("b", n=1), row("b", n=2)], conflict=["id"])  # the first is kept
+            await s.commit()
+            got = {r.id: (r.n, r.version) for r in await s.execute(select(things))}
+            stored = [(r.a, r.b) for r in await s.execute(select(counters))]
+        assert got == {"a": (3, 3), "b": (1, 1)}
+        assert stored == [(5, 2)]
+    finally:
+        await engine.dispose()
