@@ -42,10 +42,18 @@ async def test_a_table_filled_in_bulk_is_analysed_as_it_grows(make_db: DbFactory
         async with sessions() as session:
             counted = await session.scalar(text("SELECT reltuples FROM pg_class WHERE relname = 'grown'"))
             of_the_provider = await estimated_rows(session, select(grown).where(grown.c.owner == "pv_1"))
+            bounds = await session.scalar(
+                text(
+                    "SELECT array_length(histogram_bounds::text::text[], 1) FROM pg_stats "
+                    "WHERE tablename = 'grown' AND attname = 'id'"
+                )
+            )
     assert counted is not None and counted >= 30_000, counted  # analysed on the way, not left at empty
     # The planner knows the provider holds every row (with the empty table's statistics it guessed 0.5 %: and
     # hashed "those few" rows for every lookup by record id).
     assert of_the_provider >= 50_000, of_the_provider
+    # A light sample (statistics target 10: an 11-bound histogram), not PostgreSQL's 30,000 rows (101 bounds).
+    assert bounds is not None and bounds <= planner_stats.SAMPLE_TARGET + 1, bounds
 
 
 async def test_small_writes_do_not_analyse(make_db: DbFactory) -> None:
