@@ -11,6 +11,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
 from servicekit.db import make_engine, normalize_url
+from servicekit.migrations import NEW_DATABASE
 
 DEFAULT_URL = "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
 _embedded: object | None = None  # keeps the pgserver handle alive for the process
@@ -56,14 +57,15 @@ async def find_or_start_postgres(var_dir: Path) -> str:
 
 
 async def create_database(admin_url: str, prefix: str = "shuzhuan_test", template: str | None = None) -> str:
-    """Create a fresh, uniquely named database (a copy of `template`, if given); return its URL."""
+    """Create a fresh, uniquely named database (a copy of `template`, if given, which keeps its collation);
+    return its URL."""
     name = f"{prefix}_{uuid.uuid4().hex[:12]}"
     engine = make_engine(admin_url)
     try:
         async with engine.connect() as conn:
             await conn.execution_options(isolation_level="AUTOCOMMIT")
-            copy = f' TEMPLATE "{template}"' if template else ""
-            await conn.execute(text(f'CREATE DATABASE "{name}"{copy}'))
+            copy = f'TEMPLATE "{template}"' if template else NEW_DATABASE
+            await conn.execute(text(f'CREATE DATABASE "{name}" {copy}'))
     finally:
         await engine.dispose()
     return make_url(admin_url).set(database=name).render_as_string(hide_password=False)

@@ -22,6 +22,13 @@ def alembic_config(migrations_dir: Path, url: str) -> Config:
     return cfg
 
 
+# A new database compares text byte by byte (collation "C"): every key of ours (USCCs, ids, codes) is compared in
+# each index descent, and "C" is a memcmp where a locale's collation copies both strings and calls strcoll (a
+# lookup and an upsert per row: 8.2–8.4 → 7.2–7.4 µs of the server's CPU, bench/results.md). For UTF-8 text the
+# order is the code-point order, the same as C.UTF-8's. Character classes (upper, lower) keep the cluster's.
+NEW_DATABASE = "TEMPLATE template0 LC_COLLATE 'C'"
+
+
 async def ensure_database(url: str) -> None:
     """Create the PostgreSQL database named in `url` when it does not exist yet (SQLite: the folder)."""
     u = make_url(normalize_url(url))
@@ -33,7 +40,7 @@ async def ensure_database(url: str) -> None:
             await conn.execution_options(isolation_level="AUTOCOMMIT")  # CREATE DATABASE runs outside a transaction
             exists = await conn.scalar(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": u.database})
             if not exists:
-                await conn.execute(text(f'CREATE DATABASE "{u.database}"'))
+                await conn.execute(text(f'CREATE DATABASE "{u.database}" {NEW_DATABASE}'))
     finally:
         await admin.dispose()
 

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 from sqlalchemy.engine import make_url
 
 from devstack.postgres import drop_database
@@ -46,7 +46,9 @@ async def test_migrate_creates_a_missing_postgresql_database() -> None:
         engine = make_engine(url)
         async with engine.connect() as conn:
             tables = await conn.run_sync(lambda c: set(inspect(c).get_table_names()))
+            collation = await conn.scalar(text("SELECT datcollate FROM pg_database WHERE datname = current_database()"))
         await engine.dispose()
         assert {"enterprises", "outbox", "inbox", "alembic_version"} <= tables
+        assert collation == "C"  # keys compare byte by byte (servicekit.migrations.NEW_DATABASE)
     finally:
         await drop_database(admin, url)
