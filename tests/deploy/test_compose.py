@@ -30,7 +30,11 @@ def test_the_compose_files_follow_the_compose_specification() -> None:
 
 def test_every_service_runs_with_its_database_and_migration() -> None:
     services = compose()["services"]
-    databases = set(re.findall(r"CREATE DATABASE (\w+);", (COMPOSE / "postgres-init.sql").read_text()))
+    databases = set(
+        re.findall(
+            r"CREATE DATABASE (\w+) TEMPLATE template0 LC_COLLATE 'C';", (COMPOSE / "postgres-init.sql").read_text()
+        )
+    )
     assert databases == set(SERVICES)
     for name, port in SERVICES.items():
         svc, migrate = services[name], services[f"{name}-migrate"]
