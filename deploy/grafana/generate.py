@@ -65,10 +65,11 @@ OVERVIEW = [
         "s",
     ),
     (
-        "Relay and handler failures",
+        "Relay, handler and writer-process failures",
         {
             "relay {{service}}": "sum by (service) (increase(outbox_publish_errors_total[15m]))",
             "handler {{service}}": "sum by (service) (increase(events_failed_total[15m]))",
+            "writer restarted {{service}}": "sum by (service) (increase(writer_restarts_total[15m]))",
         },
         "short",
     ),
