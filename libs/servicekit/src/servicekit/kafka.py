@@ -27,7 +27,10 @@ def _security(settings: ServiceSettings) -> dict[str, Any]:
 
 
 def producer_config(settings: ServiceSettings) -> dict[str, Any]:
-    """acks=all always; idempotence only on a real Kafka (Tansu rejects InitProducerId v0)."""
+    """acks=all always; idempotence only on a real Kafka (Tansu rejects InitProducerId v0). Record batches are
+    compressed with zstd on both: the broker stores and serves them as they are, and each consumer's fetch
+    carries a fraction of the bytes (Tansu at 300,000 enterprises: its RSS 236 → 42 MB, each consumer's about
+    45 MB less, every process together 5 % less CPU; bench/results.md)."""
     cfg: dict[str, Any] = {
         "bootstrap_servers": settings.kafka_bootstrap_servers,
         "client_id": f"{settings.service_name}-producer",
@@ -37,12 +40,10 @@ def producer_config(settings: ServiceSettings) -> dict[str, Any]:
         # The relay fills whole record batches itself (one per partition per round): big ones.
         "max_batch_size": 1024 * 1024,
         "max_request_size": 4 * 1024 * 1024,
+        "compression_type": "zstd",
+        "enable_idempotence": settings.kafka_profile == "kafka",
         **_security(settings),
     }
-    if settings.kafka_profile == "kafka":
-        cfg |= {"enable_idempotence": True, "compression_type": "zstd"}
-    else:
-        cfg |= {"enable_idempotence": False}
     return cfg
 
 

@@ -20,6 +20,7 @@ def test_local_broker_profile_turns_idempotence_off_but_keeps_acks_all() -> None
     cfg = producer_config(ServiceSettings(kafka_profile="tansu"))
     assert cfg["enable_idempotence"] is False
     assert cfg["acks"] == "all"
+    assert cfg["compression_type"] == "zstd"  # as on Apache Kafka: the broker keeps and serves a fraction of the bytes
 
 
 def test_kafka_profile_keeps_the_production_guarantees() -> None:
