@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from e2e_suite import BenchSuite, cpu_seconds
+from e2e_suite import BenchSuite, cpu_seconds, processes
 from enterprises import ndjson, records
 from load import RawClient
 
@@ -73,7 +73,7 @@ async def freshness(args: argparse.Namespace) -> str:
                 metrics_url = f"{suite.url('indexer')}/metrics"
                 await asyncio.sleep(5)  # let the initial load settle before the window opens
                 before = buckets((await c.get(metrics_url)).text, "indexer", UPDATED)
-                cpu_before = {name: cpu_seconds(pid) for name, pid in suite.pids().items()}
+                cpu_before = {name: cpu_seconds(pid) for name, pid in processes(suite).items()}
                 started = time.perf_counter()
                 host, port = registry.removeprefix("http://").rsplit(":", 1)
                 raw = RawClient(host, int(port))
@@ -85,7 +85,7 @@ async def freshness(args: argparse.Namespace) -> str:
                 await asyncio.sleep(5)  # the tail of the window reaches the indexer
                 after = buckets((await c.get(metrics_url)).text, "indexer", UPDATED)
                 window = time.perf_counter() - started
-                cpu = {name: cpu_seconds(pid) - cpu_before.get(name, 0.0) for name, pid in suite.pids().items()}
+                cpu = {name: cpu_seconds(pid) - cpu_before.get(name, 0.0) for name, pid in processes(suite).items()}
     applied = after[-1][1] - dict(before).get(float("inf"), 0.0) if after else 0
     p50, p99 = quantile(before, after, 0.5), quantile(before, after, 0.99)
     return (

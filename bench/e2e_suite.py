@@ -118,14 +118,7 @@ class Monitor:
         self.server_start = postgres_server_cpu() if self.suite.postgres else None
 
     def processes(self) -> dict[str, int]:
-        """Each service's process, and each process one of them started (the registry's writers, `push_workers`),
-        named after its parent: `registry.1`, `registry.2`."""
-        out = {}
-        for name, pid in self.suite.pids().items():
-            out[name] = pid
-            for k, child in enumerate(children(pid), 1):
-                out[f"{name}.{k}"] = child
-        return out
+        return processes(self.suite)
 
     async def stop(self) -> None:
         await self.client.aclose()
@@ -168,6 +161,17 @@ class Monitor:
         if self.server_start is not None:
             cpu[POSTGRES_SERVER] = postgres_server_cpu() - self.server_start
         return cpu, rss
+
+
+def processes(suite: BenchSuite) -> dict[str, int]:
+    """Each service's process, and each process one of them started (the registry's writers, `push_workers`),
+    named after its parent: `registry.1`, `registry.2`."""
+    out = {}
+    for name, pid in suite.pids().items():
+        out[name] = pid
+        for k, child in enumerate(children(pid), 1):
+            out[f"{name}.{k}"] = child
+    return out
 
 
 def children(pid: int) -> list[int]:
