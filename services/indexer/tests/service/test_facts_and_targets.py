@@ -4,18 +4,28 @@ facts equals the cells kept by deltas; the 2027 talent target sums 2024-2027; th
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+import asyncio
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
+
+import pytest
+from sqlalchemy.exc import IntegrityError
 
 from contracts.api.activities import ActivityKind
 from contracts.events.assessment import DesignationGranted, DesignationRevoked
 from contracts.events.registry import ActivityRecorded
+from indexer.facts import handlers, repository
 from indexer.facts import service as facts
 from indexer.main import spec
 from indexer.stats import repository as stats
+from servicekit.consumer import Received
 from testkit.databases import MigratedDbFactory
-from testkit.indexer import DISTRICT, EXPECTED, T0, B, final, stream
+from testkit.indexer import A_FACTS, DISTRICT, EXPECTED, T0, A, B, final, registered, stream
 from testkit.services import RunningService, service_under_test
+
+
+def received(event: Any) -> Received[Any]:
+    return Received(id=f"ev-{id(event)}", time=datetime.now(UTC), source="/test", payload=event)
 
 
 async def cells(svc: RunningService) -> dict[tuple[Any, ...], dict[str, int]]:
@@ -104,3 +114,44 @@ async def test_the_pilot_rule_shares_and_the_enterprises_below(migrated_db: Migr
         answer = (await svc.client.get("/v1/pilot-rule?sub_industry=SUB-C367", headers=DISTRICT)).json()
         assert answer["met"] is True and answer["below"] == [] and answer["district_code"] == "500103"
         assert (await svc.client.get("/v1/pilot-rule?sub_industry=SUB-X")).status_code == 422
+
+
+async def test_a_fact_another_transaction_stored_meanwhile_is_not_overwritten(
+    migrated_db: MigratedDbFactory, db_kind: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two transactions that both find no fact for an enterprise (an indexer replica applying its registration,
+    another its assessment): the later one's new fact would overwrite the first's. It is refused instead
+    (IntegrityError: the consumer applies the batch again), and applied again it counts on what is stored."""
+    read, registered_first = asyncio.Event(), asyncio.Event()
+    stored_facts = repository.facts
+
+    async def facts_then_wait(session: Any, usccs: Any) -> Any:
+        found = await stored_facts(session, usccs)
+        if not read.is_set():  # the assessment's transaction: it has read, then the registration commits
+            read.set()
+            await registered_first.wait()
+        return found
+
+    async with service_under_test(spec, await migrated_db(spec, db_kind)) as svc:
+
+        async def assess() -> None:
+            async with svc.runtime.uow() as uow:
+                await handlers.on_finalised(uow, [received(final(A, 2, T0))])
+                await uow.commit()
+
+        monkeypatch.setattr(repository, "facts", facts_then_wait)
+        meanwhile = asyncio.create_task(assess())
+        await read.wait()  # it found no fact
+        async with svc.runtime.uow() as uow:
+            await handlers.on_registered(uow, [received(registered(A, "500103", "C3670", **A_FACTS))])
+            await uow.commit()
+        registered_first.set()
+        with pytest.raises(IntegrityError):
+            await meanwhile
+        async with svc.runtime.uow() as uow:  # the consumer's next attempt
+            await handlers.on_finalised(uow, [received(final(A, 2, T0))])
+            await uow.commit()
+        totals = (await svc.client.get("/v1/aggregates")).json()["totals"]
+        assert (totals["enterprises"], totals["assessed"], totals["level_2_plus"]) == (1, 1, 1)
+        cell = (await cells(svc))[("500103", 3, "specialised", "small", "y")]
+        assert cell["enterprises"] == 1  # the registration's profile kept, counted once

@@ -26,7 +26,15 @@ async def facts(session: AsyncSession, usccs: Sequence[str]) -> dict[str, dict[s
 
 
 async def put_facts(session: AsyncSession, rows: Sequence[Mapping[str, Any]]) -> None:
+    """Write facts read earlier in this transaction and changed since."""
     await insert_rows(session, EnterpriseFact, rows, conflict=["uscc"], update=FACT_COLUMNS)
+
+
+async def add_facts(session: AsyncSession, rows: Sequence[Mapping[str, Any]]) -> None:
+    """Insert facts that were not stored when this transaction read them: a plain INSERT (COPY on PostgreSQL). If
+    another transaction stored one of them meanwhile, the key's uniqueness refuses this one (IntegrityError) and
+    the consumer applies the batch again on what is stored now, instead of overwriting it."""
+    await insert_rows(session, EnterpriseFact, rows)
 
 
 async def add_to_cells(session: AsyncSession, changes: Mapping[CellKey, Mapping[str, int]]) -> None:

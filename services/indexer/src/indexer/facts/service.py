@@ -32,7 +32,8 @@ async def apply(uow: UnitOfWork, changes: Sequence[Change]) -> set[str]:
         change(current.setdefault(uscc, new_fact(uscc, district)))
     changed = [(before, f) for u, f in current.items() if (before := stored.get(u)) != f]
     moved = deltas(changed)
-    await repository.put_facts(uow.session, [f for _, f in changed])
+    await repository.add_facts(uow.session, [f for before, f in changed if before is None])
+    await repository.put_facts(uow.session, [f for before, f in changed if before is not None])
     await repository.add_to_cells(uow.session, moved)
     await stats.add_counts(uow.session, registered_moves(changed))
     return {key[0] for key in moved}
