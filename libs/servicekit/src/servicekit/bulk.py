@@ -1,7 +1,8 @@
 """Set-based writes of many rows, the fast path of every bulk write and every consumer.
 
 An INSERT (optionally … ON CONFLICT DO NOTHING / DO UPDATE) is compiled once per table, dialect and
-conflict rule, and the rows go to the driver's executemany as tuples (a plain INSERT on PostgreSQL: COPY).
+conflict rule, and the rows go to the driver's executemany as tuples (on PostgreSQL a plain INSERT goes by COPY,
+an upsert as one statement over one array per column).
 Each column's value is converted once by a converter chosen from the column's type (JSON text, UTC timestamps, exact
 decimals), instead of SQLAlchemy's generic per-parameter processing, which cost about a third of a
 10,000-record push when profiled (bench/results.md). The values written are exactly what the same
@@ -211,7 +212,8 @@ async def insert_rows(
     add: Sequence[str] = (),
     chunk: int = 10_000,
 ) -> None:
-    """INSERT every row (all with the same keys) in one executemany per `chunk` rows.
+    """INSERT every row (all with the same keys) in one executemany per `chunk` rows (PostgreSQL: one COPY, or one
+    INSERT … SELECT FROM unnest(…) per chunk where no key repeats).
 
     `conflict` (the key columns) makes it INSERT … ON CONFLICT DO NOTHING; with `update`, DO UPDATE SET
     those columns, only where the stored `newer` column is lower than the incoming one, if given; with
