@@ -9,19 +9,37 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
+from sqlalchemy import select, text
 from sqlalchemy.exc import IntegrityError
 
 from contracts.api.activities import ActivityKind
+from contracts.api.journey import Stage
 from contracts.events.assessment import DesignationGranted, DesignationRevoked
-from contracts.events.registry import ActivityRecorded
+from contracts.events.registry import ActivityRecorded, ProjectCreated
 from indexer.facts import handlers, repository
 from indexer.facts import service as facts
 from indexer.main import spec
+from indexer.models import EnterpriseFact
 from indexer.stats import repository as stats
 from servicekit.consumer import Received
+from servicekit.db import table_of
 from testkit.databases import MigratedDbFactory
 from testkit.indexer import A_FACTS, DISTRICT, EXPECTED, T0, A, B, final, registered, stream
 from testkit.services import RunningService, service_under_test
+from testkit.waits import wait_for
+
+
+def project(uscc: str) -> ProjectCreated:
+    return ProjectCreated(
+        project_id="pj_a", uscc=uscc, district_code="500103", provider_id="pv_1", stage=Stage.DIAGNOSIS, created_at=T0
+    )
+
+
+async def waiting_on_a_lock(svc: RunningService) -> bool:
+    """Whether another backend of this database waits for a lock (PostgreSQL)."""
+    async with svc.runtime.engine.connect() as conn:
+        query = "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"
+        return bool(await conn.scalar(text(query)))
 
 
 def received(event: Any) -> Received[Any]:
@@ -155,3 +173,29 @@ async def test_a_fact_another_transaction_stored_meanwhile_is_not_overwritten(
         assert (totals["enterprises"], totals["assessed"], totals["level_2_plus"]) == (1, 1, 1)
         cell = (await cells(svc))[("500103", 3, "specialised", "small", "y")]
         assert cell["enterprises"] == 1  # the registration's profile kept, counted once
+
+
+async def test_two_transactions_changing_one_stored_fact_both_count(migrated_db: MigratedDbFactory) -> None:
+    """PostgreSQL (replicas): while one transaction has changed a stored fact and not yet committed, another that
+    changes the same fact reads it only once the first has committed, and so keeps both changes (it used to read
+    the fact as it was and write it back over the first's change)."""
+    async with service_under_test(spec, await migrated_db(spec, "postgresql")) as svc:
+        async with svc.runtime.uow() as uow:
+            await handlers.on_registered(uow, [received(registered(A, "500103", "C3670", **A_FACTS))])
+            await uow.commit()
+
+        async def assess() -> None:
+            async with svc.runtime.uow() as uow:
+                await handlers.on_finalised(uow, [received(final(A, 2, T0))])
+                await uow.commit()
+
+        async with svc.runtime.uow() as uow:
+            await handlers.on_project_created(uow, [received(project(A))])  # A's fact changed, not committed
+            meanwhile = asyncio.create_task(assess())
+            await wait_for(lambda: waiting_on_a_lock(svc), what="the other transaction waits for this one")
+            await uow.commit()
+        await meanwhile
+        async with svc.runtime.engine.connect() as conn:
+            t = table_of(EnterpriseFact)
+            fact = (await conn.execute(select(t).where(t.c.uscc == A))).one()
+        assert (fact.level, fact.stage_seq) == (2, 1)  # both changes kept
