@@ -22,10 +22,11 @@ async def facts(session: AsyncSession, usccs: Sequence[str]) -> dict[str, dict[s
     """The stored facts of these enterprises, as dicts (one read for the batch), to be changed and written back in
     this transaction: on PostgreSQL they stay locked until it ends (FOR UPDATE), so another transaction changing
     one of them (a replica's) reads it after this one has committed, rather than as it was, and writing it back
-    would undo this one's change. (SQLite has one writer, and renders no FOR UPDATE.)"""
+    would undo this one's change. They are locked in USCC order, so two batches locking some of the same facts
+    wait for each other instead of deadlocking. (SQLite has one writer, and renders no FOR UPDATE.)"""
     t = table_of(EnterpriseFact)
     query = select_where_in(session.get_bind().dialect.name, t, t.c.uscc, list(usccs), columns=list(t.c))
-    query = query.with_for_update(of=t)
+    query = query.order_by(t.c.uscc).with_for_update(of=t)
     return {r.uscc: dict(r._mapping) for r in await session.execute(query)}
 
 
