@@ -4,13 +4,16 @@ dead-lettered alone, and a relay that dies after sending but before marking doub
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import gc
+import weakref
 from collections import defaultdict
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from aiokafka import AIOKafkaConsumer
 
 from devstack.broker import Broker
 from servicekit import consumer as consumer_module
@@ -93,6 +96,59 @@ async def test_the_collector_returns_after_the_polls_objects_are_dropped(
 
         await wait_for(applied, timeout=60, what="3,000 pings applied")
     assert left and sum(left) < 1_000, left  # 3,000 events alive would leave tens of thousands
+
+
+async def test_a_polls_records_are_built_with_the_collector_paused(
+    broker: Broker, make_db: DbFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`getmany` builds the poll's records; a young pass begun among them walked and promoted them all (9 % of a
+    consumer), so the fetch runs inside the pause too."""
+    Ping = ping_event_class(partitions=1)
+    await ensure_topics(broker.bootstrap, [(Ping.TOPIC.name, 1), (Ping.TOPIC.dlq, 1)])
+    collector_on: list[bool] = []  # per fetch that returned records: was the collector on while it ran
+    fetch = AIOKafkaConsumer.getmany
+
+    async def recording(self: AIOKafkaConsumer, *partitions: Any, **kwargs: Any) -> Any:
+        got = await fetch(self, *partitions, **kwargs)
+        if any(got.values()):
+            collector_on.append(gc.isenabled())
+        return got
+
+    monkeypatch.setattr(AIOKafkaConsumer, "getmany", recording)
+    async with node(broker, await make_db("sqlite"), Ping, consume=True, consumer_max_records=5_000) as consumer:
+        await send_raw(broker.bootstrap, Ping.TOPIC.name, [ping_record(Ping, f"k{i % 10}", i) for i in range(3_000)])
+
+        async def applied() -> bool:
+            return len(await consumer.applied()) >= 3_000
+
+        await wait_for(applied, timeout=60, what="3,000 pings applied")
+    assert collector_on and not any(collector_on), collector_on
+
+
+class _Cycle:
+    def __init__(self) -> None:
+        self.me = self
+
+
+async def test_garbage_made_while_the_consumer_idles_is_still_collected(broker: Broker, make_db: DbFactory) -> None:
+    """The pause covers an empty poll's wait too (≤ 0.5 s), so reference cycles made meanwhile (by the service's
+    HTTP requests, on the same loop) wait for the next pass after it: they do not pile up while nothing comes."""
+    Ping = ping_event_class(partitions=1)
+    await ensure_topics(broker.bootstrap, [(Ping.TOPIC.name, 1), (Ping.TOPIC.dlq, 1)])
+    async with node(broker, await make_db("sqlite"), Ping, consume=True) as consumer:
+
+        async def idling() -> bool:
+            return consumer.consumer.empty_polls >= 2
+
+        await wait_for(idling, timeout=60, what="the consumer idling")
+        collected: list[bool] = []
+        weakref.finalize(_Cycle(), collected.append, True)  # garbage only the cyclic collector can free
+        deadline = asyncio.get_running_loop().time() + 5
+        while not collected and asyncio.get_running_loop().time() < deadline:
+            for _ in range(gc.get_threshold()[0] // 20 + 1):  # cycles as requests leave them: a pass falls due
+                _Cycle()
+            await asyncio.sleep(0.02)
+        assert collected, "a reference cycle made while the consumer idled was not collected within 5 s"
 
 
 async def test_a_poison_record_in_a_large_batch_is_dead_lettered_alone(broker: Broker, make_db: DbFactory) -> None:
