@@ -211,34 +211,45 @@ async def insert_rows(
     newer: str | None = None,
     add: Sequence[str] = (),
     chunk: int = 10_000,
-) -> None:
+) -> int | None:
     """INSERT every row (all with the same keys) in one executemany per `chunk` rows (PostgreSQL: one COPY, or one
     INSERT … SELECT FROM unnest(…) per chunk where no key repeats).
 
     `conflict` (the key columns) makes it INSERT … ON CONFLICT DO NOTHING; with `update`, DO UPDATE SET
     those columns, only where the stored `newer` column is lower than the incoming one, if given; with
     `add` (counters), DO UPDATE SET each to the stored value plus the incoming one.
+
+    Returns how many rows the database inserted or updated (a row left alone by DO NOTHING, or by the `newer`
+    guard, is not counted), or None where the driver does not count them (an executemany on asyncpg).
     """
     if not rows:
-        return
+        return 0
     t: Table = getattr(table, "__table__", table)
     dialect = session.get_bind().dialect.name
     columns = tuple(rows[0].keys())
     sql, order = _statement(dialect, t, columns, conflict, update, newer, add)
     convert = [(name, converter(t.c[name].type, dialect)) for name in order]
     connection = await session.connection()
+    written: int | None = 0
     if dialect == "postgresql" and not conflict:
         await _copy(connection, t, order, _tuples(rows, convert))
+        written = len(rows)
     elif dialect == "postgresql" and (not (update or add) or _unique_keys(rows, conflict)):
         sql = _unnest_statement(t, order, conflict, update, newer, add)
         for i in range(0, len(rows), chunk):
             values = _tuples(rows[i : i + chunk], convert)
-            await connection.exec_driver_sql(sql, tuple(zip(*values, strict=True)))
+            written = _plus(written, (await connection.exec_driver_sql(sql, tuple(zip(*values, strict=True)))).rowcount)
     else:
         for i in range(0, len(rows), chunk):
             params = _tuples(rows[i : i + chunk], convert)
-            await connection.exec_driver_sql(sql, params)
+            written = _plus(written, (await connection.exec_driver_sql(sql, params)).rowcount)
     await rows_written(session, t, len(rows))
+    return written
+
+
+def _plus(total: int | None, rowcount: int) -> int | None:
+    """A running count of rows written; None once a statement's count is unknown (-1)."""
+    return None if total is None or rowcount < 0 else total + rowcount
 
 
 async def _copy(

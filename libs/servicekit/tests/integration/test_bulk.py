@@ -105,14 +105,17 @@ async def test_conflicts_keep_or_update_only_newer_rows(make_db: DbFactory, db_k
     engine = make_engine(url)
     try:
         async with sessionmaker(engine)() as s:
-            await insert_rows(s, things, [row("a", version=2, n=1), row("b", version=1, n=1)])
-            await insert_rows(s, things, [row("a", version=9, n=2)], conflict=["id"])  # kept: do nothing
+            written = [await insert_rows(s, things, [row("a", version=2, n=1), row("b", version=1, n=1)])]
+            kept = [row("a", version=9, n=2), row("c", version=1, n=2)]
+            written.append(await insert_rows(s, things, kept, conflict=["id"]))  # a kept (do nothing), c new
             update = ["n", "version"]
-            await insert_rows(s, things, [row("a", version=1, n=3)], conflict=["id"], update=update, newer="version")
-            await insert_rows(s, things, [row("b", version=5, n=4)], conflict=["id"], update=update, newer="version")
+            older, newer = [row("a", version=1, n=3)], [row("b", version=5, n=4)]
+            written.append(await insert_rows(s, things, older, conflict=["id"], update=update, newer="version"))
+            written.append(await insert_rows(s, things, newer, conflict=["id"], update=update, newer="version"))
             await s.commit()
             got = {r.id: (r.n, r.version) for r in await s.execute(select(things))}
-        assert got == {"a": (1, 2), "b": (4, 5)}  # an older version never overwrites a newer one
+        assert got == {"a": (1, 2), "b": (4, 5), "c": (2, 1)}  # an older version never overwrites a newer one
+        assert written == [2, 1, 0, 1]  # the rows the database wrote: none that a conflict left alone
     finally:
         await engine.dispose()
 

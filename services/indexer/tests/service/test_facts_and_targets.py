@@ -24,7 +24,7 @@ from indexer.stats import repository as stats
 from servicekit.consumer import Received
 from servicekit.db import table_of
 from testkit.databases import MigratedDbFactory
-from testkit.indexer import A_FACTS, DISTRICT, EXPECTED, T0, A, B, final, registered, stream
+from testkit.indexer import A_FACTS, B_FACTS, C_FACTS, DISTRICT, EXPECTED, T0, A, B, C, final, registered, stream
 from testkit.services import RunningService, service_under_test
 from testkit.waits import wait_for
 
@@ -199,3 +199,30 @@ async def test_two_transactions_changing_one_stored_fact_both_count(migrated_db:
             t = table_of(EnterpriseFact)
             fact = (await conn.execute(select(t).where(t.c.uscc == A))).one()
         assert (fact.level, fact.stage_seq) == (2, 1)  # both changes kept
+
+
+async def test_a_registration_batch_counts_new_and_already_known_enterprises_once(
+    migrated_db: MigratedDbFactory, db_kind: str
+) -> None:
+    """A batch of registrations where one enterprise already has a fact (its assessment came first) and the
+    others have none (on SQLite the new facts are inserted without being read first): each enterprise counted
+    once with its profile, the assessment kept, and the batch delivered again changes nothing."""
+    async with service_under_test(spec, await migrated_db(spec, db_kind)) as svc:
+        await svc.deliver(spec, final(A, 2, T0))
+        batch = [
+            registered(A, "500103", "C3670", **A_FACTS),
+            registered(B, "500103", "C3670", **B_FACTS),
+            registered(C, "500104", "C1310", **C_FACTS),
+        ]
+        for _ in range(2):
+            async with svc.runtime.uow() as uow:
+                await handlers.on_registered(uow, [received(e) for e in batch])
+                await uow.commit()
+            totals = (await svc.client.get("/v1/aggregates")).json()["totals"]
+            assert (totals["enterprises"], totals["assessed"], totals["level_2_plus"]) == (3, 1, 1)
+            assert await counts(svc) == ({"500103": 2, "500104": 1}, {"C36": 2, "C13": 1})
+            assert (await cells(svc))[("500103", 3, "specialised", "small", "y")] == {
+                "enterprises": 1, "assessed": 1, "level_2_plus": 1, "level_sum": 2
+            }  # fmt: skip
+        async with svc.runtime.uow() as uow:
+            assert await facts.recount(uow) == {"cells": 3, "differing": 0, "counters": 4, "counters_differing": 0}

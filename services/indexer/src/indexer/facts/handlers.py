@@ -34,9 +34,9 @@ from servicekit.consumer import Received, Subscription
 from servicekit.uow import UnitOfWork
 
 
-async def _apply(uow: UnitOfWork, changes: list[Change]) -> None:
+async def _apply(uow: UnitOfWork, changes: list[Change], *, mostly_new: bool = False) -> None:
     """Apply the batch's changes to the facts and cells, then publish what the city feed should see."""
-    await feed.publish(uow, await service.apply(uow, changes))
+    await feed.publish(uow, await service.apply(uow, changes, mostly_new=mostly_new))
 
 
 def _profile(p: EnterpriseRegistered | EnterpriseSnapshot, version: int) -> dict[str, Any]:
@@ -64,7 +64,7 @@ def _newer_profile(values: dict[str, Any]) -> Any:
 
 async def on_registered(uow: UnitOfWork, events: list[Received[EnterpriseRegistered]]) -> None:
     changes = [(e.payload.uscc, e.payload.district_code, _newer_profile(_profile(e.payload, 1))) for e in events]
-    await _apply(uow, changes)
+    await _apply(uow, changes, mostly_new=True)
 
 
 async def on_updated(uow: UnitOfWork, events: list[Received[EnterpriseUpdated]]) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import case, delete, func
+from sqlalchemy import case, delete, func, text
 from sqlalchemy import select as sa_select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -40,6 +40,21 @@ async def add_facts(session: AsyncSession, rows: Sequence[Mapping[str, Any]]) ->
     another transaction stored one of them meanwhile, the key's uniqueness refuses this one (IntegrityError) and
     the consumer applies the batch again on what is stored now, instead of overwriting it."""
     await insert_rows(session, EnterpriseFact, rows)
+
+
+async def add_facts_not_stored(session: AsyncSession, rows: Sequence[Mapping[str, Any]]) -> set[str]:
+    """SQLite: insert the facts not stored yet and leave the stored ones as they are; the keys of those inserted.
+    If every one was inserted (the count SQLite gives), those are all the keys; if not, they are the table's
+    last rowids: SQLite gives a new row the highest rowid plus one, and this transaction is the only writer from
+    its first write to its commit (as `servicekit.outbox.write` relies on)."""
+    t = table_of(EnterpriseFact)
+    inserted = await insert_rows(session, EnterpriseFact, rows, conflict=["uscc"])
+    if inserted is None:
+        raise RuntimeError("the database did not count the facts it inserted")
+    if inserted == len(rows):
+        return {r["uscc"] for r in rows}
+    newest = text(f"SELECT uscc FROM {t.name} WHERE rowid > (SELECT max(rowid) FROM {t.name}) - :n")
+    return set((await session.execute(newest, {"n": inserted})).scalars())
 
 
 async def add_to_cells(session: AsyncSession, changes: Mapping[CellKey, Mapping[str, int]]) -> None:

@@ -21,22 +21,43 @@ from servicekit.uow import UnitOfWork
 Change = tuple[str, str, Callable[[Fact], None]]  # (uscc, its unit if the fact is new, what to change)
 
 
-async def apply(uow: UnitOfWork, changes: Sequence[Change]) -> set[str]:
+async def apply(uow: UnitOfWork, changes: Sequence[Change], *, mostly_new: bool = False) -> set[str]:
     """Apply the changes in order; write the facts that changed, move the cells and the enterprise counters by
-    what changed (so applying the same events again moves nothing); returns the units whose cells moved."""
+    what changed (so applying the same events again moves nothing); returns the units whose cells moved.
+
+    `mostly_new` (a batch of registrations): on SQLite the facts are first built from nothing and inserted where
+    none is stored, and only the enterprises that had one are read and changed. Reading first cost a random
+    probe per enterprise (at a million, 23.4 → 19.4 µs per registration over the last fifth:
+    bench/apply_at_scale.py); on PostgreSQL the read is the server's and the indexer is not the last consumer."""
     if not changes:
         return set()
+    created: list[tuple[Fact | None, Fact]] = []
+    if mostly_new and uow.dialect == "sqlite":
+        built: dict[str, Fact] = {}
+        for uscc, district, change in changes:
+            change(built.setdefault(uscc, new_fact(uscc, district)))
+        inserted = await repository.add_facts_not_stored(uow.session, list(built.values()))
+        created = [(None, built[u]) for u in inserted]
+        changes = [c for c in changes if c[0] not in inserted]
+    changed = created + await _read_and_change(uow, changes)
+    moved = deltas(changed)
+    await repository.add_to_cells(uow.session, moved)
+    await stats.add_counts(uow.session, registered_moves(changed))
+    return {key[0] for key in moved}
+
+
+async def _read_and_change(uow: UnitOfWork, changes: Sequence[Change]) -> list[tuple[Fact | None, Fact]]:
+    """Read the facts (one statement), change them in memory, write those that changed; (before, after) of each."""
+    if not changes:
+        return []
     stored = await repository.facts(uow.session, list(dict.fromkeys(u for u, _, _ in changes)))
     current: dict[str, Fact] = {u: dict(f) for u, f in stored.items()}
     for uscc, district, change in changes:
         change(current.setdefault(uscc, new_fact(uscc, district)))
     changed = [(before, f) for u, f in current.items() if (before := stored.get(u)) != f]
-    moved = deltas(changed)
     await repository.add_facts(uow.session, [f for before, f in changed if before is None])
     await repository.put_facts(uow.session, [f for before, f in changed if before is not None])
-    await repository.add_to_cells(uow.session, moved)
-    await stats.add_counts(uow.session, registered_moves(changed))
-    return {key[0] for key in moved}
+    return changed
 
 
 async def recount(uow: UnitOfWork) -> dict[str, Any]:
