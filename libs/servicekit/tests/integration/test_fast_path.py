@@ -70,14 +70,25 @@ async def test_a_redelivered_large_batch_is_applied_once(broker: Broker, make_db
     assert sorted(n for _, n in got) == [*range(3_000), 9_999]
 
 
+async def three_thousand_pings_applied(broker: Broker, make_db: DbFactory) -> None:
+    """A consumer of a topic of its own applies 3,000 pings sent to it, in polls of up to 5,000 records."""
+    Ping = ping_event_class(partitions=1)
+    await ensure_topics(broker.bootstrap, [(Ping.TOPIC.name, 1), (Ping.TOPIC.dlq, 1)])
+    async with node(broker, await make_db("sqlite"), Ping, consume=True, consumer_max_records=5_000) as consumer:
+        await send_raw(broker.bootstrap, Ping.TOPIC.name, [ping_record(Ping, f"k{i % 10}", i) for i in range(3_000)])
+
+        async def applied() -> bool:
+            return len(await consumer.applied()) >= 3_000
+
+        await wait_for(applied, timeout=60, what="3,000 pings applied")
+
+
 async def test_the_collector_returns_after_the_polls_objects_are_dropped(
     broker: Broker, make_db: DbFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The pause of the cyclic collector ends once a poll's records and events are dropped, so the collector
     comes back with nothing of the batch left to walk (ended while they were alive, the next young pass
     walked all of them: 8 % of the indexer's time)."""
-    Ping = ping_event_class(partitions=1)
-    await ensure_topics(broker.bootstrap, [(Ping.TOPIC.name, 1), (Ping.TOPIC.dlq, 1)])
     left: list[int] = []  # objects allocated in the pause and still alive, when it ends
 
     @contextlib.contextmanager
@@ -88,13 +99,7 @@ async def test_the_collector_returns_after_the_polls_objects_are_dropped(
             left.append(gc.get_count()[0] - before)
 
     monkeypatch.setattr(consumer_module, "gc_paused", recording)
-    async with node(broker, await make_db("sqlite"), Ping, consume=True, consumer_max_records=5_000) as consumer:
-        await send_raw(broker.bootstrap, Ping.TOPIC.name, [ping_record(Ping, f"k{i % 10}", i) for i in range(3_000)])
-
-        async def applied() -> bool:
-            return len(await consumer.applied()) >= 3_000
-
-        await wait_for(applied, timeout=60, what="3,000 pings applied")
+    await three_thousand_pings_applied(broker, make_db)
     assert left and sum(left) < 1_000, left  # 3,000 events alive would leave tens of thousands
 
 
@@ -103,8 +108,6 @@ async def test_a_polls_records_are_built_with_the_collector_paused(
 ) -> None:
     """`getmany` builds the poll's records; a young pass begun among them walked and promoted them all (9 % of a
     consumer), so the fetch runs inside the pause too."""
-    Ping = ping_event_class(partitions=1)
-    await ensure_topics(broker.bootstrap, [(Ping.TOPIC.name, 1), (Ping.TOPIC.dlq, 1)])
     collector_on: list[bool] = []  # per fetch that returned records: was the collector on while it ran
     fetch = AIOKafkaConsumer.getmany
 
@@ -115,13 +118,7 @@ async def test_a_polls_records_are_built_with_the_collector_paused(
         return got
 
     monkeypatch.setattr(AIOKafkaConsumer, "getmany", recording)
-    async with node(broker, await make_db("sqlite"), Ping, consume=True, consumer_max_records=5_000) as consumer:
-        await send_raw(broker.bootstrap, Ping.TOPIC.name, [ping_record(Ping, f"k{i % 10}", i) for i in range(3_000)])
-
-        async def applied() -> bool:
-            return len(await consumer.applied()) >= 3_000
-
-        await wait_for(applied, timeout=60, what="3,000 pings applied")
+    await three_thousand_pings_applied(broker, make_db)
     assert collector_on and not any(collector_on), collector_on
 
 
