@@ -161,12 +161,10 @@ class ConsumerRunner:
 
     async def _poll_loop(self, consumer: AIOKafkaConsumer) -> None:
         while not self._loop.stopping:
-            # The collector is paused from the fetch until the poll's records and events are dropped, and is turned
-            # on again with nothing of the batch left to walk. From the fetch: `getmany` builds the poll's records
-            # (each with its headers), and a young pass begun among them walked and promoted them all: 58 passes of
-            # ~12 ms per 300,000 events, 9 % of every consumer. Until dropped: ended while they were alive, the
-            # pause handed them all to the next young pass (8 % of the indexer). An empty poll pauses it for its
-            # wait (≤ 0.5 s); a pass that fell due meanwhile runs at the next allocation after the pause.
+            # The collector is paused from the fetch (`getmany` builds the records: a young pass among them walked and
+            # promoted them all, 9 % of every consumer) until the poll's records and events are dropped (ended before,
+            # the next young pass walked them: 8 % of the indexer). An empty poll pauses it for its wait (≤ 0.5 s); a
+            # pass that fell due meanwhile runs at the next allocation after it. docs/architecture.md has the numbers.
             with gc_paused():
                 batches = await consumer.getmany(timeout_ms=500, max_records=self.settings.consumer_max_records)
                 if consumer.assignment():

@@ -27,7 +27,7 @@ async def apply(uow: UnitOfWork, changes: Sequence[Change], *, mostly_new: bool 
 
     `mostly_new` (a batch of registrations): on SQLite the facts are first built from nothing and inserted where
     none is stored, and only the enterprises that had one are read and changed. Reading first cost a random
-    probe per enterprise (at a million, 23.4 → 19.4 µs per registration over the last fifth:
+    probe per enterprise (at a million, 22.0–23.1 → 19.7–21.2 µs per registration over the last fifth, alternated:
     bench/apply_at_scale.py); on PostgreSQL the read is the server's and the indexer is not the last consumer."""
     if not changes:
         return set()
