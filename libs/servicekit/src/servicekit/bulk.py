@@ -18,7 +18,7 @@ from operator import itemgetter
 from typing import Any
 
 from opentelemetry import trace
-from sqlalchemy import Date, Table, bindparam
+from sqlalchemy import Date, Select, Table, bindparam, func, literal_column, select
 from sqlalchemy import update as sa_update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError, IntegrityError
@@ -250,6 +250,15 @@ async def insert_rows(
 def _plus(total: int | None, rowcount: int) -> int | None:
     """A running count of rows written; None once a statement's count is unknown (-1)."""
     return None if total is None or rowcount < 0 else total + rowcount
+
+
+def last_inserted(table: Table, column: Any, n: int) -> Select[Any]:
+    """SQLite: `column` of the last `n` rows of the rowid table `table`, which are the rows this transaction has
+    just inserted into it (its last insert of `n` rows there): SQLite gives a new row the highest rowid plus one,
+    and a transaction is the only writer from its first write to its commit."""
+    rowid: Any = literal_column("rowid")
+    newest = select(func.max(rowid)).select_from(table).scalar_subquery()
+    return select(column).select_from(table).where(rowid > newest - bindparam("n", n))
 
 
 async def _copy(

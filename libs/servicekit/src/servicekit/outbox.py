@@ -19,7 +19,7 @@ from sqlalchemy import BigInteger, String, any_, bindparam, func, insert, select
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
-from servicekit.bulk import insert_rows
+from servicekit.bulk import insert_rows, last_inserted
 from servicekit.db import json_values
 from servicekit.tables import RuntimeTables
 
@@ -76,10 +76,7 @@ async def write(session: AsyncSession, tables: RuntimeTables, rows: Sequence[dic
         await connection.execute(insert(pending).from_select(["id"], select(func.unnest(_array(ids)))))
         return
     await insert_rows(session, o, rows)
-    # SQLite gives each new row the highest rowid plus one, and this transaction is the only writer from its
-    # first write to its commit: the rows just inserted are the last len(rows) ids.
-    last = select(func.max(o.c.id)).scalar_subquery() - bindparam("n", len(rows))
-    await connection.execute(insert(pending).from_select(["id"], select(o.c.id).where(o.c.id > last)))
+    await connection.execute(insert(pending).from_select(["id"], last_inserted(o, o.c.id, len(rows))))
 
 
 async def pending_rows(conn: AsyncConnection, tables: RuntimeTables, limit: int) -> list[Pending]:

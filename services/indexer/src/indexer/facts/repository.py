@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import case, delete, func, text
+from sqlalchemy import case, delete, func
 from sqlalchemy import select as sa_select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from indexer.facts.rules import METRICS, TRANSFORMED_FROM, CellKey
 from indexer.models import AggregateCell, EnterpriseFact, ProgrammeCounter
-from servicekit.bulk import insert_rows, upsert_add
+from servicekit.bulk import insert_rows, last_inserted, upsert_add
 from servicekit.db import select_where_in, table_of
 
 FACT_COLUMNS = [c for c in EnterpriseFact.model_fields if c != "uscc"]
@@ -43,18 +43,15 @@ async def add_facts(session: AsyncSession, rows: Sequence[Mapping[str, Any]]) ->
 
 
 async def add_facts_not_stored(session: AsyncSession, rows: Sequence[Mapping[str, Any]]) -> set[str]:
-    """SQLite: insert the facts not stored yet and leave the stored ones as they are; the keys of those inserted.
-    If every one was inserted (the count SQLite gives), those are all the keys; if not, they are the table's
-    last rowids: SQLite gives a new row the highest rowid plus one, and this transaction is the only writer from
-    its first write to its commit (as `servicekit.outbox.write` relies on)."""
+    """SQLite: insert the facts not stored yet and leave the stored ones as they are; the keys of those inserted:
+    all of them if SQLite counts every one inserted, else the table's last rows (`servicekit.bulk.last_inserted`)."""
     t = table_of(EnterpriseFact)
     inserted = await insert_rows(session, EnterpriseFact, rows, conflict=["uscc"])
     if inserted is None:
         raise RuntimeError("the database did not count the facts it inserted")
     if inserted == len(rows):
         return {r["uscc"] for r in rows}
-    newest = text(f"SELECT uscc FROM {t.name} WHERE rowid > (SELECT max(rowid) FROM {t.name}) - :n")
-    return set((await session.execute(newest, {"n": inserted})).scalars())
+    return set((await session.execute(last_inserted(t, t.c.uscc, inserted))).scalars())
 
 
 async def add_to_cells(session: AsyncSession, changes: Mapping[CellKey, Mapping[str, int]]) -> None:
