@@ -59,6 +59,8 @@ class UnitOfWork:
         self.tables = tables
         self._on_commit = on_commit
         self._events: list[Event] = []
+        self._rows: list[dict[str, object]] = []  # outbox rows of events rendered before the commit
+        self._stamp: tuple[str | None, datetime] | None = None  # the transaction's traceparent and event time
         self._audit: list[dict[str, object]] = []
         self._session: AsyncSession | None = None
 
@@ -74,8 +76,7 @@ class UnitOfWork:
 
     async def __aenter__(self) -> UnitOfWork:
         self._session = self._sessions()
-        self._events = []
-        self._audit = []
+        self._forget()
         return self
 
     async def __aexit__(
@@ -87,7 +88,10 @@ class UnitOfWork:
             session.expunge_all()
             await session.rollback()  # no-op after commit; undoes everything otherwise
             await session.close()
-        self._events = []
+        self._forget()
+
+    def _forget(self) -> None:
+        self._events, self._rows, self._stamp, self._audit = [], [], None, []
 
     def audit(self, actor: TokenClaims, action: str, subject: str, detail: dict[str, Any] | None = None) -> None:
         """Record a write (who, what, on what); stored in the same transaction at commit."""
@@ -106,18 +110,27 @@ class UnitOfWork:
         """Queue an event; it is written to the outbox in the same transaction at commit."""
         self._events.append(event)
 
+    def render(self) -> None:
+        """Build the outbox rows of the events queued so far now, rather than at commit. A bulk write calls it
+        before its first write: on SQLite the write lock, which one writer holds at a time, is then held for the
+        writes alone (servicekit.sqlitegate), not for building thousands of events' JSON as well."""
+        if not self._events:
+            return
+        if self._stamp is None:  # one trace context and one timestamp for every event of the transaction
+            self._stamp = (current_traceparent(), datetime.now(UTC))
+        tp, now = self._stamp
+        self._rows += [outbox_row(e, occurred_at=now, traceparent=tp) for e in self._events]
+        self._events = []
+
     async def commit(self) -> None:
-        if self._events:
-            # One trace context and one timestamp for every event of the transaction.
-            tp, now = current_traceparent(), datetime.now(UTC)
-            rows = [outbox_row(e, occurred_at=now, traceparent=tp) for e in self._events]
-            await outbox.write(self.session, self.tables, rows)
+        self.render()
+        if self._rows:
+            await outbox.write(self.session, self.tables, self._rows)
         if self._audit:
             await self.session.execute(insert(self.tables.audit_log), self._audit)
         await self.session.commit()
-        published = bool(self._events)
-        self._events = []
-        self._audit = []
+        published = bool(self._rows)
+        self._forget()
         if published and self._on_commit:
             self._on_commit()
 

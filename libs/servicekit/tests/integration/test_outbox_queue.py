@@ -89,3 +89,41 @@ async def test_a_transaction_committing_after_a_later_one_was_published_is_publi
         rows = await outbox_rows(engine)
     assert [row[3] for row in rows] == ["slow", "fast"]  # the slow one holds the lower id
     assert [r.key for r in sent] == [b"fast", b"slow"]
+
+
+async def test_events_rendered_before_the_first_write_are_written_at_commit_in_order(
+    make_db: DbFactory, db_kind: str
+) -> None:
+    """A bulk write renders its events' outbox rows before its first write (`UnitOfWork.render`, so that SQLite's
+    write lock is held for the writes alone): they are written at commit with the events emitted after, in the
+    order emitted, with one time for the transaction; a unit of work left without a commit writes none."""
+    Ping = ping_event_class(partitions=1)
+    url = await make_db(db_kind)
+    await create_tables(url, metadata)
+    engine = make_engine(url)
+    try:
+        sessions = sessionmaker(engine)
+        async with UnitOfWork(sessions, tables) as uow:
+            uow.emit(Ping(ping_id="a", n=1))
+            uow.render()
+            uow.emit(Ping(ping_id="b", n=2))
+            uow.render()
+            uow.render()  # nothing new: nothing twice
+        assert await outbox_rows(engine) == []  # left without a commit
+        async with UnitOfWork(sessions, tables) as uow:
+            for n in range(3):
+                uow.emit(Ping(ping_id=f"k{n}", n=n))
+            uow.render()
+            uow.emit(Ping(ping_id="late", n=9))
+            await uow.commit()
+        written = await outbox_rows(engine)
+        columns = list(tables.outbox.c.keys())
+        rows = [dict(zip(columns, row, strict=True)) for row in written]
+        assert [r["key"] for r in rows] == ["k0", "k1", "k2", "late"]
+        assert len({r["occurred_at"] for r in rows}) == 1
+        async with UnitOfWork(sessions, tables) as uow:  # the next transaction starts from nothing rendered
+            uow.emit(Ping(ping_id="next", n=10))
+            await uow.commit()
+        assert [row[columns.index("key")] for row in await outbox_rows(engine)][4:] == ["next"]
+    finally:
+        await engine.dispose()

@@ -16,8 +16,8 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from contracts.api.identity import Role, TokenClaims
-from contracts.api.journey import STAGE_NAMES, ProviderStatus, Stage, TransitionCreate
+from contracts.api.identity import TokenClaims
+from contracts.api.journey import ProviderStatus
 from contracts.events.registry import ProviderQualityScored
 from contracts.push import (
     EnterpriseRecord,
@@ -25,8 +25,6 @@ from contracts.push import (
     ParsedRecord,
     ProgressRecord,
     PushReport,
-    RecordError,
-    RecordResult,
     RecordStatus,
     optional_fields,
 )
@@ -36,49 +34,17 @@ from contracts.push.retries import line_digest, record_id_hint
 from registry.enterprises import repository as enterprises
 from registry.enterprises import service as enterprise_service
 from registry.journey import repository as journey_repo
-from registry.journey import service as journey
-from registry.journey.rules import allowed_next, may_move, who_may_complete
 from registry.models import Provider, PushBatch
 from registry.push import repository as repo
+from registry.push.outcome import Outcome
+from registry.push.progress import apply_progress
 from registry.push.repository import Accepted
 from registry.push.rules import QualityTallies, quality
-from servicekit.errors import DomainError, Forbidden
+from servicekit.errors import Forbidden
 from servicekit.uow import UnitOfWork
 
 _NOT_HASHED = {"record_id", "version"}  # what a record's content_hash leaves out
 QUALITY_EVENT_DAYS = 30  # the window of the score published as registry.provider.quality-scored
-
-ROLE_ZH = {
-    Role.CITY: "市经济信息委",
-    Role.DISTRICT: "区县主管部门",
-    Role.EXPERT: "评估专家",
-    Role.ENTERPRISE: "企业",
-    Role.PROVIDER: "服务商",
-}
-
-
-@dataclass
-class Outcome:
-    parsed: ParsedRecord
-    status: RecordStatus
-    entity: str | None = None
-    errors: list[RecordError] = field(default_factory=list)
-    first_delivery: bool = True  # counts for quality (not a retry of an accepted version, not stale)
-    prior: Accepted | None = None  # the version accepted before, if any
-    digest: str | None = None  # content_hash of the record
-
-    def result(self) -> RecordResult:
-        p = self.parsed
-        return RecordResult(
-            index=p.index,
-            record_id=p.record_id,
-            kind=p.kind,
-            version=p.version,
-            status=self.status,
-            entity=self.entity,
-            errors=self.errors or p.errors,
-            warnings=p.warnings,
-        )
 
 
 def content_hash(record: EnterpriseRecord | ProgressRecord) -> str:
@@ -123,22 +89,31 @@ def _against_prior(o: Outcome, record: EnterpriseRecord | ProgressRecord, digest
         ]
 
 
-async def _apply_enterprises(
+@dataclass
+class EnterprisePlan:
+    """What a batch's enterprise records will write, decided before anything is written: the new enterprises'
+    rows (their events queued) and the changes to known ones."""
+
+    new_rows: list[dict[str, Any]] = field(default_factory=list)
+    changes: list[tuple[Outcome, enterprise_service.Change]] = field(default_factory=list)
+
+
+async def _plan_enterprises(
     uow: UnitOfWork, actor: TokenClaims, provider_id: str, todo: list[Outcome], now: datetime
-) -> None:
+) -> EnterprisePlan:
     records = [(o, o.parsed.record) for o in todo]
     known = await enterprises.enterprises_by_uscc(
         uow.session, [r.data.uscc for _, r in records if isinstance(r, EnterpriseRecord)]
     )
-    new_rows = []
-    planned: list[tuple[Outcome, enterprise_service.Change]] = []
+    profiles = []
+    plan = EnterprisePlan()
     for o, record in records:
         assert isinstance(record, EnterpriseRecord)
         data = record.data
         o.entity = data.uscc
         old = known.get(data.uscc)
         if old is None:
-            new_rows.append(enterprise_service.new_enterprise(data, now) | {"pushed_by": provider_id})
+            profiles.append(enterprise_service.new_enterprise(data, now) | {"pushed_by": provider_id})
             o.status = RecordStatus.CREATED
         elif old.pushed_by != provider_id:
             o.status = RecordStatus.REJECTED
@@ -153,112 +128,65 @@ async def _apply_enterprises(
             given = {k: getattr(data, k) for k in data.model_fields_set}
             change = enterprise_service.plan_change(old, given, now)
             if change is not None:
-                planned.append((o, change))
+                plan.changes.append((o, change))
             o.status = RecordStatus.UPDATED if change else RecordStatus.UNCHANGED
+    plan.new_rows = enterprise_service.registered_rows(uow, actor, profiles, "push")
+    return plan
+
+
+async def _write_enterprises(uow: UnitOfWork, actor: TokenClaims, plan: EnterprisePlan) -> None:
     # one statement per table for the batch; a record whose enterprise changed meanwhile is refused alone
-    taken = await enterprise_service.apply_changes(uow, actor, [c for _, c in planned], "push")
-    for o, change in planned:
+    taken = await enterprise_service.apply_changes(uow, actor, [c for _, c in plan.changes], "push")
+    for o, change in plan.changes:
         if change.old.uscc in taken:
             detail = f"{change.old.uscc} was changed by someone else meanwhile: send the record again"
             o.status, o.errors = RecordStatus.REJECTED, [record_error("conflict", "data.uscc", detail=detail)]
-    await enterprise_service.add_registered(uow, actor, new_rows, "push")
+    await enterprise_service.store_registered(uow, plan.new_rows)
 
 
-async def _apply_progress(uow: UnitOfWork, actor: TokenClaims, provider_id: str, o: Outcome) -> None:
-    record = o.parsed.record
-    assert isinstance(record, ProgressRecord)
-    data = record.data
-    o.entity = data.project_id
-    project = await journey_repo.get_project(uow.session, data.project_id)
-    if project is None or project.provider_id != provider_id:
-        o.status, o.errors = (
-            RecordStatus.REJECTED,
-            [record_error("not_on_project", "data.project_id", **data.model_dump(include={"project_id"}))],
-        )
-        return
-    stage = Stage(project.stage)
-    allowed = allowed_next(stage)
-    if data.to_stage not in allowed:
-        o.status = RecordStatus.REJECTED
-        o.errors = [
-            record_error(
-                "stage_not_allowed",
-                "data.to_stage",
-                project_id=data.project_id,
-                stage=stage.value,
-                stage_zh=STAGE_NAMES[stage],
-                allowed=", ".join(s.value for s in allowed) or "none (the last stage)",
-                allowed_zh="、".join(STAGE_NAMES[s] for s in allowed) or "无（已是最后阶段）",
-            )
-        ]
-        return
-    if may_move(actor, stage, uscc=project.uscc, district=project.district_code, provider_id=provider_id):
-        who = sorted(who_may_complete(stage) - {Role.CITY}, key=lambda r: r.value)
-        o.status = RecordStatus.REJECTED
-        o.errors = [
-            record_error(
-                "role_may_not_move",
-                "data.to_stage",
-                stage=stage.value,
-                stage_zh=STAGE_NAMES[stage],
-                who=", ".join(r.value for r in who),
-                who_zh="、".join(ROLE_ZH[r] for r in who),
-            )
-        ]
-        return
-    note = data.note or f"pushed as {record.record_id} v{record.version}"
-    try:
-        await journey.move_project(
-            uow, actor, data.project_id, TransitionCreate(to_stage=data.to_stage, evidence=data.evidence, note=note)
-        )
-    except DomainError as e:  # a concurrent move: report it on the record
-        o.status, o.errors = RecordStatus.REJECTED, [record_error("conflict", e.field or "", detail=str(e))]
-        return
-    o.status = RecordStatus.UPDATED
+_NOT_STORED = (RecordStatus.REJECTED, RecordStatus.STALE)
 
 
-async def _store_records(
-    uow: UnitOfWork, provider_id: str, batch_id: str, outcomes: list[Outcome], digests: dict[int, str], now: datetime
-) -> None:
+def _record_rows(
+    provider_id: str, batch_id: str, outcomes: list[Outcome], digests: dict[int, str], now: datetime
+) -> list[tuple[Outcome, dict[str, Any]]]:
+    """The accepted version of each record delivered for the first time, as its row; built before the batch's
+    first write, and kept where the record's final status is neither rejected nor stale (`_accepted_rows`)."""
     rows = []
     for o in outcomes:
         record = o.parsed.record
-        if record is None or o.status in (RecordStatus.REJECTED, RecordStatus.STALE) or not o.first_delivery:
+        if record is None or o.status in _NOT_STORED or not o.first_delivery:
             continue
-        rows.append(
-            {
-                "provider_id": provider_id,
-                "record_id": record.record_id,
-                "kind": record.kind,
-                "version": record.version,
-                "content_hash": o.digest,
-                "entity": o.entity or "",
-                "batch_id": batch_id,
-                "accepted_at": now,
-                # a line with warnings is read again when retried: its result carries them
-                "line_hash": None if o.parsed.warnings else digests.get(o.parsed.index),
-            }
-        )
-    await repo.put_records(uow.session, rows)
+        row = {
+            "provider_id": provider_id,
+            "record_id": record.record_id,
+            "kind": record.kind,
+            "version": record.version,
+            "content_hash": o.digest,
+            "entity": o.entity or "",
+            "batch_id": batch_id,
+            "accepted_at": now,
+            # a line with warnings is read again when retried: its result carries them
+            "line_hash": None if o.parsed.warnings else digests.get(o.parsed.index),
+        }
+        rows.append((o, row))
+    return rows
 
 
-def _tallies(outcomes: list[Outcome], now: datetime, timely_days: int) -> dict[str, Any]:
+def _accepted_rows(rows: list[tuple[Outcome, dict[str, Any]]]) -> list[dict[str, Any]]:
+    """The rows of `_record_rows` whose records were applied (not refused by a conflict as they were written)."""
+    return [row for o, row in rows if o.status not in _NOT_STORED]
+
+
+def _tallies(outcomes: list[Outcome]) -> dict[str, Any]:
     counted = [o for o in outcomes if o.first_delivery]
-    accepted = [o for o in counted if o.status != RecordStatus.REJECTED]
-    filled = possible = timely = 0
-    since = now - timedelta(days=timely_days)
-    for o in accepted:
-        record = o.parsed.record
-        assert record is not None
-        f, p = optional_fields(record)
-        filled, possible = filled + f, possible + p
-        timely += record.occurred_at >= since
+    accepted = [o.quality for o in counted if o.status != RecordStatus.REJECTED]
     return {
         "counted": len(counted),
         "accepted": len(accepted),
-        "optional_filled": filled,
-        "optional_possible": possible,
-        "timely": timely,
+        "optional_filled": sum(q[0] for q in accepted),
+        "optional_possible": sum(q[1] for q in accepted),
+        "timely": sum(q[2] for q in accepted),
     }
 
 
@@ -327,21 +255,32 @@ async def _accept(
             o.status, o.first_delivery, o.entity = RecordStatus.UNCHANGED, False, o.prior.entity
     enterprise_todo: list[Outcome] = []
     progress_todo: list[Outcome] = []
+    since = now - timedelta(days=timely_days)
     for o in good:
         record = o.parsed.record
         assert record is not None
         o.prior = priors.get(record.record_id)
         o.digest = content_hash(record)
+        o.quality = (*optional_fields(record), record.occurred_at >= since)
         o.status = RecordStatus.CREATED  # provisional
         if o.prior is not None:
             _against_prior(o, record, o.digest)
             if o.status != RecordStatus.CREATED:
                 continue
-        (enterprise_todo if isinstance(record, EnterpriseRecord) else progress_todo).append(o)
-    await _apply_enterprises(uow, actor, provider_id, enterprise_todo, now)
+        if isinstance(record, EnterpriseRecord):
+            enterprise_todo.append(o)
+        else:
+            o.entity = record.data.project_id
+            progress_todo.append(o)
+    # Every row and event is built before the first write: on SQLite the write lock, which one of the registry's
+    # writers holds at a time, is then held for the writes alone (bench/results.md, eighteenth session).
+    plan = await _plan_enterprises(uow, actor, provider_id, enterprise_todo, now)
+    record_rows = _record_rows(provider_id, batch_id, outcomes, known.digests, now)
+    uow.render()
+    await _write_enterprises(uow, actor, plan)
     for o in progress_todo:
-        await _apply_progress(uow, actor, provider_id, o)
-    await _store_records(uow, provider_id, batch_id, outcomes, known.digests, now)
+        await apply_progress(uow, actor, provider_id, o)
+    await repo.put_records(uow.session, _accepted_rows(record_rows))
     tally = Counter(o.status for o in outcomes)
     counts = {s.value: tally[s] for s in RecordStatus}
     rejected = [o.result() for o in outcomes if o.status == RecordStatus.REJECTED]
@@ -359,7 +298,7 @@ async def _accept(
         PushBatch(
             **summary,
             actor=actor.sub,
-            **_tallies(outcomes, now, timely_days),
+            **_tallies(outcomes),
             rejected_results=[r.model_dump(mode="json") for r in rejected],
         ),
     )
