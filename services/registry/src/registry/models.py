@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, Date, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Date, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import registry
 from sqlmodel import Field, SQLModel
 
@@ -27,12 +27,18 @@ class Enterprise(RegistryTable, table=True):
     """An enterprise's current profile; every change is also kept in `EnterpriseVersion`."""
 
     __tablename__ = "enterprises"
+    # Searches and exports page in USCC order and filter by unit, division, key industry, size or tier. Each of
+    # those but the tier holds a large share of the rows: a page is found fastest by walking the primary key and
+    # filtering (a unit's page at a million rows: 1–5 ms, against 50 ms through an index on the unit, which then
+    # sorts the unit's every row), and an index on it cost every registration about 1 µs (0013). The tier is
+    # rare, and a pushed enterprise never has one: its index holds only the enterprises that do.
     __table_args__ = (
-        Index("ix_enterprises_district", "district_code"),
-        Index("ix_enterprises_division", "industry_division"),
-        Index("ix_enterprises_key_industry", "key_industry_id"),
-        Index("ix_enterprises_tier", "current_tier"),
-        Index("ix_enterprises_size", "size_class"),
+        Index(
+            "ix_enterprises_tier",
+            "current_tier",
+            sqlite_where=text("current_tier IS NOT NULL"),
+            postgresql_where=text("current_tier IS NOT NULL"),
+        ),
     )
 
     uscc: str = Field(primary_key=True, sa_type=String(18))
