@@ -27,7 +27,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from contracts.envelope import SPEC_VERSION, TRACEPARENT
 from servicekit import metrics, outbox
 from servicekit.kafka import ProducerHolder
-from servicekit.partitioning import partition_of
+from servicekit.partitioning import partitions_of
 from servicekit.settings import ServiceSettings
 from servicekit.sqlite import writes_first
 from servicekit.tables import RuntimeTables
@@ -188,15 +188,17 @@ class OutboxRelay:
     async def _send(self, producer: AIOKafkaProducer, rows: Sequence[Any]) -> list[_PartitionBatches]:
         """Group rows by (topic, partition) in id order and hand one record batch after another over."""
         groups: dict[tuple[str, int], _PartitionBatches] = {}
-        partitions: dict[str, tuple[str, list[int]]] = {}  # logical topic → (broker topic, its partitions)
-        for row in rows:
-            found = partitions.get(row.topic)
-            if found is None:
-                topic = self.settings.topic(row.topic)
-                found = partitions[row.topic] = (topic, await self._partition_of(producer, topic))
-            topic, parts = found
-            key = row.key.encode()
-            partition = partition_of(key, parts)
+        keys = [row.key.encode() for row in rows]
+        by_topic: dict[str, list[int]] = {}  # logical topic → its rows' positions
+        for i, row in enumerate(rows):
+            by_topic.setdefault(row.topic, []).append(i)
+        targets: list[tuple[str, int]] = [("", 0)] * len(rows)  # each row's (broker topic, partition)
+        for logical, where in by_topic.items():
+            topic = self.settings.topic(logical)
+            chosen = partitions_of([keys[i] for i in where], await self._partition_of(producer, topic))
+            for i, partition in zip(where, chosen, strict=True):
+                targets[i] = (topic, partition)
+        for row, key, (topic, partition) in zip(rows, keys, targets, strict=True):
             group = groups.get((topic, partition))
             if group is None:
                 group = groups[(topic, partition)] = _PartitionBatches(topic, partition, [], [], [])
