@@ -39,42 +39,26 @@ async def measure(n: int, last: int) -> dict[str, float]:
     """Push n records in batches of 10,000 into a fresh registry; CPU-µs per record, first and last `last`."""
     sys.path.insert(0, str(HERE))
     import enterprises  # bench/enterprises.py
-    from sqlalchemy import insert
+    from registry_push import PROVIDER, add_provider
 
-    from contracts.api.identity import Role, TokenClaims
     from registry.main import spec
-    from registry.models import Provider, tables
+    from registry.models import tables
     from registry.push.jobs import push_batch
     from servicekit.db import make_engine, sessionmaker
     from servicekit.migrations import upgrade_async
     from servicekit.uow import UnitOfWork
 
-    provider = TokenClaims(sub="bench-provider", role=Role.PROVIDER, provider_id="pv_bench", iat=0, exp=0)
     with tempfile.TemporaryDirectory(prefix="shuzhuan-push-job-") as tmp:
         url = f"sqlite+aiosqlite:///{Path(tmp) / 'registry.db'}"
         await upgrade_async(spec.migrations_dir, url)
         engine = make_engine(url, pool_size=1, max_overflow=0, sqlite_cache_mib=64)  # as the bulk engine
-        now = datetime.now(UTC)
-        async with engine.begin() as conn:
-            await conn.execute(
-                insert(Provider).values(
-                    provider_id="pv_bench",
-                    name="bench",
-                    uscc="91440300708461136T",
-                    categories=[],
-                    platforms=[],
-                    status="approved",
-                    status_reason=None,
-                    created_at=now,
-                    status_changed_at=now,
-                )
-            )
-        records = enterprises.records(n, occurred=now - timedelta(hours=1))
+        await add_provider(engine)
+        records = enterprises.records(n, occurred=datetime.now(UTC) - timedelta(hours=1))
         sessions, cpu = sessionmaker(engine), []
         for _ in range(n // 10_000):
             body = enterprises.ndjson([next(records) for _ in range(10_000)])
             start = time.process_time()
-            report = await push_batch(UnitOfWork(sessions, tables), provider, body, "application/x-ndjson", 7, False)
+            report = await push_batch(UnitOfWork(sessions, tables), PROVIDER, body, "application/x-ndjson", 7, False)
             cpu.append(time.process_time() - start)
             if report.created != 10_000:
                 raise SystemExit(f"a batch was not applied in full: {report.model_dump_json()[:500]}")

@@ -25,6 +25,7 @@ from pathlib import Path
 
 from registry_import import RESULTS, fresh_db
 from sqlalchemy import insert
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from contracts import codes
 from contracts.api.identity import Role, TokenClaims
@@ -71,6 +72,25 @@ def records(n: int) -> list[dict[str, object]]:
     return out
 
 
+async def add_provider(engine: AsyncEngine) -> None:
+    """The approved provider `PROVIDER` pushes as."""
+    now = datetime.now(UTC)
+    async with engine.begin() as conn:
+        await conn.execute(
+            insert(Provider).values(
+                provider_id="pv_bench",
+                name="bench",
+                uscc="91440300708461136T",
+                categories=[],
+                platforms=[],
+                status="approved",
+                status_reason=None,
+                created_at=now,
+                status_changed_at=now,
+            )
+        )
+
+
 async def run(kind: str, batch: list[dict[str, object]], tmp: Path) -> dict[str, float]:
     created: list[str] = []
     body = "\n".join(json.dumps(r, ensure_ascii=False) for r in batch).encode()
@@ -78,21 +98,7 @@ async def run(kind: str, batch: list[dict[str, object]], tmp: Path) -> dict[str,
     try:
         url = await fresh_db(kind, tmp, created)
         engine = make_engine(url)
-        now = datetime.now(UTC)
-        async with engine.begin() as conn:
-            await conn.execute(
-                insert(Provider).values(
-                    provider_id="pv_bench",
-                    name="bench",
-                    uscc="91440300708461136T",
-                    categories=[],
-                    platforms=[],
-                    status="approved",
-                    status_reason=None,
-                    created_at=now,
-                    status_changed_at=now,
-                )
-            )
+        await add_provider(engine)
         t = time.perf_counter()
         parse_batch(body, "ndjson")
         parse_s = time.perf_counter() - t
