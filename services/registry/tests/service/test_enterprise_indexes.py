@@ -4,9 +4,12 @@ index, of the enterprises that have one; on both databases, and back again by th
 from __future__ import annotations
 
 import asyncio
+import contextlib
+from collections.abc import AsyncIterator
 
 from alembic import command
 from sqlalchemy import inspect, text
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from registry.main import spec
 from servicekit.db import make_engine
@@ -24,42 +27,40 @@ SINGLE_COLUMN = {
 }
 
 
-async def _indexes(url: str) -> dict[str, list[str]]:
+@contextlib.asynccontextmanager
+async def _connected(url: str) -> AsyncIterator[AsyncConnection]:
     engine = make_engine(url)
     try:
         async with engine.connect() as conn:
-            found = await conn.run_sync(lambda c: inspect(c).get_indexes("enterprises"))
+            yield conn
     finally:
         await engine.dispose()
+
+
+async def _indexes(url: str) -> dict[str, list[str]]:
+    async with _connected(url) as conn:
+        found = await conn.run_sync(lambda c: inspect(c).get_indexes("enterprises"))
     return {ix["name"]: [str(c) for c in ix["column_names"]] for ix in found if ix["name"]}
 
 
 async def _tier_condition(url: str, db_kind: str) -> str | None:
     """The condition of the tier's index (None: it indexes every row), as the database holds it."""
-    engine = make_engine(url)
     query = (
         "SELECT sql FROM sqlite_master WHERE name = 'ix_enterprises_tier'"
         if db_kind == "sqlite"
         else "SELECT indexdef FROM pg_indexes WHERE indexname = 'ix_enterprises_tier'"
     )
-    try:
-        async with engine.connect() as conn:
-            definition = str((await conn.execute(text(query))).scalar_one())
-    finally:
-        await engine.dispose()
+    async with _connected(url) as conn:
+        definition = str((await conn.execute(text(query))).scalar_one())
     _, where, condition = definition.partition(" WHERE ")
     return condition.strip("() ") if where else None
 
 
 async def _tier_plan(url: str) -> str:
     """How SQLite finds the enterprises of a tier, for the search's own filter (`current_tier = ?`)."""
-    engine = make_engine(url)
-    try:
-        async with engine.connect() as conn:
-            query = "EXPLAIN QUERY PLAN SELECT uscc FROM enterprises WHERE current_tier = :t ORDER BY uscc LIMIT 51"
-            return " | ".join(str(r[3]) for r in await conn.execute(text(query), {"t": "specialised"}))
-    finally:
-        await engine.dispose()
+    query = "EXPLAIN QUERY PLAN SELECT uscc FROM enterprises WHERE current_tier = :t ORDER BY uscc LIMIT 51"
+    async with _connected(url) as conn:
+        return " | ".join(str(r[3]) for r in await conn.execute(text(query), {"t": "specialised"}))
 
 
 async def test_only_the_tier_is_indexed_and_the_downgrade_restores_the_rest(make_db: DbFactory, db_kind: str) -> None:
