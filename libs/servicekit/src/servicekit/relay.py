@@ -259,12 +259,14 @@ class OutboxRelay:
                         break
                     done += count
                 sent.extend(group.rows[:done])
+            # Counted as the broker acknowledged them, before they leave the queue: whoever sees the queue empty
+            # sees them counted (and a round the marking fails for was produced all the same).
+            counts: dict[str, int] = {}
+            for row in sent:
+                counts[row.event_type] = counts.get(row.event_type, 0) + 1
+            for event_type, n in counts.items():
+                metrics.EVENTS_PRODUCED.labels(self.settings.service_name, event_type).inc(n)
             await self._mark_sent(sent, failure, failed_row)
-        counts: dict[str, int] = {}
-        for row in sent:
-            counts[row.event_type] = counts.get(row.event_type, 0) + 1
-        for event_type, n in counts.items():
-            metrics.EVENTS_PRODUCED.labels(self.settings.service_name, event_type).inc(n)
         if failure is not None:
             raise failure
         return len(sent)

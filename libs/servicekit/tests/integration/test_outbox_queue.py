@@ -127,3 +127,30 @@ async def test_events_rendered_before_the_first_write_are_written_at_commit_in_o
         assert [row[columns.index("key")] for row in await outbox_rows(engine)][4:] == ["next"]
     finally:
         await engine.dispose()
+
+
+async def test_a_round_is_counted_produced_before_it_leaves_the_queue(
+    broker: Broker, make_db: DbFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Whoever sees the queue emptied (a readiness check, an operator) sees the round's events counted as
+    produced: the counter moves when the broker has acknowledged them, before they are taken off the queue."""
+    from prometheus_client import REGISTRY
+
+    Ping = ping_event_class(partitions=1)
+    async with relay_on(broker, await make_db("sqlite"), Ping) as (engine, relay):
+        labels = {"service": relay.settings.service_name, "type": Ping.TYPE}
+        before = REGISTRY.get_sample_value("events_produced_total", labels) or 0.0
+        counted_when_marked: list[float] = []
+        mark = relay._mark_sent
+
+        async def marking(rows: Any, failure: Any, failed_row: Any) -> None:
+            counted_when_marked.append((REGISTRY.get_sample_value("events_produced_total", labels) or 0.0) - before)
+            await mark(rows, failure, failed_row)
+
+        monkeypatch.setattr(relay, "_mark_sent", marking)
+        async with UnitOfWork(sessionmaker(engine), tables) as uow:
+            for n in range(5):
+                uow.emit(Ping(ping_id=f"c{n}", n=n))
+            await uow.commit()
+        assert await relay.publish_pending() == 5
+        assert counted_when_marked == [5.0]
